@@ -1,0 +1,31 @@
+#pragma once
+// Environment lookup behind an interface, so core code and tests never read the real one.
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ra {
+
+class Environment {
+public:
+    virtual ~Environment() = default;
+    virtual std::optional<std::string> get(const std::string& name) const = 0;
+};
+
+// A fixed environment for tests.
+class MapEnvironment : public Environment {
+public:
+    explicit MapEnvironment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
+    std::optional<std::string> get(const std::string& name) const override {
+        auto it = vars_.find(name);
+        if (it == vars_.end())
+            return std::nullopt;
+        return it->second;
+    }
+
+private:
+    std::map<std::string, std::string> vars_;
+};
+
+} // namespace ra

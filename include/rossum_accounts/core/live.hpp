@@ -1,0 +1,87 @@
+#pragma once
+// The live state: what the Rossum API reports. Pure data plus tolerant JSON parsing (unknown
+// fields are ignored, as the API's versioning policy requires).
+
+#include "rossum_accounts/core/result.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ra {
+
+inline constexpr const char* k_marker_key = "managed_by";
+inline constexpr const char* k_marker_value = "rossum-accounts";
+
+struct Organization {
+    std::int64_t id = 0;
+    std::string url;
+    std::string name;
+};
+
+struct Group {
+    std::int64_t id = 0;
+    std::string url;
+    std::string name;
+};
+
+struct Queue {
+    std::int64_t id = 0;
+    std::string url;
+    std::string name;
+};
+
+struct LiveUser {
+    std::int64_t id = 0;
+    std::string url;
+    std::string username;
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+    std::vector<std::string> groups; // group URLs
+    std::vector<std::string> queues; // queue URLs
+    bool is_active = true;
+    bool deleted = false;
+    std::string organization; // organization URL
+    nlohmann::json metadata = nlohmann::json::object();
+};
+
+// One page of a paginated list.
+template <class T>
+struct Page {
+    std::vector<T> results;
+    std::int64_t total = 0;
+    std::int64_t total_pages = 0;
+    std::optional<std::string> next;
+};
+
+struct LiveState {
+    std::string api_url;
+    Organization organization;
+    LiveUser caller;                 // the account the tool runs as; never deactivated
+    std::vector<Group> groups;       // roles offered to the organization
+    std::vector<Queue> queues;       // read only when the manifest names queues
+    std::vector<LiveUser> users;     // non-deleted users of the organization that were read
+    bool complete_user_list = false; // every user of the organization was read (prune needs it)
+};
+
+// Tolerant parsers for API objects; Error kind protocol when a required field is missing or has
+// the wrong type.
+Result<LiveUser> parse_user(const nlohmann::json& j);
+Result<Group> parse_group(const nlohmann::json& j);
+Result<Queue> parse_queue(const nlohmann::json& j);
+Result<Organization> parse_organization(const nlohmann::json& j);
+Result<Page<LiveUser>> parse_user_page(const nlohmann::json& j);
+Result<Page<Group>> parse_group_page(const nlohmann::json& j);
+Result<Page<Queue>> parse_queue_page(const nlohmann::json& j);
+Result<Page<Organization>> parse_organization_page(const nlohmann::json& j);
+
+// The trailing integer id of an object URL ("https://x/api/v1/queues/812" → 812).
+std::optional<std::int64_t> id_from_url(const std::string& url);
+
+// A stable digest of everything about a live user that a plan depends on; saved plans compare it.
+std::string fingerprint(const LiveUser& user);
+
+} // namespace ra

@@ -1,0 +1,67 @@
+#pragma once
+// The desired state: what manifests declare, after validation and defaults. Pure data.
+
+#include "rossum_accounts/core/diagnostic.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ra {
+
+inline constexpr int k_manifest_format_version = 1;
+
+// Role names the manifest accepts (product.md §1, rossum-api.md §4).
+const std::vector<std::string>& known_roles();
+
+enum class PasswordSourceKind { env, file };
+
+// Where a password comes from; never the value.
+struct PasswordSource {
+    PasswordSourceKind kind = PasswordSourceKind::env;
+    std::string name;     // variable name, or the file path as written in the manifest
+    std::string base_dir; // directory of the manifest; relative file paths start here
+    SourceLocation where;
+};
+
+// "env API_USER_PASSWORD" / "file secrets/api_user.txt"
+std::string describe(const PasswordSource& source);
+
+struct Account {
+    std::string username; // identity key, matched case-insensitively
+    SourceLocation where; // of the list entry
+    std::optional<std::string> first_name;
+    std::optional<std::string> last_name;
+    std::optional<std::string> email;
+    std::vector<std::string> groups;                 // role names, non-empty after defaults
+    std::optional<std::vector<std::int64_t>> queues; // unmanaged when absent
+    bool active = true;
+    std::optional<PasswordSource> password;
+    nlohmann::json metadata = nlohmann::json::object(); // declared keys only (defaults merged)
+};
+
+// One manifest file.
+struct Manifest {
+    std::string file;
+    std::optional<std::string> api_url;
+    std::optional<std::int64_t> organization;
+    bool prune = false;
+    std::vector<Account> accounts;
+};
+
+// Several manifests merged (plan/apply take MANIFEST...).
+struct DesiredState {
+    std::vector<std::string> files;
+    std::optional<std::string> api_url;
+    std::optional<std::int64_t> organization;
+    bool prune = false;
+    std::vector<Account> accounts;
+};
+
+// Merges manifests; disagreeing api_url/organization/prune and usernames repeated across
+// files become diagnostics.
+DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics& diagnostics);
+
+} // namespace ra

@@ -1,0 +1,58 @@
+#pragma once
+// The plan: a closed set of actions with before/after values and the manifest source of each.
+// Its JSON form (plan_json.hpp) is both `plan --format json` and the saved-plan file.
+
+#include "rossum_accounts/core/live.hpp"
+#include "rossum_accounts/core/manifest.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ra {
+
+inline constexpr int k_plan_format_version = 1;
+
+enum class ActionKind { create, update, skip, deactivate };
+const char* to_string(ActionKind kind);
+
+struct FieldChange {
+    std::string field;     // first_name, last_name, email, groups, queues, active, metadata.KEY,
+                           // password, managed_by (adoption)
+    nlohmann::json before; // null for a create
+    nlohmann::json after;  // the password shows as "(sensitive: env NAME)"
+};
+
+struct Action {
+    ActionKind kind = ActionKind::skip;
+    std::string username;
+    std::string source; // manifest "FILE:LINE"; empty for a deactivate (the user is not declared)
+    std::optional<std::int64_t> user_id; // the live user, when there is one
+    std::string user_url;
+    std::vector<FieldChange> changes;
+    std::vector<std::string> warnings;
+    std::optional<PasswordSource> password_source;     // creates only
+    nlohmann::json request = nlohmann::json::object(); // POST/PATCH body, never a password
+    std::string fingerprint; // of the live user at plan time; empty for a create
+};
+
+struct PlanSummary {
+    int create = 0;
+    int update = 0;
+    int skip = 0;
+    int deactivate = 0;
+    bool has_changes() const { return create + update + deactivate > 0; }
+};
+
+struct Plan {
+    std::string api_url;
+    Organization organization;
+    std::vector<Action> actions; // ordered by username (case-insensitive), stable
+    std::vector<std::string> warnings;
+
+    PlanSummary summary() const;
+};
+
+} // namespace ra

@@ -1,0 +1,45 @@
+#pragma once
+// The outcome of an apply: one result per plan action, in plan order.
+
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ra {
+
+inline constexpr int k_report_format_version = 1;
+
+enum class ResultStatus { done, failed, unknown, not_attempted };
+const char* to_string(ResultStatus status);
+
+struct ActionResult {
+    std::string username;
+    ActionKind action = ActionKind::skip;
+    ResultStatus status = ResultStatus::not_attempted;
+    std::string error; // empty unless failed/unknown/not_attempted with a reason; never a secret
+    std::string note;  // e.g. "adopted after an ambiguous create"
+};
+
+struct ReportSummary {
+    int created = 0;
+    int updated = 0;
+    int deactivated = 0;
+    int skipped = 0;
+    int failed = 0; // failed + unknown
+    int not_attempted = 0;
+};
+
+struct Report {
+    std::vector<ActionResult> results;
+    bool stopped_early = false; // retries exhausted or interrupted: the rest not attempted
+    ErrorKind stop_reason = ErrorKind::internal;
+    bool interrupted = false; // SIGINT/SIGTERM
+
+    ReportSummary summary() const;
+    // 0 all done; 75 stopped early by throttling/unavailability; 3 some failed; 1 interrupted.
+    ExitCode exit_code() const;
+};
+
+} // namespace ra
