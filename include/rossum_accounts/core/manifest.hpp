@@ -48,6 +48,7 @@ struct Manifest {
     std::optional<std::string> api_url;
     std::optional<std::int64_t> organization;
     bool prune = false;
+    bool prune_declared = false; // "prune" is written in the file (merging needs to know)
     std::vector<Account> accounts;
 };
 

@@ -1,0 +1,92 @@
+#include "rossum_accounts/core/manifest.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string>
+
+namespace ra {
+
+const std::vector<std::string>& known_roles() {
+    static const std::vector<std::string> roles = {"viewer",
+                                                   "annotator",
+                                                   "admin",
+                                                   "manager",
+                                                   "annotator_limited",
+                                                   "annotator_embedded",
+                                                   "organization_group_admin",
+                                                   "approver"};
+    return roles;
+}
+
+std::string describe(const PasswordSource& source) {
+    return (source.kind == PasswordSourceKind::env ? "env " : "file ") + source.name;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// Settings that may appear in several files must agree wherever they are set.
+template <class T, class Show>
+void merge_setting(std::optional<T>& merged, std::string& merged_file,
+                   const std::optional<T>& value, const std::string& file, const char* key,
+                   Show show, Diagnostics& diagnostics) {
+    if (!value)
+        return;
+    if (!merged) {
+        merged = value;
+        merged_file = file;
+        return;
+    }
+    if (*merged == *value)
+        return;
+    diagnostics.push_back(Diagnostic{SourceLocation{file, 0, 0}, key,
+                                     std::string(key) + " " + show(*value) + " disagrees with " +
+                                         show(*merged) + " in " + merged_file});
+}
+
+} // namespace
+
+DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics& diagnostics) {
+    DesiredState state;
+    std::string api_url_file;
+    std::string organization_file;
+    std::optional<bool> prune;
+    std::string prune_file;
+    std::map<std::string, SourceLocation> seen; // lower-cased username → first declaration
+    for (const Manifest& m : manifests) {
+        state.files.push_back(m.file);
+        merge_setting(
+            state.api_url, api_url_file, m.api_url, m.file, "api_url",
+            [](const std::string& s) { return "\"" + s + "\""; }, diagnostics);
+        merge_setting(
+            state.organization, organization_file, m.organization, m.file, "organization",
+            [](std::int64_t id) { return std::to_string(id); }, diagnostics);
+        const std::optional<bool> declared_prune =
+            m.prune_declared ? std::optional<bool>(m.prune) : std::nullopt;
+        merge_setting(
+            prune, prune_file, declared_prune, m.file, "prune",
+            [](bool b) { return std::string(b ? "true" : "false"); }, diagnostics);
+        for (const Account& account : m.accounts) {
+            auto [it, inserted] = seen.emplace(lower(account.username), account.where);
+            if (!inserted) {
+                diagnostics.push_back(Diagnostic{account.where, "",
+                                                 "username \"" + account.username +
+                                                     "\" is also declared at " +
+                                                     format_source(it->second)});
+                continue;
+            }
+            state.accounts.push_back(account);
+        }
+    }
+    state.prune = prune.value_or(false);
+    return state;
+}
+
+} // namespace ra

@@ -1,0 +1,178 @@
+// Reading a manifest: a bounded, non-blocking read of a regular file, a byte-level pre-scan
+// (NUL, UTF-8, tab indentation) and then the YAML and schema passes.
+#include "rossum_accounts/io/manifest_loader.hpp"
+
+#include "manifest_loader_tree.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ra {
+
+namespace {
+
+LoadResult failure(const std::string& file, int line, int column, std::string message) {
+    LoadResult result;
+    result.diagnostics.push_back(
+        Diagnostic{SourceLocation{file, line, column}, "", std::move(message)});
+    return result;
+}
+
+std::string lowered_strerror(int error) {
+    std::string s = std::strerror(error);
+    if (!s.empty())
+        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+// Length of the valid UTF-8 sequence at `i`, or 0.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = byte(i);
+    if (c < 0x80)
+        return 1;
+    std::size_t n = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        low = c == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+        high = c == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        low = c == 0xF0 ? 0x90 : 0x80;
+        high = c == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + n > s.size() || byte(i + 1) < low || byte(i + 1) > high)
+        return 0;
+    for (std::size_t k = 2; k < n; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80)
+            return 0;
+    }
+    return n;
+}
+
+// NUL bytes, invalid UTF-8 and tabs in indentation, each reported once at its first place;
+// yaml-cpp would accept the first two silently and word the third confusingly.
+Diagnostics prescan(std::string_view text, const std::string& file) {
+    Diagnostics found;
+    int line = 1;
+    int column = 1;
+    bool indentation = true;
+    bool nul = false;
+    bool utf8 = false;
+    bool tab = false;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        std::size_t n = utf8_sequence(text, i);
+        if (c == '\0' && !nul) {
+            nul = true;
+            found.push_back(
+                Diagnostic{SourceLocation{file, line, column}, "", "manifest contains a NUL byte"});
+        } else if (n == 0) {
+            n = 1;
+            if (!utf8) {
+                utf8 = true;
+                found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
+                                           "invalid UTF-8 at byte offset " + std::to_string(i)});
+            }
+        } else if (c == '\t' && indentation && !tab) {
+            tab = true;
+            found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
+                                       "tabs are not allowed in indentation"});
+        }
+        if (c == '\n') {
+            ++line;
+            column = 1;
+            indentation = true;
+        } else {
+            ++column;
+            if (c != ' ' && c != '\t')
+                indentation = false;
+        }
+        i += n;
+    }
+    return found;
+}
+
+std::string base_dir_of(const std::string& path) {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+}
+
+} // namespace
+
+LoadResult load_manifest_text(std::string_view text, const std::string& file_label,
+                              const std::string& base_dir) {
+    if (text.size() > k_max_manifest_bytes)
+        return failure(file_label, 0, 0,
+                       "manifest is larger than " + std::to_string(k_max_manifest_bytes) +
+                           " bytes");
+    if (text.empty())
+        return failure(file_label, 0, 0, "manifest is empty");
+    LoadResult result;
+    result.diagnostics = prescan(text, file_label);
+    if (!result.diagnostics.empty())
+        return result;
+    auto parsed = manifest_detail::parse_yaml(std::string(text), file_label);
+    result.diagnostics = std::move(parsed.diagnostics);
+    if (parsed.root) {
+        manifest_detail::check_yaml_features(*parsed.root, file_label, result.diagnostics);
+        Manifest manifest =
+            manifest_detail::build_manifest(*parsed.root, file_label, base_dir, result.diagnostics);
+        if (result.diagnostics.empty())
+            result.manifest = std::move(manifest);
+    }
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::pair(a.where.line, a.where.column) <
+                                std::pair(b.where.line, b.where.column);
+                     });
+    return result;
+}
+
+LoadResult load_manifest_file(const std::string& path) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below rejects it.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return failure(path, 0, 0, "cannot open manifest: " + lowered_strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return failure(path, 0, 0, "cannot read manifest: " + lowered_strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return failure(path, 0, 0, "manifest is not a regular file");
+    const std::string too_large =
+        "manifest is larger than " + std::to_string(k_max_manifest_bytes) + " bytes";
+    if (static_cast<std::uintmax_t>(st.st_size) > k_max_manifest_bytes)
+        return failure(path, 0, 0, too_large);
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return failure(path, 0, 0, "cannot read manifest: " + lowered_strerror(errno));
+        if (n == 0)
+            break;
+        text.append(buffer, static_cast<std::size_t>(n));
+        if (text.size() > k_max_manifest_bytes) // the file grew after fstat
+            return failure(path, 0, 0, too_large);
+    }
+    return load_manifest_text(text, path, base_dir_of(path));
+}
+
+} // namespace ra
