@@ -1,0 +1,81 @@
+#pragma once
+// The sandbox's in-memory Rossum data: organizations, their roles and queues, users.
+// Plain values; the Service owns one World and guards it with its mutex.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ra::sandbox {
+
+using Id = std::int64_t;
+
+struct Role {
+    Id id = 0;
+    std::string name;
+    Id organization = 0;
+};
+
+struct Organization {
+    Id id = 0;
+    std::string name;
+};
+
+struct Queue {
+    Id id = 0;
+    std::string name;
+    Id organization = 0;
+};
+
+struct User {
+    Id id = 0;
+    Id organization = 0;
+    std::string username;
+    std::optional<std::string> password; // nullopt: unusable, as for users created without one
+    std::string first_name;
+    std::string last_name;
+    std::string email;
+    std::optional<std::string> phone_number;
+    std::string date_joined;
+    std::vector<Id> groups; // role ids
+    std::vector<Id> queues;
+    bool is_active = true;
+    std::optional<std::string> last_login;
+    nlohmann::json ui_settings = nlohmann::json::object();
+    nlohmann::json metadata = nlohmann::json::object();
+    std::optional<std::string> oidc_id;
+    std::string auth_type = "password";
+    bool deleted = false;
+    bool email_verified = false;
+};
+
+struct World {
+    std::vector<Organization> organizations;
+    std::vector<Role> roles;
+    std::vector<Queue> queues;
+    std::map<Id, User> users;
+    Id admin_user = 0; // the user whose credentials the executable prints
+
+    const Organization* organization(Id id) const;
+    const Role* role(Id id) const;
+    const Role* role_named(Id organization, const std::string& name) const;
+    const Queue* queue(Id id) const;
+    User* user(Id id);
+    const User* user(Id id) const;
+    Id next_user_id() const;
+    bool is_admin(const User& user) const;
+};
+
+// The role names Rossum defines; a seed may offer any subset per organization.
+const std::vector<std::string>& known_role_names();
+
+// UTC now as Rossum prints dates: 2019-02-09T22:16:38.969904Z.
+std::string utc_timestamp_now();
+
+// Lower-cases ASCII letters (usernames are ASCII in practice; others compare byte-wise).
+std::string ascii_lower(std::string text);
+
+} // namespace ra::sandbox
