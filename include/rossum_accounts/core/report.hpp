@@ -37,8 +37,11 @@ struct Report {
     ErrorKind stop_reason = ErrorKind::internal;
     bool interrupted = false; // SIGINT/SIGTERM
 
+    // Skips count as skipped unless they failed; failed counts failed + unknown.
     ReportSummary summary() const;
-    // 0 all done; 75 stopped early by throttling/unavailability; 3 some failed; 1 interrupted.
+    // First match wins: stopped early (not by an interrupt) → exit_code_for(stop_reason), i.e. 75
+    // for throttled/unavailable; any failed/unknown → 3; interrupted, or a change not attempted
+    // → 1; else 0.
     ExitCode exit_code() const;
 };
 

@@ -1,0 +1,30 @@
+#pragma once
+// The JSON form of a plan (product.md §3, §7): `plan --format json`, `plan --out` and the input of
+// `apply --plan`. schemas/plan.schema.json describes the same shape.
+
+#include "rossum_accounts/core/plan.hpp"
+#include "rossum_accounts/core/result.hpp"
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace ra {
+
+// Saved plans larger than this are refused unread.
+inline constexpr std::size_t k_max_plan_bytes = 16U * 1024U * 1024U;
+// Deeper JSON nesting than this is refused before parsing (no plan value needs more).
+inline constexpr int k_max_plan_depth = 64;
+
+// The plan as JSON, format version 1. A file password source is joined with the manifest's
+// directory so the plan applies from the same working directory. Never holds a secret.
+nlohmann::json plan_to_json(const Plan& plan);
+
+// The saved-plan parser. Strict, since the file is untrusted: exact keys and types, known action
+// kinds, a summary that matches the actions, no password anywhere in a request, creates with a
+// password source and no user, other actions with a user id and fingerprint. Errors are
+// ErrorKind::invalid_input naming the JSON path: "actions[2].fingerprint: missing".
+// The parsed password sources carry the joined path in `name` and an empty `base_dir`.
+Result<Plan> plan_from_json(std::string_view text);
+
+} // namespace ra

@@ -1,0 +1,18 @@
+#pragma once
+// The plan for a terminal, Terraform-like: a header, one block per change, a summary line.
+// Every value from the manifest or the API is redacted and stripped of control characters.
+
+#include "rossum_accounts/core/plan.hpp"
+#include "rossum_accounts/render/options.hpp"
+
+#include <ostream>
+
+namespace ra {
+
+void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& options);
+
+// "Plan: 1 to create, 2 to update, 0 to deactivate, 3 unchanged." or
+// "No changes. 4 accounts are in sync." (no newline).
+std::string plan_summary_line(const Plan& plan);
+
+} // namespace ra

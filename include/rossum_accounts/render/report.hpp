@@ -1,0 +1,31 @@
+#pragma once
+// Apply output: a progress line per completed action, the final summary, and the JSON report
+// (`apply --format json`, product.md §7). All redacted.
+
+#include "rossum_accounts/core/report.hpp"
+#include "rossum_accounts/render/options.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+namespace ra {
+
+// "  + created NAME", "  ~ updated NAME (groups, first_name)", "  ! failed NAME: ERROR", ...
+// without a newline; empty for an unchanged account (nothing happened worth a line).
+std::string progress_line(const ActionResult& result, const Action& action);
+
+// "Apply complete: 1 created, 2 updated, 0 deactivated, 3 unchanged, 1 failed, 0 not attempted."
+// ("Apply stopped early (throttled): …" / "Apply interrupted: …" when so); no newline.
+std::string report_summary_line(const Report& report);
+
+// The accounts that were not applied and what to do about them, then the summary line.
+void render_report_text(const Report& report, std::ostream& out, const TextOptions& options);
+
+// {"format_version": 1, "summary": {...}, "results": [{"username", "action", "status", "error"}]}
+nlohmann::json report_to_json(const Report& report);
+
+// report_to_json indented by 2, redacted, newline-terminated.
+void render_report_json(const Report& report, std::ostream& out);
+
+} // namespace ra

@@ -1,0 +1,40 @@
+#include "rossum_accounts/core/plan.hpp"
+
+namespace ra {
+
+const char* to_string(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::create:
+        return "create";
+    case ActionKind::update:
+        return "update";
+    case ActionKind::skip:
+        return "skip";
+    case ActionKind::deactivate:
+        return "deactivate";
+    }
+    return "skip";
+}
+
+PlanSummary Plan::summary() const {
+    PlanSummary s;
+    for (const Action& a : actions) {
+        switch (a.kind) {
+        case ActionKind::create:
+            ++s.create;
+            break;
+        case ActionKind::update:
+            ++s.update;
+            break;
+        case ActionKind::skip:
+            ++s.skip;
+            break;
+        case ActionKind::deactivate:
+            ++s.deactivate;
+            break;
+        }
+    }
+    return s;
+}
+
+} // namespace ra

@@ -1,0 +1,70 @@
+#include "rossum_accounts/core/plan_json.hpp"
+
+#include <filesystem>
+
+namespace ra {
+
+namespace {
+
+nlohmann::json password_source_to_json(const std::optional<PasswordSource>& source) {
+    if (!source) {
+        return nullptr;
+    }
+    if (source->kind == PasswordSourceKind::env) {
+        return {{"env", source->name}};
+    }
+    if (source->base_dir.empty()) {
+        return {{"file", source->name}};
+    }
+    return {{"file", (std::filesystem::path(source->base_dir) / source->name).string()}};
+}
+
+nlohmann::json optional_string(const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+nlohmann::json action_to_json(const Action& a) {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const FieldChange& c : a.changes) {
+        changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+    }
+    return {
+        {"action", to_string(a.kind)},
+        {"username", a.username},
+        {"source", a.source},
+        {"user_id", a.user_id ? nlohmann::json(*a.user_id) : nlohmann::json(nullptr)},
+        {"user_url", optional_string(a.user_url)},
+        {"changes", std::move(changes)},
+        {"warnings", a.warnings},
+        {"password_source", password_source_to_json(a.password_source)},
+        {"request", a.request},
+        {"fingerprint", optional_string(a.fingerprint)},
+    };
+}
+
+} // namespace
+
+nlohmann::json plan_to_json(const Plan& plan) {
+    const PlanSummary s = plan.summary();
+    nlohmann::json actions = nlohmann::json::array();
+    for (const Action& a : plan.actions) {
+        actions.push_back(action_to_json(a));
+    }
+    return {
+        {"format_version", k_plan_format_version},
+        {"api_url", plan.api_url},
+        {"organization",
+         {{"id", plan.organization.id},
+          {"url", plan.organization.url},
+          {"name", plan.organization.name}}},
+        {"summary",
+         {{"create", s.create},
+          {"update", s.update},
+          {"skip", s.skip},
+          {"deactivate", s.deactivate}}},
+        {"actions", std::move(actions)},
+        {"warnings", plan.warnings},
+    };
+}
+
+} // namespace ra

@@ -1,0 +1,403 @@
+// plan_from_json: the saved-plan reader. The file is untrusted input, so every key and type is
+// checked and the first problem is reported with its JSON path. nlohmann exceptions stay here.
+
+#include "rossum_accounts/core/plan_json.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+#include <set>
+#include <vector>
+
+namespace ra {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string index(const std::string& path, std::size_t i) {
+    return fmt::format("{}[{}]", path, i);
+}
+
+const char* type_name(const Json& j) {
+    switch (j.type()) {
+    case Json::value_t::null:
+        return "null";
+    case Json::value_t::boolean:
+        return "a boolean";
+    case Json::value_t::string:
+        return "a string";
+    case Json::value_t::array:
+        return "an array";
+    case Json::value_t::object:
+        return "an object";
+    case Json::value_t::number_float:
+        return "a fractional number";
+    default:
+        return "a number";
+    }
+}
+
+// Nesting depth outside strings, so a hostile file cannot exhaust the stack of any recursive
+// code (parser, dump, the password search) that later walks the value.
+bool nesting_within(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) {
+                return false;
+            }
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+// Parses JSON, refusing duplicate object keys (nlohmann would keep the last one silently).
+Result<Json> parse_strict(std::string_view text) {
+    std::vector<std::set<std::string>> open_objects;
+    std::string duplicate;
+    auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
+        if (event == Json::parse_event_t::object_start) {
+            open_objects.emplace_back();
+        } else if (event == Json::parse_event_t::object_end && !open_objects.empty()) {
+            open_objects.pop_back();
+        } else if (event == Json::parse_event_t::key && !open_objects.empty()) {
+            const auto& key = parsed.get_ref<const std::string&>();
+            if (!open_objects.back().insert(key).second && duplicate.empty()) {
+                duplicate = key;
+            }
+        }
+        return true;
+    };
+    try {
+        Json j = Json::parse(text.begin(), text.end(), callback);
+        if (!duplicate.empty()) {
+            return make_error(ErrorKind::invalid_input,
+                              fmt::format("plan: duplicate key \"{}\"", duplicate));
+        }
+        return j;
+    } catch (const Json::parse_error& e) {
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("plan: not valid JSON (syntax error at byte {})", e.byte));
+    }
+}
+
+// Reads typed values out of the document. The first problem is kept; later reads return
+// defaults so parsing can run to the end without checks after every call.
+class PlanReader {
+public:
+    bool failed() const { return error_.has_value(); }
+    const Error& error() const { return *error_; }
+
+    void fail(const std::string& path, const std::string& message) {
+        if (!error_) {
+            error_ = make_error(ErrorKind::invalid_input, path + ": " + message);
+        }
+    }
+
+    // The object at `path`, with exactly `keys` (missing ones first, in the order given).
+    bool expect_object(const Json& j, const std::string& path,
+                       std::initializer_list<std::string_view> keys) {
+        if (!j.is_object()) {
+            fail(path.empty() ? "plan" : path,
+                 fmt::format("expected an object, got {}", type_name(j)));
+            return false;
+        }
+        for (const std::string_view key : keys) {
+            if (!j.contains(key)) {
+                fail(join(path, key), "missing");
+                return false;
+            }
+        }
+        for (const auto& [key, value] : j.items()) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+                fail(join(path, key), "unknown key");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::string string(const Json& j, const std::string& path) {
+        if (!j.is_string()) {
+            fail(path, fmt::format("expected a string, got {}", type_name(j)));
+            return {};
+        }
+        return j.get<std::string>();
+    }
+
+    std::string non_empty_string(const Json& j, const std::string& path) {
+        std::string s = string(j, path);
+        if (j.is_string() && s.empty()) {
+            fail(path, "must not be empty");
+        }
+        return s;
+    }
+
+    std::int64_t integer(const Json& j, const std::string& path) {
+        if (j.is_number_unsigned() &&
+            j.get<std::uint64_t>() >
+                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            fail(path, "integer out of range");
+            return 0;
+        }
+        if (!j.is_number_integer()) {
+            fail(path, fmt::format("expected an integer, got {}", type_name(j)));
+            return 0;
+        }
+        return j.get<std::int64_t>();
+    }
+
+    std::vector<std::string> strings(const Json& j, const std::string& path) {
+        std::vector<std::string> out;
+        if (!j.is_array()) {
+            fail(path, fmt::format("expected an array, got {}", type_name(j)));
+            return out;
+        }
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            out.push_back(string(j[i], index(path, i)));
+        }
+        return out;
+    }
+
+private:
+    std::optional<Error> error_;
+};
+
+Organization read_organization(PlanReader& r, const Json& j) {
+    Organization org;
+    if (r.expect_object(j, "organization", {"id", "url", "name"})) {
+        org.id = r.integer(j["id"], "organization.id");
+        org.url = r.string(j["url"], "organization.url");
+        org.name = r.string(j["name"], "organization.name");
+    }
+    return org;
+}
+
+std::optional<ActionKind> action_kind(const std::string& name) {
+    for (const ActionKind k :
+         {ActionKind::create, ActionKind::update, ActionKind::skip, ActionKind::deactivate}) {
+        if (name == to_string(k)) {
+            return k;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<PasswordSource> read_password_source(PlanReader& r, const Json& j,
+                                                   const std::string& path) {
+    if (j.is_null()) {
+        return std::nullopt;
+    }
+    const bool one_key =
+        j.is_object() && j.size() == 1 && (j.contains("env") || j.contains("file"));
+    if (!one_key) {
+        r.fail(path, "expected {\"env\": NAME}, {\"file\": PATH} or null");
+        return std::nullopt;
+    }
+    PasswordSource source;
+    source.kind = j.contains("env") ? PasswordSourceKind::env : PasswordSourceKind::file;
+    const char* key = source.kind == PasswordSourceKind::env ? "env" : "file";
+    source.name = r.non_empty_string(j[key], join(path, key));
+    return source;
+}
+
+// A password key anywhere in a request means the file carries a secret: refuse it outright.
+void refuse_passwords(PlanReader& r, const Json& j, const std::string& path) {
+    if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            if (key == "password") {
+                r.fail(join(path, key), "a plan never holds a password");
+                return;
+            }
+            refuse_passwords(r, value, join(path, key));
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            refuse_passwords(r, j[i], index(path, i));
+        }
+    }
+}
+
+bool is_sensitive_placeholder(const Json& j) {
+    if (!j.is_string()) {
+        return false;
+    }
+    const auto& s = j.get_ref<const std::string&>();
+    return s.starts_with("(sensitive: ") && s.ends_with(")");
+}
+
+FieldChange read_change(PlanReader& r, const Json& j, const std::string& path) {
+    FieldChange c;
+    if (!r.expect_object(j, path, {"field", "before", "after"})) {
+        return c;
+    }
+    c.field = r.non_empty_string(j["field"], join(path, "field"));
+    c.before = j["before"];
+    c.after = j["after"];
+    if (c.field == "password" && !c.before.is_null()) {
+        r.fail(join(path, "before"), "a password change has no before value");
+    } else if (c.field == "password" && !is_sensitive_placeholder(c.after)) {
+        r.fail(join(path, "after"), "a password change must read \"(sensitive: ...)\"");
+    }
+    return c;
+}
+
+std::vector<FieldChange> read_changes(PlanReader& r, const Json& j, const std::string& path) {
+    std::vector<FieldChange> changes;
+    if (!j.is_array()) {
+        r.fail(path, fmt::format("expected an array, got {}", type_name(j)));
+        return changes;
+    }
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        changes.push_back(read_change(r, j[i], index(path, i)));
+    }
+    return changes;
+}
+
+// The fields that tie an action to a live user: none for a create, all for the others.
+void check_identity(PlanReader& r, const Action& a, const Json& j, const std::string& path) {
+    if (a.kind == ActionKind::create) {
+        if (a.user_id) {
+            r.fail(join(path, "user_id"), "a create has no user");
+        } else if (!a.user_url.empty()) {
+            r.fail(join(path, "user_url"), "a create has no user");
+        } else if (!a.password_source) {
+            r.fail(join(path, "password_source"), "missing for a create");
+        } else if (!j["fingerprint"].is_null()) {
+            r.fail(join(path, "fingerprint"), "a create has no fingerprint");
+        }
+        return;
+    }
+    if (!a.user_id) {
+        r.fail(join(path, "user_id"), "missing");
+    } else if (a.fingerprint.empty()) {
+        r.fail(join(path, "fingerprint"), "missing");
+    }
+}
+
+Action read_action(PlanReader& r, const Json& j, const std::string& path) {
+    Action a;
+    if (!r.expect_object(j, path,
+                         {"action", "username", "source", "user_id", "user_url", "changes",
+                          "warnings", "password_source", "request", "fingerprint"})) {
+        return a;
+    }
+    const std::string kind = r.string(j["action"], join(path, "action"));
+    if (const auto k = action_kind(kind)) {
+        a.kind = *k;
+    } else if (!r.failed()) {
+        r.fail(join(path, "action"), fmt::format("unknown action \"{}\"", kind));
+    }
+    a.username = r.non_empty_string(j["username"], join(path, "username"));
+    a.source = r.string(j["source"], join(path, "source"));
+    if (!j["user_id"].is_null()) {
+        a.user_id = r.integer(j["user_id"], join(path, "user_id"));
+    }
+    if (!j["user_url"].is_null()) {
+        a.user_url = r.non_empty_string(j["user_url"], join(path, "user_url"));
+    }
+    a.changes = read_changes(r, j["changes"], join(path, "changes"));
+    a.warnings = r.strings(j["warnings"], join(path, "warnings"));
+    a.password_source =
+        read_password_source(r, j["password_source"], join(path, "password_source"));
+    if (!j["request"].is_object()) {
+        r.fail(join(path, "request"),
+               fmt::format("expected an object, got {}", type_name(j["request"])));
+    }
+    a.request = j["request"];
+    refuse_passwords(r, a.request, join(path, "request"));
+    if (!j["fingerprint"].is_null()) {
+        a.fingerprint = r.non_empty_string(j["fingerprint"], join(path, "fingerprint"));
+    }
+    check_identity(r, a, j, path);
+    return a;
+}
+
+void check_summary(PlanReader& r, const Json& j, const PlanSummary& actual) {
+    if (!r.expect_object(j, "summary", {"create", "update", "skip", "deactivate"})) {
+        return;
+    }
+    const std::pair<const char*, int> counts[] = {{"create", actual.create},
+                                                  {"update", actual.update},
+                                                  {"skip", actual.skip},
+                                                  {"deactivate", actual.deactivate}};
+    for (const auto& [key, count] : counts) {
+        const std::string path = join("summary", key);
+        const std::int64_t claimed = r.integer(j[key], path);
+        if (!r.failed() && claimed != count) {
+            r.fail(path,
+                   fmt::format("says {} but the plan has {} {} actions", claimed, count, key));
+        }
+    }
+}
+
+Plan read_plan(PlanReader& r, const Json& j) {
+    Plan plan;
+    if (!r.expect_object(
+            j, "",
+            {"format_version", "api_url", "organization", "summary", "actions", "warnings"})) {
+        return plan;
+    }
+    const std::int64_t version = r.integer(j["format_version"], "format_version");
+    if (!r.failed() && version != k_plan_format_version) {
+        r.fail("format_version", fmt::format("unsupported version {} (this tool reads {})", version,
+                                             k_plan_format_version));
+    }
+    plan.api_url = r.non_empty_string(j["api_url"], "api_url");
+    plan.organization = read_organization(r, j["organization"]);
+    const Json& actions = j["actions"];
+    if (!actions.is_array()) {
+        r.fail("actions", fmt::format("expected an array, got {}", type_name(actions)));
+    } else {
+        for (std::size_t i = 0; i < actions.size() && !r.failed(); ++i) {
+            plan.actions.push_back(read_action(r, actions[i], index("actions", i)));
+        }
+    }
+    check_summary(r, j["summary"], plan.summary());
+    plan.warnings = r.strings(j["warnings"], "warnings");
+    return plan;
+}
+
+} // namespace
+
+Result<Plan> plan_from_json(std::string_view text) {
+    if (text.size() > k_max_plan_bytes) {
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("plan: larger than {} bytes", k_max_plan_bytes));
+    }
+    if (!nesting_within(text, k_max_plan_depth)) {
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("plan: nested deeper than {} levels", k_max_plan_depth));
+    }
+    Result<Json> parsed = parse_strict(text);
+    if (!parsed) {
+        return parsed.error();
+    }
+    PlanReader reader;
+    Plan plan = read_plan(reader, *parsed);
+    if (reader.failed()) {
+        return reader.error();
+    }
+    return plan;
+}
+
+} // namespace ra

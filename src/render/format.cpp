@@ -1,0 +1,88 @@
+#include "format.hpp"
+
+#include <fmt/format.h>
+
+namespace ra::render {
+
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto u = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0U;
+        if (u < 0x20 || u == 0x7f) {
+            out += fmt::format("\\u{:04x}", u);
+        } else if (u == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            // U+0080..U+009F: C1 controls, which some terminals obey (U+009B is CSI).
+            out += fmt::format("\\u{:04x}", next);
+            ++i;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+std::string show_value(const nlohmann::json& value) {
+    if (value.is_array()) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            out += (i == 0 ? "" : ", ") + show_value(value[i]);
+        }
+        return out + "]";
+    }
+    if (value.is_object()) {
+        std::string out = "{";
+        bool first = true;
+        for (const auto& [key, item] : value.items()) {
+            out += (first ? "" : ", ") + show_value(nlohmann::json(key)) + ": " + show_value(item);
+            first = false;
+        }
+        return out + "}";
+    }
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string show_change_side(const FieldChange& change, const nlohmann::json& side) {
+    if (change.field != "password") {
+        return show_value(side);
+    }
+    const bool placeholder =
+        side.is_string() && side.get_ref<const std::string&>().starts_with("(sensitive: ");
+    return placeholder ? printable(side.get<std::string>()) : std::string("(sensitive)");
+}
+
+char change_symbol(const FieldChange& change) {
+    if (change.before.is_null()) {
+        return '+';
+    }
+    return change.after.is_null() ? '-' : '~';
+}
+
+std::string paint(std::string_view text, const char* code, bool color) {
+    if (!color) {
+        return std::string(text);
+    }
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+const char* symbol_color(char symbol) {
+    switch (symbol) {
+    case '+':
+        return k_green;
+    case '~':
+        return k_yellow;
+    case '-':
+        return k_red;
+    case '!':
+        return k_yellow;
+    default:
+        return "0";
+    }
+}
+
+std::string count_noun(int count, std::string_view singular, std::string_view plural) {
+    return fmt::format("{} {}", count, count == 1 ? singular : plural);
+}
+
+} // namespace ra::render

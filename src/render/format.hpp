@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by the renderers (private to ra_render).
+
+#include "rossum_accounts/core/plan.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace ra::render {
+
+// Text safe for a terminal: control characters (and DEL) become "\u001b"-style escapes so a
+// hostile username cannot move the cursor or fake lines.
+std::string printable(std::string_view text);
+
+// A value as the plan shows it: JSON, with ", " and ": " separators; invalid UTF-8 replaced.
+std::string show_value(const nlohmann::json& value);
+
+// The side of a change to display; a password change only ever shows its placeholder.
+std::string show_change_side(const FieldChange& change, const nlohmann::json& side);
+
+// '+' added (before null), '-' removed (after null), '~' changed.
+char change_symbol(const FieldChange& change);
+
+inline constexpr const char* k_green = "32";
+inline constexpr const char* k_yellow = "33";
+inline constexpr const char* k_red = "31";
+inline constexpr const char* k_bold = "1";
+
+// `text` wrapped in the ANSI SGR `code` when `color` is on, else unchanged.
+std::string paint(std::string_view text, const char* code, bool color);
+
+// The colour of a plan symbol: + green, ~ yellow, - red, others none.
+const char* symbol_color(char symbol);
+
+// "1 account" / "2 accounts".
+std::string count_noun(int count, std::string_view singular, std::string_view plural);
+
+} // namespace ra::render

@@ -1,0 +1,17 @@
+#pragma once
+// Markdown escaping for untrusted text (private to ra_render).
+
+#include <string>
+#include <string_view>
+
+namespace ra::render {
+
+// Inline text that renders literally: markdown punctuation backslash-escaped, <, > and & as
+// entities, control characters escaped, so a value cannot open a link, table cell, tag or
+// mention.
+std::string md_text(std::string_view text);
+
+// A code span holding `text` literally, fenced with more backticks than `text` contains in a row.
+std::string md_code(std::string_view text);
+
+} // namespace ra::render

@@ -1,0 +1,145 @@
+#include "rossum_accounts/render/plan_markdown.hpp"
+
+#include "format.hpp"
+#include "markdown.hpp"
+#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/render/plan_text.hpp"
+
+#include <fmt/format.h>
+
+namespace ra {
+
+namespace {
+
+using render::md_code;
+using render::md_text;
+
+const char* heading(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::create:
+        return "+ create";
+    case ActionKind::update:
+        return "~ update";
+    case ActionKind::deactivate:
+        return "- deactivate";
+    case ActionKind::skip:
+        break;
+    }
+    return "= unchanged";
+}
+
+// Diff lines: an added value is "+", a removed one "-", a change both.
+std::string diff_lines(const FieldChange& c) {
+    const std::string field = render::printable(c.field);
+    std::string out;
+    if (!c.before.is_null()) {
+        out += fmt::format("- {} = {}\n", field, render::show_change_side(c, c.before));
+    }
+    if (!c.after.is_null()) {
+        out += fmt::format("+ {} = {}\n", field, render::show_change_side(c, c.after));
+    }
+    return out;
+}
+
+std::string action_section(const Action& a) {
+    std::string out = fmt::format("### {} {}\n\n", heading(a.kind), md_code(a.username));
+    out += a.source.empty() ? std::string("Not in the manifest (pruned).\n\n")
+                            : fmt::format("Source: {}\n\n", md_code(a.source));
+    if (!a.changes.empty()) {
+        out += "```diff\n";
+        for (const FieldChange& c : a.changes) {
+            out += diff_lines(c);
+        }
+        out += "```\n\n";
+    }
+    for (const std::string& w : a.warnings) {
+        out += fmt::format("- ⚠️ {}\n", md_text(w));
+    }
+    if (!a.warnings.empty()) {
+        out += "\n";
+    }
+    return out;
+}
+
+// At most `limit` bytes of `text`, cut on a UTF-8 character boundary, marked when cut.
+std::string clip(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) {
+        return text;
+    }
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0U) == 0x80U) {
+        --end;
+    }
+    return text.substr(0, end) + "…";
+}
+
+std::string header(const Plan& plan) {
+    static constexpr std::size_t k_max_name = 200;
+    const PlanSummary s = plan.summary();
+    std::string out = "## rossum-accounts plan\n\n";
+    out += fmt::format("Organization {} (id {}) at {}\n\n",
+                       md_text(clip(plan.organization.name, k_max_name)), plan.organization.id,
+                       md_code(clip(plan.api_url, k_max_name)));
+    out += "| Create | Update | Deactivate | Unchanged |\n";
+    out += "| ---: | ---: | ---: | ---: |\n";
+    out += fmt::format("| {} | {} | {} | {} |\n\n", s.create, s.update, s.deactivate, s.skip);
+    if (!s.has_changes()) {
+        out += plan_summary_line(plan) + "\n\n";
+    }
+    return out;
+}
+
+struct Piece {
+    std::string text;
+    bool is_action = false;
+};
+
+std::vector<Piece> pieces(const Plan& plan) {
+    std::vector<Piece> out;
+    for (const Action& a : plan.actions) {
+        if (a.kind != ActionKind::skip || !a.warnings.empty()) {
+            out.push_back({process_redactor().redact(action_section(a)), true});
+        }
+    }
+    for (std::size_t i = 0; i < plan.warnings.size(); ++i) {
+        std::string text = i == 0 ? "### Warnings\n\n" : "";
+        text += fmt::format("- ⚠️ {}\n", md_text(plan.warnings[i]));
+        out.push_back({process_redactor().redact(text), false});
+    }
+    return out;
+}
+
+std::string cut_notice(int actions, int warnings) {
+    std::string what = render::count_noun(actions, "more action", "more actions");
+    if (warnings > 0) {
+        what += " and " + render::count_noun(warnings, "warning", "warnings");
+    }
+    return fmt::format("… {} not shown (output capped at {} characters); run `rossum-accounts "
+                       "plan` for the full plan\n",
+                       what, k_markdown_limit);
+}
+
+} // namespace
+
+void render_plan_markdown(const Plan& plan, std::ostream& out) {
+    // Room for the cut notice, whose counts are at most a few digits each.
+    static constexpr std::size_t k_notice_room = 256;
+    std::string text = process_redactor().redact(header(plan));
+    const std::vector<Piece> all = pieces(plan);
+    std::size_t shown = 0;
+    while (shown < all.size() &&
+           text.size() + all[shown].text.size() + k_notice_room < k_markdown_limit) {
+        text += all[shown++].text;
+    }
+    if (shown < all.size()) {
+        int actions = 0;
+        int warnings = 0;
+        for (std::size_t i = shown; i < all.size(); ++i) {
+            (all[i].is_action ? actions : warnings) += 1;
+        }
+        text += cut_notice(actions, warnings);
+    }
+    out << text;
+}
+
+} // namespace ra

@@ -1,0 +1,113 @@
+#include "rossum_accounts/render/plan_text.hpp"
+
+#include "format.hpp"
+#include "rossum_accounts/core/secrets.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <sstream>
+
+namespace ra {
+
+namespace {
+
+using render::paint;
+using render::printable;
+
+struct Heading {
+    char symbol;
+    const char* verb;
+};
+
+Heading heading(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::create:
+        return {'+', "create"};
+    case ActionKind::update:
+        return {'~', "update"};
+    case ActionKind::deactivate:
+        return {'-', "deactivate"};
+    case ActionKind::skip:
+        break;
+    }
+    return {'=', "unchanged"};
+}
+
+std::string change_line(const FieldChange& c, std::size_t width, bool color) {
+    const char symbol = render::change_symbol(c);
+    std::string field = printable(c.field);
+    field.resize(std::max(width, field.size()), ' ');
+    std::string value;
+    if (symbol == '+') {
+        value = render::show_change_side(c, c.after);
+    } else if (symbol == '-') {
+        value = render::show_change_side(c, c.before);
+    } else {
+        value =
+            render::show_change_side(c, c.before) + " -> " + render::show_change_side(c, c.after);
+    }
+    return fmt::format("      {} {} = {}\n",
+                       paint(std::string(1, symbol), render::symbol_color(symbol), color), field,
+                       value);
+}
+
+void render_action(const Action& a, std::ostream& out, bool color) {
+    const Heading h = heading(a.kind);
+    const std::string title = fmt::format("{} {}", h.symbol, h.verb);
+    const std::string source = a.source.empty() ? std::string("not in the manifest") : a.source;
+    out << "  " << paint(title, render::symbol_color(h.symbol), color) << ' '
+        << printable(a.username) << "   (" << printable(source) << ")\n";
+    std::size_t width = 0;
+    for (const FieldChange& c : a.changes) {
+        width = std::max(width, printable(c.field).size());
+    }
+    for (const FieldChange& c : a.changes) {
+        out << change_line(c, width, color);
+    }
+    for (const std::string& w : a.warnings) {
+        out << "      " << paint("!", render::k_yellow, color) << ' ' << printable(w) << '\n';
+    }
+}
+
+bool listed(const Action& a) {
+    return a.kind != ActionKind::skip || !a.warnings.empty();
+}
+
+} // namespace
+
+std::string plan_summary_line(const Plan& plan) {
+    const PlanSummary s = plan.summary();
+    if (!s.has_changes()) {
+        return fmt::format("No changes. {} in sync.", s.skip == 1
+                                                          ? std::string("1 account is")
+                                                          : fmt::format("{} accounts are", s.skip));
+    }
+    return fmt::format("Plan: {} to create, {} to update, {} to deactivate, {} unchanged.",
+                       s.create, s.update, s.deactivate, s.skip);
+}
+
+void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& options) {
+    const bool color = options.color;
+    std::ostringstream text;
+    text << paint(fmt::format("Plan for organization {} (id {}) at {}",
+                              printable(render::show_value(plan.organization.name)),
+                              plan.organization.id, printable(plan.api_url)),
+                  render::k_bold, color)
+         << "\n";
+    for (const Action& a : plan.actions) {
+        if (listed(a)) {
+            text << "\n";
+            render_action(a, text, color);
+        }
+    }
+    if (!plan.warnings.empty()) {
+        text << "\n";
+    }
+    for (const std::string& w : plan.warnings) {
+        text << paint("Warning:", render::k_yellow, color) << ' ' << printable(w) << "\n";
+    }
+    text << "\n" << paint(plan_summary_line(plan), render::k_bold, color) << "\n";
+    out << process_redactor().redact(text.str());
+}
+
+} // namespace ra

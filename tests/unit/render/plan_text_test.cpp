@@ -1,0 +1,65 @@
+#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/render/plan_text.hpp"
+#include "unit/render/golden.hpp"
+#include "unit/render/sample_plan.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+namespace {
+
+std::string text_of(const ra::Plan& plan, bool color) {
+    std::ostringstream out;
+    ra::render_plan_text(plan, out, ra::TextOptions{color});
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("text plan: a representative plan matches its golden file", "[render][text]") {
+    ra::test::check_golden("plan.txt", text_of(ra::test::sample_plan(), false));
+}
+
+TEST_CASE("text plan: colour adds ANSI codes only when asked", "[render][text]") {
+    const std::string colored = text_of(ra::test::sample_plan(), true);
+    ra::test::check_golden("plan_color.txt", colored);
+    CHECK(colored.find("\x1b[32m+ create\x1b[0m api_user@mycompany") != std::string::npos);
+    CHECK(text_of(ra::test::sample_plan(), false).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("text plan: a plan without changes says how many accounts are in sync",
+          "[render][text]") {
+    ra::test::check_golden("in_sync.txt", text_of(ra::test::in_sync_plan(), false));
+    CHECK(ra::plan_summary_line(ra::test::in_sync_plan()) == "No changes. 4 accounts are in sync.");
+}
+
+TEST_CASE("text plan: the summary line counts every kind of action", "[render][text]") {
+    CHECK(ra::plan_summary_line(ra::test::sample_plan()) ==
+          "Plan: 2 to create, 2 to update, 1 to deactivate, 2 unchanged.");
+    ra::Plan one;
+    one.actions.push_back(ra::test::existing(ra::ActionKind::skip, "a", "m.yaml:1", 1));
+    CHECK(ra::plan_summary_line(one) == "No changes. 1 account is in sync.");
+}
+
+TEST_CASE("text plan: control characters in a username cannot reach the terminal",
+          "[render][text][hostile]") {
+    ra::Plan plan = ra::test::in_sync_plan();
+    ra::Action a =
+        ra::test::existing(ra::ActionKind::deactivate, "evil\x1b[2J\nPlan: 0\xc2\x9b", "", 7);
+    a.warnings = {"bell\a"};
+    plan.actions.push_back(a);
+    const std::string text = text_of(plan, false);
+    CHECK(text.find("  - deactivate evil\\u001b[2J\\u000aPlan: 0\\u009b   (not in the manifest)\n"
+                    "      ! bell\\u0007\n") != std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\a') == std::string::npos);
+}
+
+TEST_CASE("text plan: registered secrets are redacted from the output", "[render][text][secrets]") {
+    ra::process_redactor().add("TextRenderSecret-9f8e7d");
+    ra::Plan plan = ra::test::sample_plan();
+    plan.actions[0].warnings.push_back("leaked TextRenderSecret-9f8e7d here");
+    const std::string text = text_of(plan, false);
+    CHECK(text.find("TextRenderSecret") == std::string::npos);
+    CHECK(text.find("      ! leaked *** here\n") != std::string::npos);
+}

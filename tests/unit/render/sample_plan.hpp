@@ -1,0 +1,128 @@
+#pragma once
+// The representative plans the renderer and plan-JSON tests share.
+
+#include "rossum_accounts/core/plan.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ra::test {
+
+inline Organization sample_organization() {
+    return {1234, "https://mycompany.rossum.app/api/v1/organizations/1234", "My Company"};
+}
+
+inline FieldChange change(std::string field, nlohmann::json before, nlohmann::json after) {
+    return {std::move(field), std::move(before), std::move(after)};
+}
+
+inline Action sample_create() {
+    Action a;
+    a.kind = ActionKind::create;
+    a.username = "api_user@mycompany";
+    a.source = "accounts.yaml:12";
+    a.changes = {change("first_name", nullptr, "SYSTEM USER"),
+                 change("last_name", nullptr, "(DO NOT DELETE)"),
+                 change("email", nullptr, "ops@mycompany.com"),
+                 change("groups", nullptr, {"admin"}),
+                 change("queues", nullptr, {812, 813}),
+                 change("active", nullptr, true),
+                 change("metadata.team", nullptr, "integrations"),
+                 change("managed_by", nullptr, "rossum-accounts"),
+                 change("password", nullptr, "(sensitive: env API_USER_PASSWORD)")};
+    a.password_source = PasswordSource{PasswordSourceKind::env, "API_USER_PASSWORD", "", {}};
+    a.request = {
+        {"organization", "https://mycompany.rossum.app/api/v1/organizations/1234"},
+        {"username", "api_user@mycompany"},
+        {"first_name", "SYSTEM USER"},
+        {"last_name", "(DO NOT DELETE)"},
+        {"email", "ops@mycompany.com"},
+        {"groups", {"https://mycompany.rossum.app/api/v1/groups/3"}},
+        {"queues",
+         {"https://mycompany.rossum.app/api/v1/queues/812",
+          "https://mycompany.rossum.app/api/v1/queues/813"}},
+        {"is_active", true},
+        {"metadata", {{"managed_by", "rossum-accounts"}, {"team", "integrations"}}},
+    };
+    return a;
+}
+
+inline Action existing(ActionKind kind, std::string username, std::string source, std::int64_t id) {
+    Action a;
+    a.kind = kind;
+    a.username = std::move(username);
+    a.source = std::move(source);
+    a.user_id = id;
+    a.user_url = "https://mycompany.rossum.app/api/v1/users/" + std::to_string(id);
+    a.fingerprint = "fp-" + std::to_string(id) + "-0c1d2e";
+    return a;
+}
+
+// Creates with both password sources, two updates (one an adoption), a skip with email drift,
+// a plain skip, a deactivate and a plan-level warning.
+inline Plan sample_plan() {
+    Plan plan;
+    plan.api_url = "https://mycompany.rossum.app/api";
+    plan.organization = sample_organization();
+    plan.actions.push_back(sample_create());
+
+    Action drift = existing(ActionKind::skip, "billing@mycompany", "accounts.yaml:30", 42);
+    drift.warnings = {"email differs (live \"old@mycompany.com\", manifest "
+                      "\"billing@mycompany.com\") and cannot be changed through the API"};
+    plan.actions.push_back(drift);
+
+    Action update = existing(ActionKind::update, "etl@mycompany", "accounts.yaml:21", 17);
+    update.changes = {change("first_name", "ETL", "ETL bot"),
+                      change("groups", {"viewer"}, {"annotator", "viewer"}),
+                      change("active", false, true)};
+    update.request = {{"first_name", "ETL bot"},
+                      {"groups",
+                       {"https://mycompany.rossum.app/api/v1/groups/2",
+                        "https://mycompany.rossum.app/api/v1/groups/1"}},
+                      {"is_active", true}};
+    plan.actions.push_back(update);
+
+    Action adopt = existing(ActionKind::update, "legacy@mycompany", "accounts.yaml:40", 23);
+    adopt.changes = {change("managed_by", nullptr, "rossum-accounts")};
+    adopt.request = {{"metadata", {{"managed_by", "rossum-accounts"}, {"cost_center", "7"}}}};
+    plan.actions.push_back(adopt);
+
+    Action prune = existing(ActionKind::deactivate, "old_bot@mycompany", "", 99);
+    prune.changes = {change("active", true, false)};
+    prune.request = {{"is_active", false}};
+    plan.actions.push_back(prune);
+
+    Action file_create;
+    file_create.kind = ActionKind::create;
+    file_create.username = "uploader@mycompany";
+    file_create.source = "teams/accounts.yaml:8";
+    file_create.changes = {change("groups", nullptr, {"annotator"}),
+                           change("managed_by", nullptr, "rossum-accounts"),
+                           change("password", nullptr, "(sensitive: file secrets/uploader.txt)")};
+    file_create.warnings = {"password file teams/secrets/uploader.txt is not readable here; apply "
+                            "will need it"};
+    file_create.password_source =
+        PasswordSource{PasswordSourceKind::file, "secrets/uploader.txt", "teams", {}};
+    file_create.request = {{"username", "uploader@mycompany"},
+                           {"groups", {"https://mycompany.rossum.app/api/v1/groups/2"}},
+                           {"metadata", {{"managed_by", "rossum-accounts"}}}};
+    plan.actions.push_back(file_create);
+
+    plan.actions.push_back(existing(ActionKind::skip, "viewer@mycompany", "accounts.yaml:50", 51));
+    plan.warnings = {"2 users without the managed_by marker are not in the manifest and are left "
+                     "alone"};
+    return plan;
+}
+
+// Nothing to change: four accounts in sync.
+inline Plan in_sync_plan() {
+    Plan plan;
+    plan.api_url = "https://mycompany.rossum.app/api";
+    plan.organization = sample_organization();
+    for (int i = 1; i <= 4; ++i) {
+        plan.actions.push_back(existing(ActionKind::skip, "bot" + std::to_string(i) + "@mycompany",
+                                        "accounts.yaml:" + std::to_string(10 * i), 100 + i));
+    }
+    return plan;
+}
+
+} // namespace ra::test
