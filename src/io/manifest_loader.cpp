@@ -16,6 +16,9 @@ namespace ra {
 
 namespace {
 
+// Enough to fix a file by; a hostile file could otherwise produce one per byte.
+constexpr std::size_t k_max_diagnostics = 50;
+
 LoadResult failure(const std::string& file, int line, int column, std::string message) {
     LoadResult result;
     result.diagnostics.push_back(
@@ -137,6 +140,13 @@ LoadResult load_manifest_text(std::string_view text, const std::string& file_lab
                          return std::pair(a.where.line, a.where.column) <
                                 std::pair(b.where.line, b.where.column);
                      });
+    if (result.diagnostics.size() > k_max_diagnostics) {
+        const std::size_t hidden = result.diagnostics.size() - k_max_diagnostics;
+        result.diagnostics.resize(k_max_diagnostics);
+        result.diagnostics.push_back(
+            Diagnostic{SourceLocation{file_label, 0, 0}, "",
+                       std::to_string(hidden) + " more problems not shown"});
+    }
     return result;
 }
 

@@ -211,7 +211,7 @@ private:
         Entries result;
         for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) {
             const YamlNode& key = map.items[i];
-            if (key.kind != Kind::scalar)
+            if (key.kind != Kind::scalar || (key.plain && key.value == "<<"))
                 continue; // reported by check_yaml_features
             auto first = result.find(key.value);
             if (first != result.end()) {

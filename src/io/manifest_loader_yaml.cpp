@@ -3,6 +3,7 @@
 // (newer yaml-cpp echoes anchor names, which may be an inline password).
 #include "manifest_loader_tree.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <sstream>
@@ -15,6 +16,8 @@
 namespace ra::manifest_detail {
 
 namespace {
+
+constexpr const char* k_too_deep = "nesting is too deep";
 
 SourceLocation location(const std::string& file, const YAML::Mark& mark) {
     return SourceLocation{file, mark.line + 1, mark.column + 1};
@@ -169,7 +172,12 @@ bool guarded(const std::string& file, Diagnostics& diagnostics, Step step) {
         step();
         return true;
     } catch (const YAML::DeepRecursion& e) {
-        diagnostics.push_back(Diagnostic{location(file, e.mark), "", "nesting is too deep"});
+        // Our own, shallower limit has usually reported it already.
+        const bool reported =
+            std::any_of(diagnostics.begin(), diagnostics.end(),
+                        [](const Diagnostic& d) { return d.message == k_too_deep; });
+        if (!reported)
+            diagnostics.push_back(Diagnostic{location(file, e.mark), "", k_too_deep});
     } catch (const YAML::ParserException& e) {
         diagnostics.push_back(Diagnostic{location(file, e.mark), "", describe_parser_error(e.msg)});
     } catch (const YAML::Exception& e) {

@@ -1,0 +1,217 @@
+#include "rossum_accounts/io/manifest_loader.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string k_fixtures = std::string(RA_TEST_FIXTURES) + "/manifests/";
+
+// Diagnostics of a fixture, formatted with FILE shortened to the fixture's name.
+std::vector<std::string> problems(const std::string& kind, const std::string& name) {
+    ra::LoadResult result = ra::load_manifest_file(k_fixtures + kind + "/" + name);
+    std::vector<std::string> out;
+    for (ra::Diagnostic d : result.diagnostics) {
+        REQUIRE(d.where.file == k_fixtures + kind + "/" + name);
+        d.where.file = name;
+        out.push_back(ra::format_diagnostic(d));
+    }
+    if (!out.empty())
+        REQUIRE_FALSE(result.manifest.has_value());
+    return out;
+}
+
+struct Case {
+    std::string name;
+    std::vector<std::string> expected;
+};
+
+} // namespace
+
+TEST_CASE("manifest loader: each invalid fixture gives exactly its diagnostics",
+          "[manifest][fixtures]") {
+    const std::string inline_pw =
+        "accounts[0].password: a password is never written inline; use password.env or "
+        "password.file";
+    auto c = GENERATE_COPY(values<Case>({
+        {"unknown_key.yaml",
+         {"unknown_key.yaml:5:5: accounts[0]: unknown key \"usernmae\" (did you mean "
+          "\"username\"?)"}},
+        {"wrong_type_groups.yaml",
+         {"wrong_type_groups.yaml:4:13: accounts[0].groups: expected a sequence of role names, "
+          "got a string"}},
+        {"wrong_type_username.yaml",
+         {"wrong_type_username.yaml:3:15: accounts[0].username: expected a string, got a "
+          "sequence"}},
+        {"duplicate_key.yaml",
+         {"duplicate_key.yaml:5:5: accounts[0]: duplicate key \"groups\" (first at 4:5)"}},
+        {"duplicate_username.yaml",
+         {"duplicate_username.yaml:5:15: accounts[1].username: duplicate username "
+          "\"bot@EXAMPLE\" (first at 3:15)"}},
+        {"unknown_role.yaml",
+         {"unknown_role.yaml:4:14: accounts[0].groups[0]: unknown role \"admn\" (did you mean "
+          "\"admin\"?)"}},
+        {"duplicate_role.yaml",
+         {"duplicate_role.yaml:4:29: accounts[0].groups[2]: role \"admin\" is listed twice"}},
+        {"empty_groups.yaml", {"empty_groups.yaml:4:13: accounts[0].groups: must not be empty"}},
+        {"no_groups.yaml",
+         {"no_groups.yaml:3:5: accounts[0]: no groups: set groups here or in defaults"}},
+        {"duplicate_queue.yaml",
+         {"duplicate_queue.yaml:5:24: accounts[0].queues[2]: queue 812 is listed twice"}},
+        {"bad_queue.yaml",
+         {"bad_queue.yaml:5:14: accounts[0].queues[0]: must be a positive integer",
+          "bad_queue.yaml:5:17: accounts[0].queues[1]: expected an integer, got a string"}},
+        {"inline_password.yaml", {"inline_password.yaml:5:15: " + inline_pw}},
+        {"password_both.yaml",
+         {"password_both.yaml:5:15: accounts[0].password: set exactly one of env or file"}},
+        {"password_bad_env.yaml",
+         {"password_bad_env.yaml:5:21: accounts[0].password.env: must be an environment "
+          "variable name ([A-Za-z_][A-Za-z0-9_]*)"}},
+        {"reserved_metadata.yaml",
+         {"reserved_metadata.yaml:5:16: accounts[0].metadata: key \"managed_by\" is reserved"}},
+        {"nested_metadata.yaml",
+         {"nested_metadata.yaml:5:22: accounts[0].metadata.team: expected a scalar value, got a "
+          "sequence"}},
+        {"missing_version.yaml", {"missing_version.yaml:1:1: missing required key \"version\""}},
+        {"bad_version.yaml",
+         {"bad_version.yaml:1:10: version: unsupported version 2 (expected 1)"}},
+        {"quoted_version.yaml",
+         {"quoted_version.yaml:1:10: version: expected an integer, got a string"}},
+        {"missing_accounts.yaml", {"missing_accounts.yaml:1:1: missing required key \"accounts\""}},
+        {"missing_username.yaml",
+         {"missing_username.yaml:3:5: accounts[0]: missing required key \"username\""}},
+        {"username_whitespace.yaml",
+         {"username_whitespace.yaml:3:15: accounts[0].username: must not contain whitespace or "
+          "control characters"}},
+        {"organization_zero.yaml",
+         {"organization_zero.yaml:2:15: organization: must be a positive integer"}},
+        {"defaults_password.yaml",
+         {"defaults_password.yaml:3:3: defaults: \"password\" cannot have a default; set it per "
+          "account"}},
+        {"anchor_password.yaml",
+         {"anchor_password.yaml:5:15: accounts[0].password: anchors are not allowed",
+          "anchor_password.yaml:5:15: " + inline_pw}},
+        {"tag_password.yaml",
+         {"tag_password.yaml:5:15: accounts[0].password: tags are not allowed",
+          "tag_password.yaml:5:15: " + inline_pw}},
+        {"alias_password.yaml",
+         {"alias_password.yaml:5:15: aliases are not allowed (quote a value that starts with "
+          "\"*\")"}},
+        {"cyclic_alias.yaml",
+         {"cyclic_alias.yaml:2:1: unknown key \"x\"",
+          "cyclic_alias.yaml:2:4: x: anchors are not allowed",
+          "cyclic_alias.yaml:2:11: x[1]: aliases are not allowed"}},
+        {"merge_key.yaml",
+         {"merge_key.yaml:2:1: unknown key \"base\"",
+          "merge_key.yaml:2:7: base: anchors are not allowed",
+          "merge_key.yaml:4:5: accounts[0]: no groups: set groups here or in defaults",
+          "merge_key.yaml:5:5: accounts[0]: merge keys are not allowed",
+          "merge_key.yaml:5:9: accounts[0].<<: aliases are not allowed"}},
+        {"binary_tag.yaml", {"binary_tag.yaml:3:15: accounts[0].username: tags are not allowed"}},
+        {"comma.yaml", {"comma.yaml:1:1: the manifest must be a mapping, not null"}},
+        {"bang.yaml", {"bang.yaml:1:1: the manifest must be a mapping, not null"}},
+        {"empty.yaml", {"empty.yaml: manifest is empty"}},
+        {"top_level_list.yaml",
+         {"top_level_list.yaml:1:1: the manifest must be a mapping, not a sequence"}},
+        {"two_documents.yaml",
+         {"two_documents.yaml:3:1: a manifest holds exactly one yaml document"}},
+        {"tabs.yaml", {"tabs.yaml:3:1: tabs are not allowed in indentation"}},
+        {"nul_byte.yaml", {"nul_byte.yaml:2:13: manifest contains a NUL byte"}},
+        {"invalid_utf8.yaml", {"invalid_utf8.yaml:3:16: invalid UTF-8 at byte offset 36"}},
+        {"too_deep_block.yaml", {"too_deep_block.yaml:35:65: nesting is too deep"}},
+    }));
+    CAPTURE(c.name);
+    CHECK(problems("invalid", c.name) == c.expected);
+}
+
+TEST_CASE("manifest loader: a billion-laughs file is rejected without expanding it",
+          "[manifest][hostile]") {
+    const auto found = problems("invalid", "alias_bomb.yaml");
+    REQUIRE(found.size() == 51);
+    CHECK(found[0] == "alias_bomb.yaml:3:1: unknown key \"lol\"");
+    CHECK(found[1] == "alias_bomb.yaml:3:6: lol: anchors are not allowed");
+    CHECK(found[4] == "alias_bomb.yaml:4:8: b[0]: aliases are not allowed");
+    CHECK(found[50] == "alias_bomb.yaml: 40 more problems not shown");
+}
+
+TEST_CASE("manifest loader: the full fixture applies defaults under each account",
+          "[manifest][valid]") {
+    ra::LoadResult result = ra::load_manifest_file(k_fixtures + "valid/full.yaml");
+    REQUIRE(result.diagnostics.empty());
+    REQUIRE(result.manifest.has_value());
+    const ra::Manifest& m = *result.manifest;
+    CHECK(m.file == k_fixtures + "valid/full.yaml");
+    CHECK(m.api_url == std::optional<std::string>("https://example.rossum.app/api"));
+    CHECK(m.organization == std::optional<std::int64_t>(1234));
+    CHECK(m.prune);
+    CHECK(m.prune_declared);
+    REQUIRE(m.accounts.size() == 2);
+
+    const ra::Account& api = m.accounts[0];
+    CHECK(api.username == "api_user@example");
+    CHECK(api.where.line == 14);
+    CHECK(api.where.column == 5);
+    CHECK(api.first_name == std::optional<std::string>("SYSTEM USER"));
+    CHECK(api.last_name == std::optional<std::string>("(DO NOT DELETE)"));
+    CHECK(api.email == std::optional<std::string>("ops@example.com"));
+    CHECK(api.groups == std::vector<std::string>{"admin", "viewer"});
+    CHECK(api.queues == std::optional(std::vector<std::int64_t>{812, 813}));
+    CHECK(api.active);
+    REQUIRE(api.password.has_value());
+    CHECK(api.password->kind == ra::PasswordSourceKind::env);
+    CHECK(api.password->name == "API_USER_PASSWORD");
+    CHECK(api.password->base_dir == k_fixtures + "valid");
+    CHECK(api.password->where.line == 19);
+    CHECK(api.metadata == nlohmann::json::parse(R"({"team": "integrations", "tier": 2,
+        "ticket": "1234", "on_call": false, "ratio": 0.5, "note": null})"));
+
+    const ra::Account& reporting = m.accounts[1];
+    CHECK(reporting.username == "reporting@example");
+    CHECK(reporting.last_name == std::optional<std::string>("Reporting"));
+    CHECK(reporting.email == std::nullopt);
+    CHECK(reporting.groups == std::vector<std::string>{"annotator"});
+    CHECK(reporting.queues == std::optional(std::vector<std::int64_t>{812}));
+    CHECK_FALSE(reporting.active);
+    REQUIRE(reporting.password.has_value());
+    CHECK(ra::describe(*reporting.password) == "file secrets/reporting.txt");
+    CHECK(reporting.metadata == nlohmann::json::parse(R"({"team": "integrations", "tier": 1})"));
+}
+
+TEST_CASE("manifest loader: omitted fields stay unmanaged", "[manifest][valid]") {
+    ra::LoadResult result = ra::load_manifest_file(k_fixtures + "valid/minimal.yaml");
+    REQUIRE(result.manifest.has_value());
+    const ra::Manifest& m = *result.manifest;
+    CHECK_FALSE(m.api_url.has_value());
+    CHECK_FALSE(m.organization.has_value());
+    CHECK_FALSE(m.prune);
+    CHECK_FALSE(m.prune_declared);
+    REQUIRE(m.accounts.size() == 1);
+    const ra::Account& a = m.accounts[0];
+    CHECK(a.username == "bot");
+    CHECK_FALSE(a.first_name.has_value());
+    CHECK_FALSE(a.queues.has_value());
+    CHECK_FALSE(a.password.has_value());
+    CHECK(a.active);
+    CHECK(a.metadata == nlohmann::json::object());
+}
+
+TEST_CASE("manifest loader: an empty account list and a UTF-8 BOM are accepted",
+          "[manifest][valid]") {
+    for (const char* name : {"empty_accounts.yaml", "bom.yaml"}) {
+        CAPTURE(name);
+        ra::LoadResult result = ra::load_manifest_file(k_fixtures + "valid/" + name);
+        CHECK(result.diagnostics.empty());
+        REQUIRE(result.manifest.has_value());
+        CHECK(result.manifest->accounts.empty());
+    }
+}
+
+TEST_CASE("manifest loader: a relative path's password files resolve from its directory",
+          "[manifest][valid]") {
+    ra::LoadResult result = ra::load_manifest_text(
+        "version: 1\naccounts:\n  - {username: a, groups: [admin], password: {file: p.txt}}\n",
+        "m.yaml", "/etc/manifests");
+    REQUIRE(result.manifest.has_value());
+    CHECK(result.manifest->accounts[0].password->base_dir == "/etc/manifests");
+}
