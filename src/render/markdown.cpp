@@ -7,7 +7,7 @@
 namespace ra::render {
 
 std::string md_text(std::string_view text) {
-    static constexpr std::string_view k_punctuation = "\\`*_{}[]()#+-.!|~@:";
+    static constexpr std::string_view k_punctuation = "\\`*_[]!|~@:";
     std::string out;
     for (const char c : printable(text)) {
         if (c == '<') {

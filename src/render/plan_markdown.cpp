@@ -110,9 +110,12 @@ std::vector<Piece> pieces(const Plan& plan) {
 }
 
 std::string cut_notice(int actions, int warnings) {
-    std::string what = render::count_noun(actions, "more action", "more actions");
+    std::string what;
+    if (actions > 0) {
+        what = render::count_noun(actions, "more action", "more actions");
+    }
     if (warnings > 0) {
-        what += " and " + render::count_noun(warnings, "warning", "warnings");
+        what += (what.empty() ? "" : " and ") + render::count_noun(warnings, "warning", "warnings");
     }
     return fmt::format("… {} not shown (output capped at {} characters); run `rossum-accounts "
                        "plan` for the full plan\n",
