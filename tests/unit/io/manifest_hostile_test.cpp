@@ -1,0 +1,135 @@
+#include "rossum_accounts/io/manifest_loader.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+std::vector<std::string> formatted(const ra::LoadResult& result) {
+    std::vector<std::string> out;
+    for (const ra::Diagnostic& d : result.diagnostics)
+        out.push_back(ra::format_diagnostic(d));
+    return out;
+}
+
+std::vector<std::string> problems(const std::string& text) {
+    return formatted(ra::load_manifest_text(text, "m.yaml", "."));
+}
+
+// A fresh directory under the system temp dir, removed at scope exit.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ra-loader-XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+} // namespace
+
+TEST_CASE("manifest loader: 100k nested brackets are too deep, quickly", "[manifest][hostile]") {
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(problems(std::string(100000, '[')) ==
+          std::vector<std::string>{"m.yaml:1:17: nesting is too deep"});
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+TEST_CASE("manifest loader: a 600-deep block mapping is too deep", "[manifest][hostile]") {
+    std::string text = "version: 1\naccounts: []\nx:\n";
+    for (int i = 1; i < 600; ++i)
+        text += std::string(2 * static_cast<std::size_t>(i), ' ') + "k:\n";
+    CHECK(problems(text) == std::vector<std::string>{"m.yaml:35:65: nesting is too deep"});
+}
+
+TEST_CASE("manifest loader: a file over 1 MiB is refused before parsing", "[manifest][hostile]") {
+    TempDir dir;
+    const auto path = (dir.path / "big.yaml").string();
+    {
+        std::ofstream out(path);
+        out << "version: 1\naccounts: []\n";
+    }
+    std::filesystem::resize_file(path, 20u * 1024 * 1024);
+    CHECK(formatted(ra::load_manifest_file(path)) ==
+          std::vector<std::string>{path + ": manifest is larger than 1048576 bytes"});
+    CHECK(problems(std::string(ra::k_max_manifest_bytes + 1, ' ')) ==
+          std::vector<std::string>{"m.yaml: manifest is larger than 1048576 bytes"});
+}
+
+TEST_CASE("manifest loader: a FIFO is refused without blocking", "[manifest][hostile]") {
+    TempDir dir;
+    const auto path = (dir.path / "fifo.yaml").string();
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    CHECK(formatted(ra::load_manifest_file(path)) ==
+          std::vector<std::string>{path + ": manifest is not a regular file"});
+}
+
+TEST_CASE("manifest loader: a directory and a missing file are refused", "[manifest][hostile]") {
+    TempDir dir;
+    CHECK(formatted(ra::load_manifest_file(dir.path.string())) ==
+          std::vector<std::string>{dir.path.string() + ": manifest is not a regular file"});
+    const auto missing = (dir.path / "nope.yaml").string();
+    CHECK(formatted(ra::load_manifest_file(missing)) ==
+          std::vector<std::string>{missing + ": cannot open manifest: no such file or directory"});
+}
+
+TEST_CASE("manifest loader: an unquoted secret never appears in a diagnostic",
+          "[manifest][hostile][secrets]") {
+    const std::string head = "version: 1\naccounts:\n  - username: bot\n    groups: [admin]\n";
+    for (const char* value : {"&Secr3tPass", "!Secr3tPass", "*Secr3tPass", "Secr3tPass",
+                              "\"Secr3tPass\"", "{Secr3tPass: x}", "{env: Secr3t-Pass}",
+                              "{env: A, Secr3tPass: b}", "{Secr3tPass: a, Secr3tPass: b}"}) {
+        CAPTURE(value);
+        const auto found = problems(head + "    password: " + value + "\n");
+        REQUIRE_FALSE(found.empty());
+        for (const std::string& line : found)
+            CHECK(line.find("Secr3t") == std::string::npos);
+    }
+}
+
+TEST_CASE("manifest loader: typing follows YAML 1.2 core, quoted scalars are strings",
+          "[manifest]") {
+    CHECK(problems("version: 1\nprune: yes\naccounts: []\n") ==
+          std::vector<std::string>{"m.yaml:2:8: prune: expected a boolean, got a string"});
+    CHECK(problems("version: 1.0\naccounts: []\n") ==
+          std::vector<std::string>{"m.yaml:1:10: version: expected an integer, got a float"});
+    CHECK(problems("version: 1\norganization: 99999999999999999999\naccounts: []\n") ==
+          std::vector<std::string>{"m.yaml:2:15: organization: integer is out of range"});
+    CHECK(problems("version: 1\naccounts:\n  - {username: 2024, groups: [admin]}\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:16: accounts[0].username: expected a string, got an integer"});
+    CHECK(problems("version: 1\naccounts:\n  - {username: \"2024\", groups: [admin]}\n").empty());
+}
+
+TEST_CASE("manifest loader: every problem of a file is reported, in file order", "[manifest]") {
+    CHECK(problems("accounts:\n  - username: a\n    groups: [admn]\n  - username: A\n"
+                   "    groups: [viewer]\nextra: 1\n") ==
+          std::vector<std::string>{
+              "m.yaml:1:1: missing required key \"version\"",
+              "m.yaml:3:14: accounts[0].groups[0]: unknown role \"admn\" (did you mean "
+              "\"admin\"?)",
+              "m.yaml:4:15: accounts[1].username: duplicate username \"A\" (first at 2:15)",
+              "m.yaml:6:1: unknown key \"extra\""});
+}
+
+TEST_CASE("manifest loader: defaults may not name an identity", "[manifest]") {
+    CHECK(problems("version: 1\ndefaults: {username: x, groups: [viewer]}\naccounts: []\n") ==
+          std::vector<std::string>{"m.yaml:2:12: defaults: \"username\" cannot have a default"});
+}
+
+TEST_CASE("manifest loader: syntax errors are worded by us with their place", "[manifest]") {
+    CHECK(problems("version: 1\naccounts: [\n") ==
+          std::vector<std::string>{"m.yaml:3:1: invalid yaml: \"]\" not found"});
+    CHECK(problems("version: 1\naccounts:\n  - username: \"a\\qb\"\n") ==
+          std::vector<std::string>{"m.yaml:3:19: invalid yaml: unknown escape sequence"});
+}
