@@ -1,12 +1,192 @@
 #include "rossum_accounts/cli/app.hpp"
 
-#include <cstdio>
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/io/curl_transport.hpp"
+#include "rossum_accounts/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace ra::cli {
+namespace {
 
-int main(int /*argc*/, char** /*argv*/) {
-    std::fputs("rossum-accounts: error: not built yet\n", stderr);
-    return 1;
+constexpr const char* k_footer = R"(Credentials come from the environment only:
+  ROSSUM_TOKEN                          an API token, used as is
+  ROSSUM_USERNAME, ROSSUM_PASSWORD      admin login; the token is exchanged for a long-lived
+                                        one and cached in $XDG_CACHE_HOME/rossum-accounts/
+  ROSSUM_API_URL                        API URL when --api-url is not given
+  NO_COLOR                              disables colour
+
+Exit codes:
+  0   success (plan --detailed-exitcode: no changes)
+  1   error not covered below (stale saved plan, redirect, invisible organization, TLS)
+  2   plan --detailed-exitcode: changes present
+  3   apply finished but some actions failed (the rest were applied)
+  64  usage error (bad flags or API URL, missing credentials, apply without a terminal)
+  65  invalid manifest, plan file or password source
+  75  temporary failure: throttled or API unavailable after bounded retries
+  77  authentication or permission failure
+
+Run 'rossum-accounts help COMMAND' for a command's options.)";
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+    app.add_option("--api-url", g.api_url,
+                   "Rossum API URL, e.g. https://mycompany.rossum.app/api (https required; http "
+                   "only for loopback hosts)");
+    app.add_option("--ca-bundle", g.ca_bundle,
+                   "PEM file of CA certificates replacing the system store");
+    app.add_option("--timeout", g.timeout_s, "Per-request timeout in seconds (default 30)")
+        ->check(CLI::Range(1.0, 3600.0));
+    app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
+        ->check(CLI::Range(0.1, 1000.0));
+    app.add_flag("--no-token-cache", g.no_token_cache,
+                 "Do not read or write the token cache; log out at the end of the run");
+    app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");
+    app.add_flag("-q,--quiet", g.quiet, "Print only errors and the final summary line");
+    app.add_flag("--no-color", g.no_color, "Never use colour (also: NO_COLOR)");
+}
+
+CLI::Option* add_format(CLI::App* cmd, std::string& format) {
+    return cmd->add_option("--format", format, "Output format: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
+}
+
+// Core dumps could hold passwords and tokens.
+void harden_process() {
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"Manages Rossum service accounts declaratively: a YAML manifest says which "
+                 "technical users an organization must have; plan shows what would change, apply "
+                 "makes it so.",
+                 "rossum-accounts"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("rossum-accounts ") + k_version);
+    app.footer(k_footer);
+    GlobalOptions global;
+    add_global_options(app, global);
+
+    ValidateArgs validate_args;
+    auto* validate = app.add_subcommand(
+        "validate", "Parse and check manifests offline (no network); exit 65 on any problem");
+    validate->add_option("MANIFEST", validate_args.manifests, "Manifest files")->required();
+
+    PlanArgs plan_args;
+    auto* plan = app.add_subcommand(
+        "plan", "Show what apply would change (GET requests only; passwords not needed)");
+    plan->add_option("MANIFEST", plan_args.manifests, "Manifest files")->required();
+    plan->add_option("--out", plan_args.out, "Also write the JSON plan to FILE (for apply --plan)");
+    add_format(plan, plan_args.format);
+    plan->add_flag("--detailed-exitcode", plan_args.detailed_exitcode,
+                   "Exit 0 when there are no changes, 2 when there are");
+
+    ApplyArgs apply_args;
+    auto* apply = app.add_subcommand(
+        "apply", "Plan and apply (asks for 'yes' on a terminal), or apply a saved plan");
+    auto* apply_manifests = apply->add_option("MANIFEST", apply_args.manifests, "Manifest files");
+    auto* apply_plan = apply->add_option(
+        "--plan", apply_args.plan_file,
+        "Apply exactly this saved plan (refused if any affected user changed since)");
+    apply_plan->excludes(apply_manifests);
+    apply->add_flag("--auto-approve", apply_args.auto_approve,
+                    "Do not ask for confirmation (required without a terminal)");
+    add_format(apply, apply_args.format);
+
+    ExportArgs export_args;
+    auto* exp = app.add_subcommand(
+        "export", "Write a manifest of the organization's existing users (for adoption)");
+    exp->add_option("--match", export_args.match,
+                    "Only usernames matching GLOB (case-insensitive; repeatable)");
+    exp->add_option("--output", export_args.output, "Write to FILE instead of stdout");
+
+    TokenArgs token_args;
+    auto* token = app.add_subcommand(
+        "token", "Log in as a managed service account and print a long-lived token");
+    token->add_option("USERNAME", token_args.username, "A username declared in the manifest")
+        ->required();
+    token
+        ->add_option("--manifest", token_args.manifest,
+                     "Manifest declaring the account and its password source")
+        ->required();
+    token->add_option("--lifetime", token_args.lifetime_s,
+                      "Token lifetime in seconds, 1..583200 (default 583200 = 162 h)");
+    token->add_option("--output", token_args.output,
+                      "Write the token to FILE (mode 0600); without it the token goes to stdout, "
+                      "which must not be a terminal");
+
+    std::string help_topic;
+    auto* help = app.add_subcommand("help", "Show help for a command");
+    help->add_option("COMMAND", help_topic, "Command name");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) // --help, --version
+            return app.exit(e);
+        std::cerr << "rossum-accounts: error: " << e.what() << "\n"
+                  << "Run 'rossum-accounts --help' for usage.\n";
+        return to_int(ExitCode::usage);
+    }
+
+    Console console(std::cout, std::cerr, decide_color(global.no_color, STDOUT_FILENO),
+                    global.quiet     ? Verbosity::quiet
+                    : global.verbose ? Verbosity::verbose
+                                     : Verbosity::normal);
+    if (help->parsed()) {
+        if (help_topic.empty()) {
+            std::cout << app.help();
+            return 0;
+        }
+        try {
+            std::cout << app.get_subcommand(help_topic)->help();
+            return 0;
+        } catch (const CLI::OptionNotFound&) {
+            console.error("unknown command \"" + help_topic + "\"");
+            return to_int(ExitCode::usage);
+        }
+    }
+    if (validate->parsed())
+        return run_validate(global, validate_args, console);
+    if (plan->parsed())
+        return run_plan(global, plan_args, console);
+    if (apply->parsed()) {
+        if (apply_args.plan_file.empty() && apply_args.manifests.empty()) {
+            console.error("apply needs MANIFEST... or --plan FILE");
+            return to_int(ExitCode::usage);
+        }
+        return run_apply(global, apply_args, console);
+    }
+    if (exp->parsed())
+        return run_export(global, export_args, console);
+    return run_token(global, token_args, console);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    harden_process();
+    if (auto st = curl_global_setup(); !st) {
+        std::cerr << "rossum-accounts: error: " << st.error().message << '\n';
+        return to_int(ExitCode::error);
+    }
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        // A bug: expected failures travel as Result values. The text may come from a library,
+        // so it is redacted like every other output.
+        std::cerr << "rossum-accounts: internal error: " << process_redactor().redact(e.what())
+                  << '\n';
+        return to_int(ExitCode::error);
+    }
 }
 
 } // namespace ra::cli

@@ -1,0 +1,62 @@
+#pragma once
+// One function per subcommand; each returns the process exit code (exit_code.hpp).
+
+#include "rossum_accounts/cli/console.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ra::cli {
+
+// Options accepted before or after the command name.
+struct GlobalOptions {
+    std::string api_url;   // --api-url (else ROSSUM_API_URL, else the manifest's api_url)
+    std::string ca_bundle; // --ca-bundle
+    double timeout_s = 30; // --timeout, per request
+    double max_rps = 10;   // --max-rps
+    bool no_token_cache = false;
+    bool verbose = false;
+    bool quiet = false;
+    bool no_color = false;
+};
+
+struct ValidateArgs {
+    std::vector<std::string> manifests;
+};
+
+struct PlanArgs {
+    std::vector<std::string> manifests;
+    std::string out; // --out FILE: the JSON plan
+    std::string format = "text";
+    bool detailed_exitcode = false;
+};
+
+struct ApplyArgs {
+    std::vector<std::string> manifests;
+    std::string plan_file; // --plan FILE
+    bool auto_approve = false;
+    std::string format = "text";
+};
+
+struct ExportArgs {
+    std::vector<std::string> match; // --match GLOB (case-insensitive), repeatable
+    std::string output;             // --output FILE, else stdout
+};
+
+inline constexpr std::int64_t k_max_token_lifetime_s = 583200;
+
+struct TokenArgs {
+    std::string username;
+    std::string manifest;
+    std::int64_t lifetime_s = k_max_token_lifetime_s;
+    std::string output;
+};
+
+int run_validate(const GlobalOptions& global, const ValidateArgs& args, Console& console);
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console);
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console);
+int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console);
+int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console);
+
+} // namespace ra::cli

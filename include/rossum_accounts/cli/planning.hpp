@@ -1,0 +1,39 @@
+#pragma once
+// The steps plan and apply share: load manifests, connect, read the live state, make the plan.
+
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/session.hpp"
+#include "rossum_accounts/core/environment.hpp"
+#include "rossum_accounts/core/manifest.hpp"
+#include "rossum_accounts/core/plan.hpp"
+#include "rossum_accounts/core/secrets.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace ra::cli {
+
+struct PlanRun {
+    std::optional<int> exit_code; // set when the run must end with it (already reported)
+    DesiredState desired;
+    std::unique_ptr<Session> session;
+    Plan plan;
+};
+
+PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
+                     Console& console);
+
+// Resolves and policy-checks the password of every planned create before the first write.
+// Problems are printed (naming the account and the variable or file) and give nullopt (exit 65).
+// Resolved passwords are registered with the process redactor.
+std::optional<std::map<std::string, std::string>>
+resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console);
+
+// Renders the plan to stdout in FORMAT (text, json, markdown); quiet text is the summary line.
+void show_plan(const Plan& plan, const std::string& format, Console& console);
+
+// Prints an error and returns its exit code.
+int report_error(const Error& error, Console& console);
+
+} // namespace ra::cli

@@ -1,0 +1,42 @@
+#pragma once
+// One run's connection to the Rossum API, built from flags and the environment: API URL,
+// credentials, transport, rate limit, retries, token cache. Everything that can be wrong locally
+// (URL, credentials, CA bundle) is an ErrorKind::usage before any request.
+
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/console.hpp"
+#include "rossum_accounts/core/api.hpp"
+#include "rossum_accounts/core/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ra::cli {
+
+// --api-url, else ROSSUM_API_URL, else the manifest's api_url; validated (https, or http to a
+// loopback host). ErrorKind::usage when none is given or it is not acceptable.
+Result<std::string> resolve_api_url(const GlobalOptions& global,
+                                    const std::optional<std::string>& manifest_url);
+
+class Session {
+public:
+    virtual ~Session() = default;
+    virtual RossumApi& api() = 0;
+    virtual const std::string& api_url() const = 0;
+    // Logs out when the token is not cached (--no-token-cache); never fails.
+    virtual void finish() = 0;
+};
+
+// Credentials from ROSSUM_TOKEN or ROSSUM_USERNAME + ROSSUM_PASSWORD (usage error when absent).
+Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
+                                              const std::string& api_url, Console& console);
+
+// `token`: exactly one login as the service account and one exchange for a token of
+// `lifetime_s`; no admin credentials, no cache.
+Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
+                                          const std::string& username, const std::string& password,
+                                          std::int64_t lifetime_s, Console& console);
+
+} // namespace ra::cli

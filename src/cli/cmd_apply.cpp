@@ -1,0 +1,200 @@
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/planning.hpp"
+#include "rossum_accounts/core/apply.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/plan_json.hpp"
+#include "rossum_accounts/io/api_url.hpp"
+#include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/io/secret_lookup.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
+#include "rossum_accounts/render/report.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <fmt/format.h>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace ra::cli {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void request_stop(int /*signal*/) {
+    g_stop_requested.store(true);
+}
+
+// SIGINT/SIGTERM during apply: finish the request in flight, attempt nothing more, report.
+class StopSignals {
+public:
+    StopSignals() {
+        struct sigaction sa {};
+        sa.sa_handler = request_stop;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int_);
+        sigaction(SIGTERM, &sa, &old_term_);
+    }
+    ~StopSignals() {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
+};
+
+bool confirmed(Console& console) {
+    console.print("\nDo you want to perform these actions?\n"
+                  "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    std::string answer;
+    if (!std::getline(std::cin, answer) || answer != "yes") {
+        console.print("\nApply cancelled.\n");
+        return false;
+    }
+    console.print("\n");
+    return true;
+}
+
+int execute(const Plan& plan, const std::map<std::string, std::string>& passwords, Session& session,
+            const ApplyArgs& args, Console& console) {
+    StopSignals signals;
+    bool progress = args.format != "json" && !console.quiet();
+    ApplyHooks hooks;
+    hooks.on_result = [&](const ActionResult& result, const Action& action) {
+        if (!progress)
+            return;
+        auto line = progress_line(result, action);
+        if (!line.empty())
+            console.info(line);
+    };
+    hooks.cancelled = [] { return g_stop_requested.load(); };
+    Report report = apply_plan(plan, session.api(), passwords, hooks);
+    session.finish();
+    std::ostringstream out;
+    if (args.format == "json")
+        render_report_json(report, out);
+    else if (console.quiet())
+        out << report_summary_line(report) << '\n';
+    else
+        render_report_text(report, out, TextOptions{console.color()});
+    console.print(out.str());
+    return to_int(report.exit_code());
+}
+
+bool needs_confirmation(const ApplyArgs& args) {
+    return !args.auto_approve;
+}
+
+// The saved plan's API URL is used; a different --api-url / ROSSUM_API_URL is a usage error.
+Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Plan& plan) {
+    auto planned = validate_api_url(plan.api_url);
+    if (!planned)
+        return make_error(
+            ErrorKind::invalid_input,
+            fmt::format("the saved plan's api_url is not acceptable: {}", planned.error().message));
+    SystemEnvironment env;
+    std::string requested =
+        global.api_url.empty() ? env.get("ROSSUM_API_URL").value_or("") : global.api_url;
+    if (requested.empty())
+        return planned;
+    auto other = validate_api_url(requested);
+    if (!other)
+        return other.error();
+    if (*other != *planned)
+        return make_error(ErrorKind::usage,
+                          fmt::format("the plan was made for {} but {} was requested; a saved plan "
+                                      "applies only to its own API",
+                                      *planned, *other));
+    return planned;
+}
+
+int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console& console) {
+    auto text = read_regular_file(args.plan_file, k_max_plan_bytes);
+    if (!text) {
+        console.error(text.error().message);
+        return to_int(ExitCode::invalid);
+    }
+    auto plan = plan_from_json(*text);
+    if (!plan) {
+        console.error(fmt::format("{}: {}", args.plan_file, plan.error().message));
+        return to_int(ExitCode::invalid);
+    }
+    auto api_url = saved_plan_api_url(global, *plan);
+    if (!api_url)
+        return report_error(api_url.error(), console);
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    auto passwords = resolve_create_passwords(*plan, lookup, console);
+    if (!passwords)
+        return to_int(ExitCode::invalid);
+    auto session = open_session(global, *api_url, console);
+    if (!session)
+        return report_error(session.error(), console);
+    auto drift = find_plan_drift(*plan, (*session)->api());
+    if (!drift) {
+        (*session)->finish();
+        return report_error(drift.error(), console);
+    }
+    if (!drift->empty()) {
+        (*session)->finish();
+        console.error(
+            fmt::format("the saved plan {} is stale; nothing was applied:", args.plan_file));
+        for (const auto& line : *drift)
+            console.err() << "  " << process_redactor().redact(line) << '\n';
+        console.err() << "Run plan again to see the current changes.\n";
+        return to_int(ExitCode::error);
+    }
+    if (args.format != "json")
+        show_plan(*plan, args.format, console);
+    if (!plan->summary().has_changes() && args.format != "json") {
+        (*session)->finish();
+        return to_int(ExitCode::ok);
+    }
+    if (needs_confirmation(args) && !confirmed(console)) {
+        (*session)->finish();
+        return to_int(ExitCode::error);
+    }
+    return execute(*plan, *passwords, **session, args, console);
+}
+
+} // namespace
+
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console) {
+    if (needs_confirmation(args) && isatty(STDIN_FILENO) == 0) {
+        console.error("apply asks for confirmation, but standard input is not a terminal; "
+                      "use --auto-approve to apply without asking");
+        return to_int(ExitCode::usage);
+    }
+    if (!args.plan_file.empty())
+        return apply_saved_plan(global, args, console);
+    PlanRun run = prepare_plan(global, args.manifests, console);
+    if (run.exit_code) {
+        if (run.session)
+            run.session->finish();
+        return *run.exit_code;
+    }
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    auto passwords = resolve_create_passwords(run.plan, lookup, console);
+    if (!passwords) {
+        run.session->finish();
+        return to_int(ExitCode::invalid);
+    }
+    if (args.format != "json")
+        show_plan(run.plan, args.format, console);
+    if (!run.plan.summary().has_changes() && args.format != "json") {
+        run.session->finish();
+        return to_int(ExitCode::ok);
+    }
+    if (needs_confirmation(args) && !confirmed(console)) {
+        run.session->finish();
+        return to_int(ExitCode::error);
+    }
+    return execute(run.plan, *passwords, *run.session, args, console);
+}
+
+} // namespace ra::cli

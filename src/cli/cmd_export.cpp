@@ -1,0 +1,48 @@
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/planning.hpp"
+#include "rossum_accounts/cli/session.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/export.hpp"
+#include "rossum_accounts/core/fetch.hpp"
+#include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/io/manifest_writer.hpp"
+
+#include <fmt/format.h>
+
+namespace ra::cli {
+
+int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console) {
+    auto api_url = resolve_api_url(global, std::nullopt);
+    if (!api_url)
+        return report_error(api_url.error(), console);
+    auto session = open_session(global, *api_url, console);
+    if (!session)
+        return report_error(session.error(), console);
+    DesiredState everything; // prune reads the whole users list, which export needs
+    everything.prune = true;
+    auto live = fetch_live_state((*session)->api(), everything, *api_url);
+    (*session)->finish();
+    if (!live)
+        return report_error(live.error(), console);
+    ExportResult exported = export_accounts(*live, args.match);
+    for (const auto& w : exported.warnings)
+        console.warning(w);
+    std::string yaml = write_manifest_yaml(
+        exported.accounts,
+        {"yaml-language-server: $schema=../schemas/manifest.schema.json",
+         fmt::format("Exported by rossum-accounts from {} (organization {}).", *api_url,
+                     live->organization.id),
+         "Add a password source (password.env or password.file) to any account that may need "
+         "to be created again."});
+    if (args.output.empty()) {
+        console.print(yaml);
+    } else {
+        if (auto st = write_file_atomic(args.output, yaml, 0644); !st)
+            return report_error(st.error(), console);
+        console.info(fmt::format("Exported {} account{} to {}", exported.accounts.size(),
+                                 exported.accounts.size() == 1 ? "" : "s", args.output));
+    }
+    return to_int(ExitCode::ok);
+}
+
+} // namespace ra::cli

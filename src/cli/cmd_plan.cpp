@@ -1,0 +1,49 @@
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/planning.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/plan_json.hpp"
+#include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/render/plan_json.hpp"
+#include "rossum_accounts/render/plan_markdown.hpp"
+#include "rossum_accounts/render/plan_text.hpp"
+
+#include <sstream>
+
+namespace ra::cli {
+
+// Renders the plan in the chosen format (quiet text: only the summary line).
+void show_plan(const Plan& plan, const std::string& format, Console& console) {
+    std::ostringstream out;
+    if (format == "json")
+        render_plan_json(plan, out);
+    else if (format == "markdown")
+        render_plan_markdown(plan, out);
+    else if (console.quiet())
+        out << plan_summary_line(plan) << '\n';
+    else
+        render_plan_text(plan, out, TextOptions{console.color()});
+    console.print(out.str());
+}
+
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console) {
+    PlanRun run = prepare_plan(global, args.manifests, console);
+    if (run.session)
+        run.session->finish();
+    if (run.exit_code)
+        return *run.exit_code;
+    show_plan(run.plan, args.format, console);
+    if (!args.out.empty()) {
+        std::ostringstream saved;
+        render_plan_json(run.plan, saved);
+        if (auto st = write_file_atomic(args.out, saved.str(), 0644); !st)
+            return report_error(st.error(), console);
+        if (args.format == "text")
+            console.info("Saved the plan to " + args.out +
+                         "; apply it with: rossum-accounts apply --plan " + args.out);
+    }
+    if (args.detailed_exitcode && run.plan.summary().has_changes())
+        return to_int(ExitCode::changes);
+    return to_int(ExitCode::ok);
+}
+
+} // namespace ra::cli

@@ -1,0 +1,78 @@
+#include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/manifests.hpp"
+#include "rossum_accounts/cli/planning.hpp"
+#include "rossum_accounts/cli/session.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/io/secret_lookup.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <unistd.h>
+
+namespace ra::cli {
+namespace {
+
+const Account* find_account(const DesiredState& desired, const std::string& username) {
+    for (const auto& a : desired.accounts)
+        if (username_key(a.username) == username_key(username))
+            return &a;
+    return nullptr;
+}
+
+} // namespace
+
+int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console) {
+    if (args.lifetime_s < 1 || args.lifetime_s > k_max_token_lifetime_s) {
+        console.error(fmt::format("--lifetime must be between 1 and {} seconds (162 h)",
+                                  k_max_token_lifetime_s));
+        return to_int(ExitCode::usage);
+    }
+    if (args.output.empty() && isatty(STDOUT_FILENO) != 0) {
+        console.error("refusing to print a token to a terminal; use --output FILE or redirect "
+                      "standard output");
+        return to_int(ExitCode::usage);
+    }
+    auto desired = load_desired_state({args.manifest}, console);
+    if (!desired)
+        return to_int(ExitCode::invalid);
+    auto api_url = resolve_api_url(global, desired->api_url);
+    if (!api_url)
+        return report_error(api_url.error(), console);
+    const Account* account = find_account(*desired, args.username);
+    if (account == nullptr) {
+        console.error(
+            fmt::format("account \"{}\" is not declared in {}", args.username, args.manifest));
+        return to_int(ExitCode::invalid);
+    }
+    if (!account->password) {
+        console.error(fmt::format("account \"{}\" declares no password source", args.username));
+        return to_int(ExitCode::invalid);
+    }
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    auto password = lookup.resolve(*account->password);
+    if (!password) {
+        console.error(fmt::format("account \"{}\": {}", args.username, password.error().message));
+        return to_int(ExitCode::invalid);
+    }
+    process_redactor().add(*password);
+    auto token = service_account_token(global, *api_url, account->username, *password,
+                                       args.lifetime_s, console);
+    if (!token)
+        return report_error(token.error(), console);
+    process_redactor().add(*token);
+    if (args.output.empty()) {
+        std::cout << *token << '\n' << std::flush; // stdout is not a terminal (checked above)
+        return to_int(ExitCode::ok);
+    }
+    if (auto st = write_file_atomic(args.output, *token + "\n", 0600); !st)
+        return report_error(st.error(), console);
+    console.info(fmt::format("Wrote a token for {} (valid {} s) to {}", account->username,
+                             args.lifetime_s, args.output));
+    return to_int(ExitCode::ok);
+}
+
+} // namespace ra::cli

@@ -1,0 +1,118 @@
+#include "rossum_accounts/cli/planning.hpp"
+
+#include "rossum_accounts/cli/manifests.hpp"
+#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/fetch.hpp"
+#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/io/secret_lookup.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
+
+#include <fmt/format.h>
+
+namespace ra::cli {
+namespace {
+
+// plan never needs passwords, but says when a create could not be applied from here.
+PlanOptions password_warnings(const DesiredState& desired) {
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    PlanOptions options;
+    for (const auto& account : desired.accounts) {
+        if (!account.password)
+            continue;
+        auto password = lookup.resolve(*account.password);
+        if (!password) {
+            options.password_warnings[username_key(account.username)] =
+                fmt::format("password source is not usable here: {}", password.error().message);
+            continue;
+        }
+        process_redactor().add(*password);
+        if (auto violation = check_password_policy(*password, account.username))
+            options.password_warnings[username_key(account.username)] =
+                fmt::format("password from {} violates the password policy: {}",
+                            describe(*account.password), *violation);
+    }
+    return options;
+}
+
+} // namespace
+
+int report_error(const Error& error, Console& console) {
+    console.error(error.message);
+    return to_int(exit_code_for(error.kind));
+}
+
+PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
+                     Console& console) {
+    PlanRun run;
+    auto desired = load_desired_state(manifests, console);
+    if (!desired) {
+        run.exit_code = to_int(ExitCode::invalid);
+        return run;
+    }
+    run.desired = std::move(*desired);
+    auto api_url = resolve_api_url(global, run.desired.api_url);
+    if (!api_url) {
+        run.exit_code = report_error(api_url.error(), console);
+        return run;
+    }
+    auto session = open_session(global, *api_url, console);
+    if (!session) {
+        run.exit_code = report_error(session.error(), console);
+        return run;
+    }
+    run.session = std::move(*session);
+    auto live = fetch_live_state(run.session->api(), run.desired, *api_url);
+    if (!live) {
+        run.exit_code = report_error(live.error(), console);
+        return run;
+    }
+    PlanOutcome outcome = make_plan(run.desired, *live, password_warnings(run.desired));
+    for (const auto& d : outcome.diagnostics)
+        console.error(format_diagnostic(d));
+    if (!outcome.plan) {
+        run.exit_code = to_int(ExitCode::invalid);
+        return run;
+    }
+    run.plan = std::move(*outcome.plan);
+    return run;
+}
+
+std::optional<std::map<std::string, std::string>>
+resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console) {
+    std::map<std::string, std::string> passwords;
+    bool ok = true;
+    for (const auto& action : plan.actions) {
+        if (action.kind != ActionKind::create)
+            continue;
+        if (!action.password_source) {
+            console.error(fmt::format("account \"{}\" must be created but declares no password "
+                                      "source (password.env or password.file)",
+                                      action.username));
+            ok = false;
+            continue;
+        }
+        auto password = lookup.resolve(*action.password_source);
+        if (!password) {
+            console.error(
+                fmt::format("account \"{}\": {}", action.username, password.error().message));
+            ok = false;
+            continue;
+        }
+        process_redactor().add(*password);
+        if (auto violation = check_password_policy(*password, action.username)) {
+            console.error(fmt::format("account \"{}\": password from {} violates the password "
+                                      "policy: {}",
+                                      action.username, describe(*action.password_source),
+                                      *violation));
+            ok = false;
+            continue;
+        }
+        passwords[username_key(action.username)] = std::move(*password);
+    }
+    if (!ok)
+        return std::nullopt;
+    return passwords;
+}
+
+} // namespace ra::cli

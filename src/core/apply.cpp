@@ -1,0 +1,213 @@
+#include "rossum_accounts/core/apply.hpp"
+
+#include "rossum_accounts/core/planner.hpp"
+
+#include <fmt/format.h>
+
+namespace ra {
+namespace {
+
+using nlohmann::json;
+
+bool stops_run(ErrorKind kind) {
+    return kind == ErrorKind::throttled || kind == ErrorKind::unavailable ||
+           kind == ErrorKind::auth || kind == ErrorKind::permission;
+}
+
+bool username_taken(const Error& e) {
+    return e.kind == ErrorKind::conflict ||
+           (e.kind == ErrorKind::validation && e.details.is_object() &&
+            e.details.contains("username"));
+}
+
+ActionResult result_for(const Action& action, ResultStatus status, std::string error = {}) {
+    ActionResult r;
+    r.username = action.username;
+    r.action = action.kind;
+    r.status = status;
+    r.error = std::move(error);
+    return r;
+}
+
+// The user in our organization with this username, if any (deleted users do not count).
+struct Settled {
+    std::optional<LiveUser> ours;
+    bool taken_elsewhere = false; // visible but deleted, or in another organization
+};
+
+Result<Settled> look_up(RossumApi& api, const Plan& plan, const std::string& username) {
+    auto found = api.users_by_username(username);
+    if (!found)
+        return found.error();
+    Settled s;
+    for (auto& u : *found) {
+        if (username_key(u.username) != username_key(username))
+            continue;
+        bool same_org = u.organization == plan.organization.url ||
+                        id_from_url(u.organization) == plan.organization.id;
+        if (same_org && !u.deleted)
+            s.ours = std::move(u);
+        else
+            s.taken_elsewhere = true;
+    }
+    return s;
+}
+
+// The user exists in our organization after all: adopt it and bring it in line.
+ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& user, const char* why) {
+    json patch = patch_to_match_create(user, action.request);
+    if (!patch.empty()) {
+        auto patched = api.patch_user(user.id, patch);
+        if (!patched)
+            return result_for(
+                action, ResultStatus::failed,
+                fmt::format("adopting the existing user failed: {}", patched.error().message));
+    }
+    auto r = result_for(action, ResultStatus::done);
+    r.note = why;
+    return r;
+}
+
+ActionResult conflict(const Action& action) {
+    return result_for(action, ResultStatus::failed,
+                      fmt::format("username \"{}\" is taken by a user outside the organization "
+                                  "or by a deleted user",
+                                  action.username));
+}
+
+struct Outcome {
+    ActionResult result;
+    std::optional<Error> stop; // set when the run must stop
+};
+
+Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& body,
+                      const Error& first_error) {
+    for (int attempt = 0;; ++attempt) {
+        auto settled = look_up(api, plan, action.username);
+        if (!settled)
+            return {result_for(action, ResultStatus::unknown,
+                               fmt::format("{}; the look-up that should settle it failed: {}",
+                                           first_error.message, settled.error().message)),
+                    settled.error()};
+        if (settled->ours)
+            return {adopt(action, api, *settled->ours,
+                          username_taken(first_error) ? "adopted: created concurrently"
+                                                      : "adopted after an ambiguous create"),
+                    std::nullopt};
+        if (settled->taken_elsewhere || username_taken(first_error))
+            return {conflict(action), std::nullopt};
+        if (attempt > 0)
+            return {result_for(action, ResultStatus::unknown, first_error.message), first_error};
+        // Confirmed absent: the first POST did not commit, so sending it once more is safe.
+        auto created = api.create_user(body);
+        if (created)
+            return {result_for(action, ResultStatus::done), std::nullopt};
+        if (created.error().kind != ErrorKind::unknown_outcome && !username_taken(created.error()))
+            return {result_for(action, ResultStatus::failed, created.error().message),
+                    stops_run(created.error().kind) ? std::optional(created.error())
+                                                    : std::nullopt};
+    }
+}
+
+Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
+                   const std::map<std::string, std::string>& passwords) {
+    auto pw = passwords.find(username_key(action.username));
+    if (pw == passwords.end())
+        return {result_for(action, ResultStatus::failed, "no password was resolved"), std::nullopt};
+    json body = action.request;
+    body["password"] = pw->second;
+    auto created = api.create_user(body);
+    if (created)
+        return {result_for(action, ResultStatus::done), std::nullopt};
+    const Error& e = created.error();
+    if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
+        return settle_create(action, api, plan, body, e);
+    return {result_for(action, ResultStatus::failed, e.message),
+            stops_run(e.kind) ? std::optional(e) : std::nullopt};
+}
+
+Outcome run_patch(const Action& action, RossumApi& api) {
+    if (!action.user_id)
+        return {result_for(action, ResultStatus::failed, "the plan names no user id"),
+                std::nullopt};
+    auto patched = api.patch_user(*action.user_id, action.request);
+    if (patched)
+        return {result_for(action, ResultStatus::done), std::nullopt};
+    const Error& e = patched.error();
+    auto status =
+        e.kind == ErrorKind::unknown_outcome ? ResultStatus::unknown : ResultStatus::failed;
+    return {result_for(action, status, e.message),
+            stops_run(e.kind) ? std::optional(e) : std::nullopt};
+}
+
+} // namespace
+
+Report apply_plan(const Plan& plan, RossumApi& api,
+                  const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks) {
+    Report report;
+    for (const Action& action : plan.actions) {
+        if (!report.stopped_early && hooks.cancelled && hooks.cancelled()) {
+            report.stopped_early = true;
+            report.interrupted = true;
+        }
+        if (report.stopped_early) {
+            bool skip = action.kind == ActionKind::skip;
+            report.results.push_back(
+                result_for(action, skip ? ResultStatus::done : ResultStatus::not_attempted));
+            continue;
+        }
+        Outcome out;
+        switch (action.kind) {
+        case ActionKind::skip:
+            out.result = result_for(action, ResultStatus::done);
+            break;
+        case ActionKind::create:
+            out = run_create(action, api, plan, passwords);
+            break;
+        case ActionKind::update:
+        case ActionKind::deactivate:
+            out = run_patch(action, api);
+            break;
+        }
+        if (out.stop) {
+            report.stopped_early = true;
+            report.stop_reason = out.stop->kind;
+        }
+        if (hooks.on_result)
+            hooks.on_result(out.result, action);
+        report.results.push_back(std::move(out.result));
+    }
+    return report;
+}
+
+Result<std::vector<std::string>> find_plan_drift(const Plan& plan, RossumApi& api) {
+    std::vector<std::string> drift;
+    for (const Action& action : plan.actions) {
+        if (action.kind == ActionKind::create) {
+            auto settled = look_up(api, plan, action.username);
+            if (!settled)
+                return settled.error();
+            if (settled->ours)
+                drift.push_back(
+                    fmt::format("{}: planned create, but the user now exists", action.username));
+            continue;
+        }
+        if (!action.user_id)
+            continue;
+        auto user = api.user(*action.user_id);
+        if (!user && user.error().kind == ErrorKind::not_found) {
+            drift.push_back(fmt::format("{}: the user no longer exists", action.username));
+            continue;
+        }
+        if (!user)
+            return user.error();
+        if (user->deleted)
+            drift.push_back(fmt::format("{}: the user was deleted", action.username));
+        else if (fingerprint(*user) != action.fingerprint)
+            drift.push_back(
+                fmt::format("{}: the user changed since the plan was made", action.username));
+    }
+    return drift;
+}
+
+} // namespace ra

@@ -1,0 +1,74 @@
+#include "rossum_accounts/core/export.hpp"
+
+#include "rossum_accounts/core/planner.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fnmatch.h>
+#include <map>
+
+namespace ra {
+namespace {
+
+bool matches(const std::string& username, const std::vector<std::string>& globs) {
+    if (globs.empty())
+        return true;
+    return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+        return fnmatch(glob.c_str(), username.c_str(), FNM_CASEFOLD) == 0;
+    });
+}
+
+std::optional<std::string> non_empty(const std::string& s) {
+    if (s.empty())
+        return std::nullopt;
+    return s;
+}
+
+} // namespace
+
+ExportResult export_accounts(const LiveState& live, const std::vector<std::string>& globs) {
+    std::map<std::string, std::string> role_by_url;
+    for (const auto& g : live.groups)
+        role_by_url[g.url] = g.name;
+    ExportResult out;
+    for (const auto& user : live.users) {
+        if (user.deleted || username_key(user.username) == username_key(live.caller.username) ||
+            !matches(user.username, globs))
+            continue;
+        Account a;
+        a.username = user.username;
+        a.first_name = non_empty(user.first_name);
+        a.last_name = non_empty(user.last_name);
+        a.email = non_empty(user.email);
+        a.active = user.is_active;
+        for (const auto& url : user.groups) {
+            auto it = role_by_url.find(url);
+            if (it == role_by_url.end())
+                out.warnings.push_back(fmt::format("user \"{}\": role {} is not one of the "
+                                                   "organization's roles; left out",
+                                                   user.username, url));
+            else
+                a.groups.push_back(it->second);
+        }
+        if (a.groups.empty()) {
+            out.warnings.push_back(
+                fmt::format("user \"{}\" has no role and is left out", user.username));
+            continue;
+        }
+        if (!user.queues.empty()) {
+            std::vector<std::int64_t> ids;
+            for (const auto& url : user.queues)
+                if (auto id = id_from_url(url))
+                    ids.push_back(*id);
+            std::sort(ids.begin(), ids.end());
+            a.queues = ids;
+        }
+        out.accounts.push_back(std::move(a));
+    }
+    std::sort(out.accounts.begin(), out.accounts.end(), [](const Account& a, const Account& b) {
+        return username_key(a.username) < username_key(b.username);
+    });
+    return out;
+}
+
+} // namespace ra

@@ -1,0 +1,124 @@
+#include "rossum_accounts/core/fetch.hpp"
+
+#include "rossum_accounts/core/planner.hpp"
+
+#include <fmt/format.h>
+#include <set>
+
+namespace ra {
+namespace {
+
+Result<Organization> resolve_organization(RossumApi& api, const DesiredState& desired,
+                                          const LiveUser& caller) {
+    auto caller_org = id_from_url(caller.organization);
+    if (!caller_org)
+        return make_error(ErrorKind::protocol,
+                          fmt::format("the caller's organization \"{}\" is not an object URL",
+                                      caller.organization));
+    if (!desired.organization || *desired.organization == *caller_org) {
+        Organization org;
+        org.id = *caller_org;
+        org.url = caller.organization;
+        return org;
+    }
+    auto org = api.organization(*desired.organization);
+    if (!org &&
+        (org.error().kind == ErrorKind::not_found || org.error().kind == ErrorKind::permission))
+        return make_error(ErrorKind::not_found,
+                          fmt::format("organization {} is not visible to {}", *desired.organization,
+                                      caller.username));
+    return org;
+}
+
+void keep_organization_users(std::vector<LiveUser>& into, std::vector<LiveUser> users,
+                             const Organization& org) {
+    for (auto& u : users)
+        if (!u.deleted && (u.organization.empty() || u.organization == org.url ||
+                           id_from_url(u.organization) == org.id))
+            into.push_back(std::move(u));
+}
+
+// Accounts not found among the users read so far.
+std::vector<std::string> missing_accounts(const DesiredState& desired,
+                                          const std::vector<LiveUser>& users) {
+    std::set<std::string> seen;
+    for (const auto& u : users)
+        seen.insert(username_key(u.username));
+    std::vector<std::string> missing;
+    for (const auto& a : desired.accounts)
+        if (!seen.count(username_key(a.username)))
+            missing.push_back(a.username);
+    return missing;
+}
+
+Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) {
+    if (desired.accounts.empty() && !desired.prune) {
+        live.complete_user_list = false;
+        return ok_status();
+    }
+    auto page = api.users_page(live.organization.id, std::nullopt);
+    if (!page)
+        return page.error();
+    keep_organization_users(live.users, std::move(page->results), live.organization);
+    std::optional<std::string> next = page->next;
+    std::int64_t pages_left = page->total_pages > 1 ? page->total_pages - 1 : (next ? 1 : 0);
+    auto missing = missing_accounts(desired, live.users);
+    bool by_pages = desired.prune || static_cast<std::int64_t>(missing.size()) >= pages_left;
+    if (by_pages) {
+        while (next) {
+            auto more = api.users_page(live.organization.id, next);
+            if (!more)
+                return more.error();
+            keep_organization_users(live.users, std::move(more->results), live.organization);
+            next = more->next;
+        }
+        live.complete_user_list = true;
+        return ok_status();
+    }
+    for (const auto& username : missing) {
+        auto found = api.users_by_username(username);
+        if (!found)
+            return found.error();
+        std::vector<LiveUser> same_name;
+        for (auto& u : *found)
+            if (username_key(u.username) == username_key(username))
+                same_name.push_back(std::move(u));
+        keep_organization_users(live.users, std::move(same_name), live.organization);
+    }
+    live.complete_user_list = false;
+    return ok_status();
+}
+
+} // namespace
+
+Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
+                                   const std::string& api_url) {
+    LiveState live;
+    live.api_url = api_url;
+    auto caller = api.current_user();
+    if (!caller)
+        return caller.error();
+    live.caller = std::move(*caller);
+    auto org = resolve_organization(api, desired, live.caller);
+    if (!org)
+        return org.error();
+    live.organization = std::move(*org);
+    auto groups = api.groups();
+    if (!groups)
+        return groups.error();
+    live.groups = std::move(*groups);
+    bool names_queues = false;
+    for (const auto& a : desired.accounts)
+        names_queues = names_queues || a.queues.has_value();
+    if (names_queues) {
+        auto queues = api.queues();
+        if (!queues)
+            return queues.error();
+        live.queues = std::move(*queues);
+    }
+    if (auto st = read_users(api, desired, live); !st)
+        return st.error();
+    return live;
+}
+
+} // namespace ra

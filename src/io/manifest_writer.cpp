@@ -1,0 +1,60 @@
+#include "rossum_accounts/io/manifest_writer.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace ra {
+namespace {
+
+void optional_string(YAML::Emitter& out, const char* key, const std::optional<std::string>& v) {
+    if (v)
+        out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << *v;
+}
+
+void write_account(YAML::Emitter& out, const Account& a) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "username" << YAML::Value << YAML::DoubleQuoted << a.username;
+    optional_string(out, "first_name", a.first_name);
+    optional_string(out, "last_name", a.last_name);
+    optional_string(out, "email", a.email);
+    out << YAML::Key << "groups" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& g : a.groups)
+        out << g;
+    out << YAML::EndSeq;
+    if (a.queues) {
+        out << YAML::Key << "queues" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (auto q : *a.queues)
+            out << q;
+        out << YAML::EndSeq;
+    }
+    out << YAML::Key << "active" << YAML::Value << a.active;
+    out << YAML::EndMap;
+}
+
+} // namespace
+
+std::string write_manifest_yaml(const std::vector<Account>& accounts,
+                                const std::vector<std::string>& comment) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out.SetBoolFormat(YAML::TrueFalseBool);
+    out << YAML::BeginMap;
+    out << YAML::Key << "version" << YAML::Value << 1;
+    out << YAML::Key << "accounts" << YAML::Value;
+    if (accounts.empty()) {
+        out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    } else {
+        out << YAML::BeginSeq;
+        for (const auto& a : accounts)
+            write_account(out, a);
+        out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+    std::string text;
+    for (const auto& line : comment)
+        text += "# " + line + "\n";
+    text += out.c_str();
+    text += "\n";
+    return text;
+}
+
+} // namespace ra

@@ -1,0 +1,182 @@
+#include "fake_api.hpp"
+#include "rossum_accounts/core/apply.hpp"
+#include "rossum_accounts/core/fetch.hpp"
+#include "rossum_accounts/core/planner.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ra;
+using nlohmann::json;
+using ra::test::FakeApi;
+
+namespace {
+
+Account account(const std::string& username, std::vector<std::string> groups) {
+    Account a;
+    a.username = username;
+    a.where = {"accounts.yaml", 3, 5};
+    a.groups = std::move(groups);
+    a.password = PasswordSource{PasswordSourceKind::env, "PW", ".", {}};
+    return a;
+}
+
+Plan plan_for(FakeApi& api, const DesiredState& d) {
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    REQUIRE(out.plan);
+    return *out.plan;
+}
+
+DesiredState desired(std::vector<Account> accounts) {
+    DesiredState d;
+    d.accounts = std::move(accounts);
+    return d;
+}
+
+std::map<std::string, std::string> passwords(std::initializer_list<std::string> usernames) {
+    std::map<std::string, std::string> out;
+    for (const auto& u : usernames)
+        out[username_key(u)] = "correct-horse-battery";
+    return out;
+}
+
+int count_users(FakeApi& api, const std::string& username) {
+    int n = 0;
+    for (const auto& u : api.users_)
+        n += username_key(u.username) == username_key(username);
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("apply: creates, then a second plan is empty", "[apply]") {
+    FakeApi api;
+    auto d = desired({account("a@acme", {"viewer"}), account("b@acme", {"admin"})});
+    Plan plan = plan_for(api, d);
+    std::vector<std::string> progress;
+    ApplyHooks hooks;
+    hooks.on_result = [&](const ActionResult& r, const Action&) { progress.push_back(r.username); };
+    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    CHECK(report.results.size() == 2);
+    CHECK(progress == std::vector<std::string>{"a@acme", "b@acme"});
+    CHECK(api.created_bodies[0]["password"] == "correct-horse-battery");
+    CHECK_FALSE(plan_for(api, d).summary().has_changes());
+}
+
+TEST_CASE("apply: a create committed before the connection dropped is adopted, not repeated",
+          "[apply][ambiguous]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unknown_after_commit};
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
+    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    REQUIRE(report.results.size() == 1);
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(report.results[0].note == "adopted after an ambiguous create");
+    CHECK(api.calls("create_user") == 1);
+    CHECK(count_users(api, "a@acme") == 1);
+}
+
+TEST_CASE("apply: a create that did not commit is sent once more after the look-up",
+          "[apply][ambiguous]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unknown_without_commit};
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
+    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(api.calls("users_by_username") >= 1);
+    CHECK(api.calls("create_user") == 2);
+    CHECK(count_users(api, "a@acme") == 1);
+}
+
+TEST_CASE("apply: twice unknown stays unknown, never a third POST", "[apply][ambiguous]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unknown_without_commit,
+                         FakeApi::Fault::unknown_without_commit};
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
+    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::unknown);
+    CHECK(api.calls("create_user") == 2);
+}
+
+TEST_CASE("apply: a username owned outside the organization is a conflict; others proceed",
+          "[apply][conflict]") {
+    FakeApi api;
+    api.taken_elsewhere.insert("b@acme");
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"}),
+                                       account("c@acme", {"viewer"})}));
+    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme", "c@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(report.results[1].status == ResultStatus::failed);
+    CHECK(report.results[1].error ==
+          "username \"b@acme\" is taken by a user outside the organization or by a deleted user");
+    CHECK(report.results[2].status == ResultStatus::done);
+    CHECK(report.exit_code() == ExitCode::partial);
+}
+
+TEST_CASE("apply: a user created concurrently by another run is adopted", "[apply][conflict]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"}); // the other run won the race
+    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(report.results[0].note == "adopted: created concurrently");
+    CHECK(count_users(api, "a@acme") == 1);
+    CHECK(api.find("a@acme")->groups == std::vector<std::string>{api.group_url("admin")});
+}
+
+TEST_CASE("apply: an unavailable API stops further writes", "[apply][stop]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unavailable};
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"})}));
+    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), {});
+    CHECK(report.stopped_early);
+    CHECK(report.results[1].status == ResultStatus::not_attempted);
+    CHECK(api.calls("create_user") == 1);
+    CHECK(report.exit_code() == ExitCode::temporary);
+}
+
+TEST_CASE("apply: cancellation marks the rest not attempted", "[apply][stop]") {
+    FakeApi api;
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"})}));
+    int seen = 0;
+    ApplyHooks hooks;
+    hooks.cancelled = [&] { return seen >= 1; };
+    hooks.on_result = [&](const ActionResult&, const Action&) { ++seen; };
+    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    CHECK(report.interrupted);
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(report.results[1].status == ResultStatus::not_attempted);
+}
+
+TEST_CASE("apply: a failed patch fails that action only", "[apply]") {
+    FakeApi api;
+    api.add_user("a@acme", {"viewer"});
+    api.add_user("b@acme", {"viewer"});
+    api.patch_errors = {make_error(ErrorKind::validation, "groups: invalid", 400)};
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"admin"}), account("b@acme", {"admin"})}));
+    Report report = apply_plan(plan, api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error == "groups: invalid");
+    CHECK(report.results[1].status == ResultStatus::done);
+}
+
+TEST_CASE("drift: a saved plan is stale when a user changed or a planned create exists",
+          "[apply][stale]") {
+    FakeApi api;
+    api.add_user("a@acme", {"viewer"});
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"admin"}), account("b@acme", {"viewer"})}));
+    auto fresh = find_plan_drift(plan, api);
+    REQUIRE(fresh.ok());
+    CHECK(fresh->empty());
+    api.find("a@acme")->first_name = "Changed";
+    api.add_user("b@acme", {"viewer"});
+    auto stale = find_plan_drift(plan, api);
+    REQUIRE(stale.ok());
+    CHECK(*stale == std::vector<std::string>{"a@acme: the user changed since the plan was made",
+                                             "b@acme: planned create, but the user now exists"});
+}

@@ -1,0 +1,116 @@
+#include "fake_api.hpp"
+#include "rossum_accounts/core/fetch.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+using namespace ra;
+using ra::test::FakeApi;
+
+namespace {
+
+DesiredState with_accounts(int n, bool prune = false, const std::string& prefix = "svc") {
+    DesiredState d;
+    d.prune = prune;
+    for (int i = 0; i < n; ++i) {
+        Account a;
+        a.username = prefix + std::to_string(i) + "@acme";
+        a.groups = {"viewer"};
+        d.accounts.push_back(a);
+    }
+    return d;
+}
+
+void populate(FakeApi& api, int users) {
+    for (int i = 0; i < users; ++i)
+        api.add_user("bulk" + std::to_string(i) + "@acme", {"viewer"});
+}
+
+int ceil_div(int a, int b) {
+    return (a + b - 1) / b;
+}
+
+} // namespace
+
+TEST_CASE("fetch: few accounts among many users are looked up by username", "[fetch][budget]") {
+    FakeApi api;
+    populate(api, 999); // 1000 users with the caller: 10 pages
+    auto d = with_accounts(3);
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_page") == 1);
+    CHECK(api.calls("users_by_username") == 3);
+    CHECK_FALSE(live->complete_user_list);
+    CHECK(api.total_calls() <= 3 + std::min(3, ceil_div(1000, 100)));
+}
+
+TEST_CASE("fetch: many accounts are read by pages", "[fetch][budget]") {
+    FakeApi api;
+    populate(api, 349);
+    auto d = with_accounts(50);
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_page") == 4);
+    CHECK(api.calls("users_by_username") == 0);
+    CHECK(live->users.size() == 350);
+    CHECK(live->complete_user_list);
+    CHECK(api.total_calls() <= 3 + std::min(50, ceil_div(350, 100)));
+}
+
+TEST_CASE("fetch: accounts found on the first page need no look-up", "[fetch][budget]") {
+    FakeApi api;
+    populate(api, 999);
+    DesiredState d = with_accounts(2, false, "bulk"); // bulk0, bulk1 are on page 1
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_page") == 1);
+    CHECK(api.calls("users_by_username") == 0);
+}
+
+TEST_CASE("fetch: prune reads the whole list", "[fetch][budget][prune]") {
+    FakeApi api;
+    populate(api, 999);
+    auto d = with_accounts(1, true);
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_page") == 10);
+    CHECK(live->complete_user_list);
+    CHECK(api.total_calls() <= 3 + 10);
+}
+
+TEST_CASE("fetch: queues are read only when the manifest names them", "[fetch][budget]") {
+    FakeApi api;
+    auto d = with_accounts(1);
+    REQUIRE(fetch_live_state(api, d, ra::test::k_api).ok());
+    CHECK(api.calls("queues") == 0);
+    d.accounts[0].queues = std::vector<std::int64_t>{812};
+    REQUIRE(fetch_live_state(api, d, ra::test::k_api).ok());
+    CHECK(api.calls("queues") == 1);
+}
+
+TEST_CASE("fetch: an organization the caller cannot see is an error", "[fetch]") {
+    FakeApi api;
+    auto d = with_accounts(1);
+    d.organization = 9999;
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE_FALSE(live.ok());
+    CHECK(live.error().kind == ErrorKind::not_found);
+    CHECK(live.error().message == "organization 9999 is not visible to admin@acme");
+}
+
+TEST_CASE("fetch: the caller's own organization costs no extra request", "[fetch][budget]") {
+    FakeApi api;
+    auto d = with_accounts(1);
+    d.organization = 4201;
+    REQUIRE(fetch_live_state(api, d, ra::test::k_api).ok());
+    CHECK(api.calls("organization") == 0);
+}
+
+TEST_CASE("fetch: soft-deleted users are ignored", "[fetch]") {
+    FakeApi api;
+    api.add_user("svc0@acme", {"viewer"}).deleted = true;
+    auto live = fetch_live_state(api, with_accounts(1), ra::test::k_api);
+    REQUIRE(live.ok());
+    for (const auto& u : live->users)
+        CHECK(u.username != "svc0@acme");
+}

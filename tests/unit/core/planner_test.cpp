@@ -1,0 +1,235 @@
+#include "fake_api.hpp"
+#include "rossum_accounts/core/fetch.hpp"
+#include "rossum_accounts/core/planner.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ra;
+using nlohmann::json;
+using ra::test::FakeApi;
+
+namespace {
+
+Account account(const std::string& username, std::vector<std::string> groups, int line = 5) {
+    Account a;
+    a.username = username;
+    a.where = {"accounts.yaml", line, 5};
+    a.groups = std::move(groups);
+    a.password = PasswordSource{PasswordSourceKind::env, "PW_" + std::to_string(line), ".", {}};
+    return a;
+}
+
+DesiredState desired(std::vector<Account> accounts, bool prune = false) {
+    DesiredState d;
+    d.files = {"accounts.yaml"};
+    d.accounts = std::move(accounts);
+    d.prune = prune;
+    return d;
+}
+
+Plan plan_for(FakeApi& api, const DesiredState& d, const PlanOptions& options = {}) {
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live, options);
+    REQUIRE(out.diagnostics.empty());
+    REQUIRE(out.plan);
+    return *out.plan;
+}
+
+const FieldChange* change(const Action& a, const std::string& field) {
+    for (const auto& c : a.changes)
+        if (c.field == field)
+            return &c;
+    return nullptr;
+}
+
+json marker() {
+    return {{"managed_by", "rossum-accounts"}};
+}
+
+} // namespace
+
+TEST_CASE("planner: a missing user is a create carrying roles, marker and password source",
+          "[planner]") {
+    FakeApi api;
+    auto a = account("api_user@acme", {"annotator"}, 12);
+    a.first_name = "SYSTEM USER";
+    a.queues = std::vector<std::int64_t>{812};
+    a.metadata = {{"team", "integrations"}};
+    Plan plan = plan_for(api, desired({a}));
+    REQUIRE(plan.actions.size() == 1);
+    const Action& act = plan.actions[0];
+    CHECK(act.kind == ActionKind::create);
+    CHECK(act.source == "accounts.yaml:12");
+    CHECK(act.request["organization"] == api.organization_.url);
+    CHECK(act.request["groups"] == json::array({api.group_url("annotator")}));
+    CHECK(act.request["queues"] == json::array({ra::test::object_url("queues", 812)}));
+    CHECK(act.request["metadata"] ==
+          json{{"team", "integrations"}, {"managed_by", "rossum-accounts"}});
+    CHECK(act.request["is_active"] == true);
+    CHECK_FALSE(act.request.contains("password"));
+    REQUIRE(change(act, "password"));
+    CHECK(change(act, "password")->after == "(sensitive: env PW_12)");
+    CHECK(plan.summary().create == 1);
+}
+
+TEST_CASE("planner: an in-sync marked user is a skip", "[planner]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("svc@acme", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+    CHECK(plan.actions[0].changes.empty());
+    CHECK_FALSE(plan.summary().has_changes());
+}
+
+TEST_CASE("planner: matching is case-insensitive", "[planner]") {
+    FakeApi api;
+    api.add_user("Svc@Acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("svc@acme", {"viewer"})}));
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+}
+
+TEST_CASE("planner: only differing writable fields are patched", "[planner]") {
+    FakeApi api;
+    auto& u = api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}, {"x", 1}});
+    u.first_name = "Old";
+    u.last_name = "Same";
+    auto a = account("svc@acme", {"admin"});
+    a.first_name = "New";
+    a.last_name = "Same";
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    const Action& act = plan.actions[0];
+    CHECK(act.kind == ActionKind::update);
+    CHECK(act.request ==
+          json{{"first_name", "New"},
+               {"groups", {api.group_url("admin")}},
+               {"metadata", {{"managed_by", "rossum-accounts"}, {"x", 1}, {"team", "ops"}}}});
+    REQUIRE(change(act, "groups"));
+    CHECK(change(act, "groups")->before == json::array({"viewer"}));
+    CHECK(change(act, "groups")->after == json::array({"admin"}));
+    CHECK(change(act, "metadata.team")->before == nullptr);
+    CHECK_FALSE(act.fingerprint.empty());
+}
+
+TEST_CASE("planner: email drift is a warning, not a patch", "[planner]") {
+    FakeApi api;
+    auto& u = api.add_user("svc@acme", {"viewer"}, marker());
+    u.email = "old@acme.com";
+    auto a = account("svc@acme", {"viewer"});
+    a.email = "new@acme.com";
+    Plan plan = plan_for(api, desired({a}));
+    const Action& act = plan.actions[0];
+    CHECK(act.kind == ActionKind::skip);
+    REQUIRE(act.warnings.size() == 1);
+    CHECK(act.warnings[0] == "email differs (live \"old@acme.com\", manifest \"new@acme.com\") and "
+                             "cannot be changed through the API");
+}
+
+TEST_CASE("planner: an unmarked existing user is adopted", "[planner]") {
+    FakeApi api;
+    api.add_user("legacy@acme", {"viewer"}, {{"team", "x"}});
+    Plan plan = plan_for(api, desired({account("legacy@acme", {"viewer"})}));
+    const Action& act = plan.actions[0];
+    CHECK(act.kind == ActionKind::update);
+    REQUIRE(act.changes.size() == 1);
+    CHECK(act.changes[0].field == "managed_by");
+    CHECK(act.request == json{{"metadata", {{"team", "x"}, {"managed_by", "rossum-accounts"}}}});
+}
+
+TEST_CASE("planner: fields the manifest omits are not managed", "[planner]") {
+    FakeApi api;
+    auto& u = api.add_user("svc@acme", {"viewer"}, marker());
+    u.first_name = "Anything";
+    u.queues = {ra::test::object_url("queues", 813)};
+    Plan plan = plan_for(api, desired({account("svc@acme", {"viewer"})}));
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+}
+
+TEST_CASE("planner: prune deactivates only marked users, never the caller", "[planner][prune]") {
+    FakeApi api;
+    api.caller_.metadata = marker();
+    api.users_[0].metadata = marker();
+    api.add_user("gone@acme", {"viewer"}, marker());
+    api.add_user("human@acme", {"viewer"});
+    auto& inactive = api.add_user("old@acme", {"viewer"}, marker());
+    inactive.is_active = false;
+    api.add_user("keep@acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("keep@acme", {"viewer"})}, true));
+    std::vector<std::pair<std::string, ActionKind>> got;
+    for (const auto& a : plan.actions)
+        got.emplace_back(a.username, a.kind);
+    CHECK(got ==
+          std::vector<std::pair<std::string, ActionKind>>{{"gone@acme", ActionKind::deactivate},
+                                                          {"keep@acme", ActionKind::skip},
+                                                          {"old@acme", ActionKind::skip}});
+    CHECK(plan.actions[0].request == json{{"is_active", false}});
+}
+
+TEST_CASE("planner: without prune nothing is deactivated", "[planner][prune]") {
+    FakeApi api;
+    api.add_user("gone@acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("keep@acme", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].kind == ActionKind::create);
+}
+
+TEST_CASE("planner: actions are ordered by username", "[planner]") {
+    FakeApi api;
+    Plan plan =
+        plan_for(api, desired({account("b@acme", {"viewer"}, 1), account("A@acme", {"viewer"}, 2),
+                               account("c@acme", {"viewer"}, 3)}));
+    CHECK(plan.actions[0].username == "A@acme");
+    CHECK(plan.actions[1].username == "b@acme");
+    CHECK(plan.actions[2].username == "c@acme");
+}
+
+TEST_CASE("planner: a role the organization does not offer is a diagnostic", "[planner]") {
+    FakeApi api;
+    auto d = desired({account("svc@acme", {"approver"}, 7)});
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    CHECK_FALSE(out.plan);
+    REQUIRE(out.diagnostics.size() == 1);
+    CHECK(format_diagnostic(out.diagnostics[0]) ==
+          "accounts.yaml:7:5: accounts[0].groups: role \"approver\" of account \"svc@acme\" is not "
+          "offered by organization 4201");
+}
+
+TEST_CASE("planner: an unknown queue is a diagnostic", "[planner]") {
+    FakeApi api;
+    auto a = account("svc@acme", {"viewer"}, 9);
+    a.queues = std::vector<std::int64_t>{999};
+    auto d = desired({a});
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    REQUIRE(out.diagnostics.size() == 1);
+    CHECK(out.diagnostics[0].message ==
+          "queue 999 of account \"svc@acme\" does not exist in organization 4201");
+}
+
+TEST_CASE("planner: password problems where the plan runs become warnings", "[planner]") {
+    FakeApi api;
+    PlanOptions options;
+    options.password_warnings["svc@acme"] = "password source env PW_5 is not set here";
+    Plan plan = plan_for(api, desired({account("svc@acme", {"viewer"})}), options);
+    REQUIRE(plan.actions[0].warnings.size() == 1);
+    CHECK(plan.actions[0].warnings[0] == "password source env PW_5 is not set here");
+}
+
+TEST_CASE("planner: patch_to_match_create brings an adopted user in line", "[planner]") {
+    FakeApi api;
+    auto& u = api.add_user("svc@acme", {"viewer"});
+    json request = {{"groups", {api.group_url("admin")}},
+                    {"is_active", true},
+                    {"metadata", {{"managed_by", "rossum-accounts"}}}};
+    json patch = patch_to_match_create(u, request);
+    CHECK(patch == json{{"groups", {api.group_url("admin")}},
+                        {"metadata", {{"managed_by", "rossum-accounts"}}}});
+    u.groups = {api.group_url("admin")};
+    u.metadata = marker();
+    CHECK(patch_to_match_create(u, request).empty());
+}
