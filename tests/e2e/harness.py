@@ -1,0 +1,226 @@
+"""Helpers for end-to-end tests: the built binaries against rossum-sandbox on 127.0.0.1.
+
+Standard library only. ctest passes RA_BIN, RA_SANDBOX and RA_SOURCE_DIR in the environment.
+"""
+import json
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+RA_BIN = os.environ.get("RA_BIN", "")
+RA_SANDBOX = os.environ.get("RA_SANDBOX", "")
+SOURCE_DIR = os.environ.get(
+    "RA_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+EXAMPLES = os.path.join(SOURCE_DIR, "examples")
+LOOPBACK = "127.0.0.1,localhost,::1"
+
+# urllib must never go through a proxy to reach the sandbox.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class Sandbox:
+    """A rossum-sandbox process; use as a context manager."""
+
+    def __init__(self, *extra_args, seed=None, rate_limit="off", login_limit="off"):
+        self.args = [RA_SANDBOX, "--port", "0", "--rate-limit", str(rate_limit),
+                     "--login-limit", str(login_limit)]
+        if seed is not None:
+            self.args += ["--seed", seed]
+        self.args += list(extra_args)
+        self.proc = None
+        self.url = self.admin_username = self.admin_password = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        first = self._readline(10)
+        if not first.startswith("listening on "):
+            raise RuntimeError("sandbox did not start: %r %s" % (first, self.proc.stderr.read()))
+        self.url = first[len("listening on "):].strip()
+        self.base = self.url[: -len("/api")]
+        if "--seed" not in self.args:
+            _, self.admin_username, self.admin_password = self._readline(5).split()
+
+    def _readline(self, timeout):
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise RuntimeError("sandbox printed nothing within %s s" % timeout)
+        return self.proc.stdout.readline()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+    # ---- control API (/_sandbox) -------------------------------------------------------------
+    def control(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + "/_sandbox" + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with _OPENER.open(req, timeout=10) as resp:
+            raw = resp.read()
+            return json.loads(raw) if raw else None
+
+    def requests(self):
+        return self.control("GET", "/requests")["requests"]
+
+    def clear_requests(self):
+        self.control("DELETE", "/requests")
+
+    def users(self):
+        result = self.control("GET", "/users")
+        return result["users"] if isinstance(result, dict) else result
+
+    def users_named(self, username):
+        return [u for u in self.users() if u["username"].lower() == username.lower()]
+
+    def add_user(self, **fields):
+        return self.control("POST", "/users", fields)
+
+    def patch_user(self, user_id, **fields):
+        return self.control("PATCH", "/users/%d" % user_id, fields)
+
+    def fault(self, **spec):
+        return self.control("POST", "/faults", spec)
+
+    def config(self, **settings):
+        return self.control("POST", "/config", settings)
+
+    def expire_tokens(self):
+        self.control("POST", "/tokens/expire", {})
+
+    def api_requests(self, exclude_auth=True):
+        """The logged /api requests, without login and token exchange when exclude_auth."""
+        out = []
+        for r in self.requests():
+            if exclude_auth and r["path"].endswith(("/auth/login", "/auth/token")):
+                continue
+            out.append(r)
+        return out
+
+
+class Run:
+    def __init__(self, code, stdout, stderr):
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def __repr__(self):
+        return "exit %s\n--- stdout\n%s--- stderr\n%s" % (self.code, self.stdout, self.stderr)
+
+
+class ToolTestCase(unittest.TestCase):
+    """Base class: a temporary working directory, a clean environment and secret tracking."""
+
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="ra-e2e-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.secrets = set()
+        self.outputs = []
+
+    def env(self, sandbox=None, **extra):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.tmp,
+            "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"),
+            "NO_PROXY": LOOPBACK, "no_proxy": LOOPBACK, "NO_COLOR": "1",
+        }
+        if sandbox is not None:
+            env.update(ROSSUM_API_URL=sandbox.url, ROSSUM_USERNAME=sandbox.admin_username,
+                       ROSSUM_PASSWORD=sandbox.admin_password)
+            self.secrets.add(sandbox.admin_password)
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def run_tool(self, *args, env=None, stdin=subprocess.DEVNULL, timeout=120, input=None):
+        proc = subprocess.run([RA_BIN] + [str(a) for a in args], env=env, cwd=self.tmp,
+                              stdin=None if input is not None else stdin, input=input,
+                              capture_output=True, text=True, timeout=timeout)
+        run = Run(proc.returncode, proc.stdout, proc.stderr)
+        self.outputs.append(run.output)
+        return run
+
+    def run_in_terminal(self, *args, env=None, answer="yes\n", timeout=60):
+        """Runs the tool with a pseudo-terminal as stdin/stdout and types `answer`."""
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.tmp)
+            os.execve(RA_BIN, [RA_BIN] + [str(a) for a in args], env)
+        output, typed, deadline = b"", False, time.time() + timeout
+        while time.time() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            if not typed and b"Enter a value:" in output:
+                os.write(fd, answer.encode())
+                typed = True
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        text = output.decode(errors="replace")
+        run = Run(os.waitstatus_to_exitcode(status), text, "")
+        self.outputs.append(text)
+        return run
+
+    def write(self, name, text, mode=0o644):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        return path
+
+    def password(self, name):
+        """A fresh policy-compliant password, tracked as a secret."""
+        value = "Pw-%s-%s" % (name, os.urandom(6).hex())
+        self.secrets.add(value)
+        return value
+
+    def assertNoSecrets(self, *extra_texts):
+        """No tracked secret (or its JSON/URL-encoded form) in any output seen so far."""
+        texts = self.outputs + list(extra_texts)
+        for secret in self.secrets:
+            for text in texts:
+                self.assertNotIn(secret, text, "a secret leaked into an output")
+                self.assertNotIn(json.dumps(secret)[1:-1], text)
+                self.assertNotIn(urllib.parse.quote(secret, safe=""), text)
+
+    def assertExit(self, run, code):
+        self.assertEqual(run.code, code, repr(run))
+
+
+import urllib.parse  # noqa: E402  (used by assertNoSecrets)
