@@ -1,0 +1,185 @@
+#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/render/report.hpp"
+#include "unit/render/sample_plan.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+namespace {
+
+ra::ActionResult result(std::string username, ra::ActionKind action, ra::ResultStatus status,
+                        std::string error = {}) {
+    ra::ActionResult r;
+    r.username = std::move(username);
+    r.action = action;
+    r.status = status;
+    r.error = std::move(error);
+    return r;
+}
+
+using K = ra::ActionKind;
+using S = ra::ResultStatus;
+
+// One of everything: 1 created, 1 updated, 1 deactivated, 2 unchanged, 2 failed, 1 not attempted.
+ra::Report mixed_report() {
+    ra::Report report;
+    report.results = {
+        result("api_user@mycompany", K::create, S::done),
+        result("billing@mycompany", K::skip, S::done),
+        result("etl@mycompany", K::update, S::done),
+        result("taken@mycompany", K::create, S::failed,
+               "username: A user with that username already exists."),
+        result("slow@mycompany", K::create, S::unknown, "connection dropped after sending"),
+        result("old_bot@mycompany", K::deactivate, S::done),
+        result("viewer@mycompany", K::skip, S::not_attempted),
+        result("late@mycompany", K::update, S::not_attempted),
+    };
+    return report;
+}
+
+std::string text_of(const ra::Report& report) {
+    std::ostringstream out;
+    ra::render_report_text(report, out, ra::TextOptions{});
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("report: progress lines name the account and what happened", "[render][report]") {
+    const ra::Plan plan = ra::test::sample_plan();
+    CHECK(ra::progress_line(result("api_user@mycompany", K::create, S::done), plan.actions[0]) ==
+          "  + created api_user@mycompany");
+    CHECK(ra::progress_line(result("etl@mycompany", K::update, S::done), plan.actions[2]) ==
+          "  ~ updated etl@mycompany (first_name, groups, active)");
+    CHECK(ra::progress_line(result("old_bot@mycompany", K::deactivate, S::done), plan.actions[4]) ==
+          "  - deactivated old_bot@mycompany");
+    CHECK(ra::progress_line(result("api_user@mycompany", K::create, S::failed,
+                                   "username: A user with that username already exists."),
+                            plan.actions[0]) == "  ! failed api_user@mycompany: username: A user "
+                                                "with that username already exists.");
+    CHECK(ra::progress_line(result("api_user@mycompany", K::create, S::unknown, "timed out"),
+                            plan.actions[0]) == "  ? unknown api_user@mycompany: timed out");
+    CHECK(ra::progress_line(result("etl@mycompany", K::update, S::not_attempted),
+                            plan.actions[2]) == "  . not attempted etl@mycompany");
+}
+
+TEST_CASE("report: an unchanged account has no progress line unless it carries a note",
+          "[render][report]") {
+    const ra::Plan plan = ra::test::sample_plan();
+    ra::ActionResult skip = result("billing@mycompany", K::skip, S::done);
+    CHECK(ra::progress_line(skip, plan.actions[1]).empty());
+    ra::ActionResult adopted = result("api_user@mycompany", K::create, S::done);
+    adopted.note = "adopted after an ambiguous create";
+    CHECK(ra::progress_line(adopted, plan.actions[0]) ==
+          "  + created api_user@mycompany (adopted after an ambiguous create)");
+}
+
+TEST_CASE("report: summary counts unknown as failed and skips as unchanged", "[render][report]") {
+    const ra::ReportSummary s = mixed_report().summary();
+    CHECK(s.created == 1);
+    CHECK(s.updated == 1);
+    CHECK(s.deactivated == 1);
+    CHECK(s.skipped == 2);
+    CHECK(s.failed == 2);
+    CHECK(s.not_attempted == 1);
+}
+
+TEST_CASE("report: the text report lists what was not applied and ends with the summary line",
+          "[render][report]") {
+    CHECK(text_of(mixed_report()) ==
+          "\nNot applied:\n"
+          "  ! failed taken@mycompany: username: A user with that username already exists.\n"
+          "  ? unknown slow@mycompany: connection dropped after sending\n"
+          "  . not attempted late@mycompany\n"
+          "Run the same apply again; it will converge.\n"
+          "Fix the failed accounts above, then run apply again.\n"
+          "\n"
+          "Apply complete: 1 created, 1 updated, 1 deactivated, 2 unchanged, 2 failed, 1 not "
+          "attempted.\n");
+}
+
+TEST_CASE("report: a clean apply prints only the summary line", "[render][report]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done), result("b", K::skip, S::done)};
+    CHECK(text_of(report) == "\nApply complete: 1 created, 0 updated, 0 deactivated, 1 unchanged, "
+                             "0 failed, 0 not attempted.\n");
+}
+
+TEST_CASE("report: the summary line says why a run stopped early", "[render][report]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done), result("b", K::update, S::not_attempted)};
+    report.stopped_early = true;
+    report.stop_reason = ra::ErrorKind::throttled;
+    CHECK(ra::report_summary_line(report) ==
+          "Apply stopped early (throttled): 1 created, 0 updated, 0 deactivated, 0 unchanged, 0 "
+          "failed, 1 not attempted.");
+    report.interrupted = true;
+    CHECK(ra::report_summary_line(report).starts_with("Apply interrupted: 1 created,"));
+}
+
+TEST_CASE("report: the JSON report has the documented shape", "[render][report][json]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done),
+                      result("b", K::update, S::failed, "groups: invalid"),
+                      result("c", K::deactivate, S::not_attempted)};
+    CHECK(ra::report_to_json(report) == nlohmann::json::parse(R"({
+        "format_version": 1,
+        "summary": {"created": 1, "updated": 0, "deactivated": 0, "skipped": 0, "failed": 1,
+                    "not_attempted": 1},
+        "results": [
+            {"username": "a", "action": "create", "status": "done", "error": null},
+            {"username": "b", "action": "update", "status": "failed", "error": "groups: invalid"},
+            {"username": "c", "action": "deactivate", "status": "not_attempted", "error": null}
+        ]})"));
+    std::ostringstream out;
+    ra::render_report_json(report, out);
+    CHECK(out.str().ends_with("}\n"));
+    CHECK(nlohmann::json::parse(out.str()) == ra::report_to_json(report));
+}
+
+TEST_CASE("report: secrets in an error never reach any report output",
+          "[render][report][secrets]") {
+    ra::process_redactor().add("ReportSecret-77aa66bb");
+    ra::Report report;
+    report.results = {result("a", K::create, S::failed, "password ReportSecret-77aa66bb is weak")};
+    std::ostringstream json;
+    ra::render_report_json(report, json);
+    CHECK(json.str().find("ReportSecret") == std::string::npos);
+    CHECK(text_of(report).find("  ! failed a: password *** is weak\n") != std::string::npos);
+    CHECK(ra::progress_line(report.results[0], ra::Action{}) ==
+          "  ! failed a: password *** is weak");
+}
+
+TEST_CASE("report: exit codes follow the documented precedence", "[render][report][exit]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done), result("b", K::skip, S::not_attempted)};
+    CHECK(report.exit_code() == ra::ExitCode::ok);
+
+    report.results.push_back(result("c", K::update, S::failed, "groups: invalid"));
+    CHECK(report.exit_code() == ra::ExitCode::partial);
+
+    ra::Report unknown;
+    unknown.results = {result("a", K::create, S::unknown, "dropped")};
+    CHECK(unknown.exit_code() == ra::ExitCode::partial);
+
+    ra::Report throttled = report;
+    throttled.stopped_early = true;
+    throttled.stop_reason = ra::ErrorKind::unavailable;
+    CHECK(throttled.exit_code() == ra::ExitCode::temporary);
+    throttled.stop_reason = ra::ErrorKind::throttled;
+    CHECK(throttled.exit_code() == ra::ExitCode::temporary);
+
+    ra::Report interrupted;
+    interrupted.results = {result("a", K::create, S::done),
+                           result("b", K::update, S::not_attempted)};
+    interrupted.stopped_early = true;
+    interrupted.interrupted = true;
+    CHECK(interrupted.exit_code() == ra::ExitCode::error);
+    interrupted.results.push_back(result("c", K::update, S::failed, "x"));
+    CHECK(interrupted.exit_code() == ra::ExitCode::partial);
+
+    ra::Report auth;
+    auth.stopped_early = true;
+    auth.stop_reason = ra::ErrorKind::auth;
+    CHECK(auth.exit_code() == ra::ExitCode::auth);
+}
