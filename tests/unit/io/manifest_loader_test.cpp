@@ -1,5 +1,6 @@
 #include "rossum_accounts/io/manifest_loader.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -214,4 +215,23 @@ TEST_CASE("manifest loader: a relative path's password files resolve from its di
         "m.yaml", "/etc/manifests");
     REQUIRE(result.manifest.has_value());
     CHECK(result.manifest->accounts[0].password->base_dir == "/etc/manifests");
+}
+
+TEST_CASE("manifest loader: every example manifest loads without diagnostics",
+          "[manifest][examples]") {
+    for (const char* name : {"accounts.yaml", "minimal.yaml", "prune.yaml"}) {
+        CAPTURE(name);
+        ra::LoadResult result =
+            ra::load_manifest_file(std::string(RA_SOURCE_DIR) + "/examples/" + name);
+        CHECK(result.diagnostics.empty());
+        REQUIRE(result.manifest.has_value());
+        CHECK_FALSE(result.manifest->api_url.has_value()); // the demo passes --api-url
+        for (const ra::Account& a : result.manifest->accounts) {
+            CHECK(std::find(a.groups.begin(), a.groups.end(), "approver") == a.groups.end());
+            if (a.queues) {
+                for (std::int64_t q : *a.queues)
+                    CHECK((q == 812 || q == 813 || q == 814));
+            }
+        }
+    }
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Checks the JSON schemas against the examples and fixtures.
+
+- every examples/*.yaml and tests/fixtures/manifests/valid/*.yaml validates against schemas/manifest.schema.json;
+- every tests/fixtures/manifests/schema-invalid/* fails it;
+- if schemas/plan.schema.json exists: tests/fixtures/plans/valid/*.json pass it and
+  tests/fixtures/plans/invalid/*.json fail it.
+Uses only the standard library plus Debian's python3-jsonschema and python3-yaml.
+"""
+import json
+import os
+import sys
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ROOT = Path(os.environ.get("RA_SOURCE_DIR") or Path(__file__).resolve().parents[2])
+
+
+def load_schema(name):
+    path = ROOT / "schemas" / name
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_yaml(path):
+    # PyYAML's loader differs from yaml-cpp (YAML 1.1 booleans, anchors); fixtures here are
+    # limited to what both read the same way.
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def check(validator, files, loader, should_pass, failures):
+    for path in files:
+        try:
+            errors = list(validator.iter_errors(loader(path)))
+        except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as e:
+            errors = [f"unreadable: {e.__class__.__name__}"]
+        ok = not errors
+        verdict = "valid" if ok else "invalid"
+        print(f"{'ok ' if ok == should_pass else 'FAIL'} {path.relative_to(ROOT)}: {verdict}")
+        if ok != should_pass:
+            for err in errors[:3]:
+                print(f"      {getattr(err, 'message', err)}")
+            failures.append(path)
+
+
+def main():
+    failures = []
+    manifest = load_schema("manifest.schema.json")
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    examples += sorted((ROOT / "tests/fixtures/manifests/valid").glob("*.yaml"))
+    invalid = sorted((ROOT / "tests/fixtures/manifests/schema-invalid").glob("*"))
+    if not examples or not invalid:
+        print("FAIL nothing to check: examples or schema-invalid fixtures are missing")
+        return 1
+    check(manifest, examples, load_yaml, True, failures)
+    check(manifest, invalid, load_yaml, False, failures)
+    checked = len(examples) + len(invalid)
+
+    if (ROOT / "schemas" / "plan.schema.json").exists():
+        plan = load_schema("plan.schema.json")
+        load_json = lambda p: json.loads(Path(p).read_text(encoding="utf-8"))
+        valid_plans = sorted((ROOT / "tests/fixtures/plans/valid").glob("*.json"))
+        invalid_plans = sorted((ROOT / "tests/fixtures/plans/invalid").glob("*.json"))
+        check(plan, valid_plans, load_json, True, failures)
+        check(plan, invalid_plans, load_json, False, failures)
+        checked += len(valid_plans) + len(invalid_plans)
+    else:
+        print("skip schemas/plan.schema.json: not present")
+
+    print(f"{checked} files checked, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
