@@ -1,0 +1,28 @@
+#pragma once
+// At most max_rps requests in ANY sliding one-second window (product.md §7): a log of recent
+// send times, so bursts across a window boundary cannot double the rate as a token bucket does.
+
+#include "rossum_accounts/core/clock.hpp"
+
+#include <cstddef>
+#include <deque>
+
+namespace ra {
+
+class RateLimiter {
+public:
+    // max_rps >= 1 allows floor(max_rps) requests per second; below 1, one request per
+    // 1/max_rps seconds. max_rps <= 0 disables the limit.
+    RateLimiter(Clock& clock, double max_rps);
+
+    // Waits on the clock until one more request fits, then records it.
+    void acquire();
+
+private:
+    Clock& clock_;
+    std::size_t capacity_ = 0;
+    Clock::Duration window_{};
+    std::deque<std::chrono::steady_clock::time_point> sent_;
+};
+
+} // namespace ra

@@ -1,0 +1,92 @@
+#pragma once
+// RossumApi over an HttpTransport: auth, rate limit, retries, safe pagination (product.md §5, §7).
+// One client per run; not thread-safe.
+
+#include "rossum_accounts/core/api.hpp"
+#include "rossum_accounts/core/clock.hpp"
+#include "rossum_accounts/io/auth.hpp"
+#include "rossum_accounts/io/http_transport.hpp"
+#include "rossum_accounts/io/request_sender.hpp"
+#include "rossum_accounts/io/retry_policy.hpp"
+#include "rossum_accounts/io/token_cache.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace ra {
+
+enum class TokenCacheMode { enabled, disabled };
+
+// What the CLI sets up for one run. Transport settings (CA bundle, timeout, body cap) live in
+// CurlOptions (curl_transport.hpp).
+struct ClientConfig {
+    std::string api_url;                                  // already passed through validate_api_url
+    Clock* clock = nullptr;                               // required: all waiting and timing
+    double max_rps = 10;                                  // --max-rps
+    TokenCacheMode token_cache = TokenCacheMode::enabled; // --no-token-cache → disabled (+ logout)
+    std::optional<std::string> cache_dir; // default_token_cache_dir(env); none → no cache
+    LogSink log;                          // -v: one line per request/retry, secrets masked
+    LogSink warn;                         // warnings (cache problems, failed logout)
+    RetryPolicy retry;                    // retry limits, backoff, wait budget, RNG seed
+    int max_pages = 1000;                 // pagination loop stop
+};
+
+class RossumClient : public RossumApi {
+public:
+    RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials);
+
+    Result<LiveUser> current_user() override;
+    Result<Organization> organization(std::int64_t id) override;
+    Result<std::vector<Group>> groups() override;
+    Result<std::vector<Queue>> queues() override;
+    Result<Page<LiveUser>> users_page(std::int64_t organization_id,
+                                      const std::optional<std::string>& next) override;
+    Result<std::vector<LiveUser>> users_by_username(const std::string& username) override;
+    Result<LiveUser> user(std::int64_t id) override;
+    Result<LiveUser> create_user(const nlohmann::json& body) override;
+    Result<LiveUser> patch_user(std::int64_t id, const nlohmann::json& body) override;
+
+    // End of run: logs out when the token cache is off (failures are warnings).
+    void finish();
+
+    int logins() const { return auth_.logins(); }
+
+private:
+    // One authenticated request; a 401 gets one renewed token and one repeat. Non-2xx → Error.
+    Result<nlohmann::json> call(HttpMethod method, const std::string& url,
+                                const nlohmann::json* body, RetryMode mode);
+    // The pages of one listing read so far.
+    struct PageTrail {
+        std::set<std::string> fetched;
+        std::int64_t pages = 0;
+    };
+    // One page of a listing: origin, repeat and page-count checks around the GET.
+    template <class T, class Parse>
+    Result<Page<T>> fetch_page(const std::string& url, PageTrail& trail, const char* what,
+                               Parse parse);
+    template <class T, class Parse>
+    Result<std::vector<T>> list_all(const std::string& first_url, const char* what, Parse parse);
+
+    ClientConfig config_;
+    std::unique_ptr<TokenCache> cache_;
+    RequestSender sender_;
+    Authenticator auth_;
+    PageTrail users_trail_; // of the current users_page listing
+};
+
+// The `token` command: exactly one login as `username` and one exchange with `lifetime_s`; no
+// cache, no admin credentials. The overload without a clock uses the system clock.
+Result<std::string> service_account_token(HttpTransport& transport, const std::string& api_url,
+                                          const std::string& username, const std::string& password,
+                                          std::int64_t lifetime_s);
+Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
+                                          const std::string& api_url, const std::string& username,
+                                          const std::string& password, std::int64_t lifetime_s);
+
+// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+std::string url_encode(std::string_view value);
+
+} // namespace ra

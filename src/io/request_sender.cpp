@@ -1,0 +1,208 @@
+#include "rossum_accounts/io/request_sender.hpp"
+
+#include "rossum_accounts/core/secrets.hpp"
+
+#include <fmt/format.h>
+
+namespace ra {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+long long to_ms(Clock::Duration d) {
+    return static_cast<long long>(duration_cast<milliseconds>(d).count());
+}
+
+std::string describe(const HttpRequest& request) {
+    return fmt::format("{} {}", to_string(request.method), request.url);
+}
+
+Error redacted(Error e) {
+    e.message = process_redactor().redact(e.message);
+    return e;
+}
+
+bool retryable_failure(TransportFailure failure) {
+    return failure != TransportFailure::tls_verification &&
+           failure != TransportFailure::body_too_large && failure != TransportFailure::refused;
+}
+
+Error unknown_outcome(const HttpRequest& request, const std::string& what) {
+    return redacted(make_error(
+        ErrorKind::unknown_outcome,
+        fmt::format("{}: {}; the request may have been processed", describe(request), what)));
+}
+
+// Summary of a DRF error body: {"detail": "..."} or {"field": ["message", ...], ...}.
+std::string summarize_body(const nlohmann::json& body) {
+    if (!body.is_object())
+        return {};
+    if (auto it = body.find("detail"); it != body.end() && it->is_string())
+        return it->get<std::string>();
+    std::string out;
+    for (const auto& [field, messages] : body.items()) {
+        std::string text;
+        if (messages.is_string())
+            text = messages.get<std::string>();
+        else if (messages.is_array())
+            for (const auto& m : messages)
+                if (m.is_string())
+                    text += (text.empty() ? "" : " ") + m.get<std::string>();
+        if (text.empty())
+            continue;
+        out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", field, text);
+        if (out.size() > 500)
+            return out.substr(0, 500) + "...";
+    }
+    return out;
+}
+
+} // namespace
+
+nlohmann::json redact_json(const nlohmann::json& value) {
+    const Redactor& r = process_redactor();
+    if (value.is_string())
+        return r.redact(value.get<std::string>());
+    if (value.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& item : value)
+            out.push_back(redact_json(item));
+        return out;
+    }
+    if (value.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& [key, item] : value.items())
+            out[r.redact(key)] = redact_json(item);
+        return out;
+    }
+    return value;
+}
+
+Error error_for_response(const HttpRequest& request, const HttpResponse& response) {
+    const int status = response.status;
+    if (status >= 300 && status < 400) {
+        auto location = response.header("Location").value_or("(no location)");
+        return redacted(make_error(ErrorKind::protocol,
+                                   fmt::format("{}: the API answered with a redirect ({}) to {}; "
+                                               "redirects are not followed",
+                                               describe(request), status, location),
+                                   status));
+    }
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    std::string summary = body.is_discarded() ? std::string{} : summarize_body(body);
+    ErrorKind kind = ErrorKind::protocol;
+    std::string what = "the API answered";
+    if (status == 400) {
+        kind = ErrorKind::validation;
+        what = "the API rejected the request";
+    } else if (status == 401) {
+        kind = ErrorKind::auth;
+        what = "the API rejected the credentials";
+    } else if (status == 403) {
+        kind = ErrorKind::permission;
+        what = "permission denied";
+    } else if (status == 404) {
+        kind = ErrorKind::not_found;
+        what = "not found";
+    } else if (status == 429) {
+        kind = ErrorKind::throttled;
+        what = "throttled by the API";
+    } else if (status >= 500) {
+        kind = ErrorKind::unavailable;
+        what = "the API is unavailable";
+    }
+    Error e = make_error(kind,
+                         fmt::format("{}: {} ({}){}", describe(request), what, status,
+                                     summary.empty() ? "" : ": " + summary),
+                         status);
+    if (status == 400 && !body.is_discarded())
+        e.details = redact_json(body);
+    return redacted(std::move(e));
+}
+
+RequestSender::RequestSender(HttpTransport& transport, Clock& clock, double max_rps,
+                             RetryPolicy policy, LogSink log)
+    : transport_(transport), clock_(clock), limiter_(clock, max_rps), policy_(policy),
+      backoff_(policy_), log_(std::move(log)) {}
+
+void RequestSender::log(const std::string& line) const {
+    if (log_)
+        log_(process_redactor().redact(line));
+}
+
+Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request) {
+    limiter_.acquire();
+    const auto start = clock_.now();
+    auto result = transport_.perform(request);
+    const auto elapsed = to_ms(clock_.now() - start);
+    if (result)
+        log(fmt::format("{} -> {} ({} ms)", describe(request), result->status, elapsed));
+    else
+        log(fmt::format("{} -> failed: {} ({} ms)", describe(request), result.error().message,
+                        elapsed));
+    return result;
+}
+
+Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode mode) {
+    for (int attempt = 0;; ++attempt) {
+        auto result = perform_logged(request);
+        std::optional<double> retry_after;
+        std::string reason;
+        bool throttled = false;
+        if (result) {
+            const int status = result->status;
+            throttled = status == 429;
+            if (mode == RetryMode::create && status >= 500)
+                return unknown_outcome(request, fmt::format("the API answered {}", status));
+            const bool retry = throttled || (mode == RetryMode::idempotent && status >= 500);
+            if (!retry || (mode == RetryMode::login && attempt >= 1))
+                return result;
+            if (auto header = result->header("Retry-After"))
+                retry_after = parse_retry_after(*header, clock_.wall_now());
+            reason = fmt::format("the API answered {}", status);
+        } else {
+            auto failure = transport_failure_of(result.error());
+            if (!failure)
+                return result;
+            if (mode == RetryMode::create && may_have_been_sent(*failure))
+                return unknown_outcome(request, result.error().message);
+            if (!retryable_failure(*failure) || mode == RetryMode::login)
+                return redacted(result.error());
+            reason = result.error().message;
+        }
+        const ErrorKind give_up = throttled ? ErrorKind::throttled : ErrorKind::unavailable;
+        if (attempt >= (mode == RetryMode::login ? 1 : policy_.max_retries))
+            return redacted(make_error(give_up,
+                                       fmt::format("{}: giving up after {} retries: {}",
+                                                   describe(request), attempt, reason),
+                                       result ? result->status : 0));
+        Clock::Duration wait = backoff_.delay(attempt);
+        if (retry_after) {
+            const auto asked = std::chrono::duration<double>(*retry_after);
+            if (asked > policy_.max_retry_after) {
+                Error e = make_error(ErrorKind::throttled,
+                                     fmt::format("{}: the API asked to retry after {} s, longer "
+                                                 "than the {} s this tool waits",
+                                                 describe(request), *retry_after,
+                                                 policy_.max_retry_after.count() / 1000),
+                                     result->status);
+                e.retry_after_seconds = *retry_after;
+                return redacted(std::move(e));
+            }
+            wait = std::max(wait, duration_cast<Clock::Duration>(asked));
+        }
+        if (waited_ + wait > policy_.wait_budget)
+            return redacted(make_error(
+                give_up,
+                fmt::format("{}: giving up: {}, and waiting again would exceed the {} s wait "
+                            "budget of this run",
+                            describe(request), reason, policy_.wait_budget.count() / 1000),
+                result ? result->status : 0));
+        log(fmt::format("{}: {}; retrying in {} ms", describe(request), reason, to_ms(wait)));
+        clock_.sleep_for(wait);
+        waited_ += wait;
+    }
+}
+
+} // namespace ra

@@ -1,0 +1,229 @@
+#include "rossum_accounts/io/rossum_client.hpp"
+
+#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/io/api_url.hpp"
+
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace ra {
+namespace {
+
+constexpr int k_page_size = 100;
+
+Error protocol(std::string message) {
+    return make_error(ErrorKind::protocol, process_redactor().redact(message));
+}
+
+std::unique_ptr<TokenCache> make_cache(const ClientConfig& config) {
+    if (config.token_cache == TokenCacheMode::disabled)
+        return nullptr;
+    if (!config.cache_dir) {
+        if (config.warn)
+            config.warn("warning: token cache: no cache directory (XDG_CACHE_HOME and HOME are "
+                        "unset); logging in without a cache");
+        return nullptr;
+    }
+    return std::make_unique<TokenCache>(*config.cache_dir, config.warn);
+}
+
+Clock& required_clock(const ClientConfig& config) {
+    if (config.clock == nullptr)
+        throw std::logic_error("ClientConfig.clock is required");
+    return *config.clock;
+}
+
+template <class T>
+Result<T> parse_object(const Result<nlohmann::json>& body,
+                       Result<T> (*parse)(const nlohmann::json&)) {
+    if (!body)
+        return body.error();
+    return parse(*body);
+}
+
+} // namespace
+
+std::string url_encode(std::string_view value) {
+    std::string out;
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials)
+    : config_(std::move(config)), cache_(make_cache(config_)),
+      sender_(transport, required_clock(config_), config_.max_rps, config_.retry, config_.log),
+      auth_(sender_, config_.api_url, std::move(credentials), cache_.get()) {}
+
+Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& url,
+                                          const nlohmann::json* body, RetryMode mode) {
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    if (body != nullptr)
+        request.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    auto token = auth_.token();
+    if (!token)
+        return token.error();
+    for (int round = 0;; ++round) {
+        request.headers = {{"Authorization", "Bearer " + *token}};
+        auto response = sender_.send(request, mode);
+        if (!response)
+            return response.error();
+        if (response->status == 401 && round == 0) {
+            token = auth_.renew(*token);
+            if (!token)
+                return token.error();
+            continue;
+        }
+        if (response->status < 200 || response->status >= 300)
+            return error_for_response(request, *response);
+        auto json = nlohmann::json::parse(response->body, nullptr, false);
+        if (json.is_discarded())
+            return protocol(fmt::format("{} {}: the API answered {} with a body that is not JSON",
+                                        to_string(method), url, response->status));
+        return json;
+    }
+}
+
+template <class T, class Parse>
+Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trail, const char* what,
+                                         Parse parse) {
+    if (trail.pages > 0) {
+        if (!is_within_api(config_.api_url, url))
+            return protocol(fmt::format("refusing to follow a {} page link outside the API "
+                                        "({}): {}",
+                                        what, config_.api_url, url));
+        if (trail.fetched.count(url) != 0)
+            return protocol(fmt::format("refusing a {} page link that was already fetched "
+                                        "(a pagination loop): {}",
+                                        what, url));
+        if (trail.pages >= config_.max_pages)
+            return protocol(fmt::format("stopping after {} pages of {}", config_.max_pages, what));
+    }
+    trail.fetched.insert(url);
+    auto body = call(HttpMethod::get, url, nullptr, RetryMode::idempotent);
+    if (!body)
+        return body.error();
+    auto page = parse(*body);
+    if (!page)
+        return page.error();
+    const auto number = ++trail.pages;
+    if (page->total_pages > config_.max_pages)
+        return protocol(fmt::format("the API reports {} pages of {}, more than the {} this tool "
+                                    "reads",
+                                    page->total_pages, what, config_.max_pages));
+    if (page->next && number >= page->total_pages)
+        return protocol(fmt::format("page {} of {} has a next link, but the API reports {} pages",
+                                    number, what, page->total_pages));
+    if (!page->next && number < page->total_pages)
+        return protocol(fmt::format("the {} list ended at page {}, but the API reports {} pages",
+                                    what, number, page->total_pages));
+    return page;
+}
+
+template <class T, class Parse>
+Result<std::vector<T>> RossumClient::list_all(const std::string& first_url, const char* what,
+                                              Parse parse) {
+    std::vector<T> all;
+    std::string url = first_url;
+    PageTrail trail;
+    for (;;) {
+        auto page = fetch_page<T>(url, trail, what, parse);
+        if (!page)
+            return page.error();
+        for (auto& item : page->results)
+            all.push_back(std::move(item));
+        if (!page->next)
+            return all;
+        url = *page->next;
+    }
+}
+
+Result<LiveUser> RossumClient::current_user() {
+    return parse_object<LiveUser>(
+        call(HttpMethod::get, config_.api_url + "/v1/auth/user", nullptr, RetryMode::idempotent),
+        parse_user);
+}
+
+Result<Organization> RossumClient::organization(std::int64_t id) {
+    return parse_object<Organization>(
+        call(HttpMethod::get, fmt::format("{}/v1/organizations/{}", config_.api_url, id), nullptr,
+             RetryMode::idempotent),
+        parse_organization);
+}
+
+Result<std::vector<Group>> RossumClient::groups() {
+    return list_all<Group>(fmt::format("{}/v1/groups?page_size={}", config_.api_url, k_page_size),
+                           "groups", parse_group_page);
+}
+
+Result<std::vector<Queue>> RossumClient::queues() {
+    return list_all<Queue>(fmt::format("{}/v1/queues?page_size={}", config_.api_url, k_page_size),
+                           "queues", parse_queue_page);
+}
+
+Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
+                                                const std::optional<std::string>& next) {
+    if (next) {
+        if (users_trail_.pages == 0)
+            return protocol("a users page link was given before the first page was read");
+        return fetch_page<LiveUser>(*next, users_trail_, "users", parse_user_page);
+    }
+    users_trail_ = PageTrail{};
+    return fetch_page<LiveUser>(fmt::format("{}/v1/users?organization={}&page_size={}",
+                                            config_.api_url, organization_id, k_page_size),
+                                users_trail_, "users", parse_user_page);
+}
+
+Result<std::vector<LiveUser>> RossumClient::users_by_username(const std::string& username) {
+    return list_all<LiveUser>(fmt::format("{}/v1/users?username={}&page_size={}", config_.api_url,
+                                          url_encode(username), k_page_size),
+                              "users", parse_user_page);
+}
+
+Result<LiveUser> RossumClient::user(std::int64_t id) {
+    return parse_object<LiveUser>(call(HttpMethod::get,
+                                       fmt::format("{}/v1/users/{}", config_.api_url, id), nullptr,
+                                       RetryMode::idempotent),
+                                  parse_user);
+}
+
+Result<LiveUser> RossumClient::create_user(const nlohmann::json& body) {
+    if (auto it = body.find("password"); it != body.end() && it->is_string())
+        process_redactor().add(it->get<std::string>());
+    return parse_object<LiveUser>(
+        call(HttpMethod::post, config_.api_url + "/v1/users", &body, RetryMode::create),
+        parse_user);
+}
+
+Result<LiveUser> RossumClient::patch_user(std::int64_t id, const nlohmann::json& body) {
+    return parse_object<LiveUser>(call(HttpMethod::patch,
+                                       fmt::format("{}/v1/users/{}", config_.api_url, id), &body,
+                                       RetryMode::idempotent),
+                                  parse_user);
+}
+
+void RossumClient::finish() {
+    auth_.finish(config_.warn);
+}
+
+Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
+                                          const std::string& api_url, const std::string& username,
+                                          const std::string& password, std::int64_t lifetime_s) {
+    RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{});
+    return login_and_exchange(sender, api_url, username, password, lifetime_s);
+}
+
+Result<std::string> service_account_token(HttpTransport& transport, const std::string& api_url,
+                                          const std::string& username, const std::string& password,
+                                          std::int64_t lifetime_s) {
+    SystemClock clock;
+    return service_account_token(transport, clock, api_url, username, password, lifetime_s);
+}
+
+} // namespace ra

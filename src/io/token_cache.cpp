@@ -1,0 +1,161 @@
+#include "rossum_accounts/io/token_cache.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ra {
+namespace {
+
+// A token this close to expiry is not worth using: the run may outlast it.
+constexpr std::chrono::minutes k_expiry_margin{10};
+constexpr std::size_t k_max_cache_file = 64 * 1024;
+
+std::uint64_t fnv1a64(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+std::int64_t to_unix(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+bool ensure_private_dir(const std::string& dir, std::string& problem) {
+    // Parents may be created with default permissions; the cache directory itself is 0700.
+    std::string partial;
+    std::size_t pos = 0;
+    while ((pos = dir.find('/', pos + 1)) != std::string::npos) {
+        partial = dir.substr(0, pos);
+        if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+            problem = fmt::format("cannot create {}: {}", partial, std::strerror(errno));
+            return false;
+        }
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        problem = fmt::format("cannot create {}: {}", dir, std::strerror(errno));
+        return false;
+    }
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
+        problem = fmt::format("{} is not a directory owned by this user", dir);
+        return false;
+    }
+    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
+        problem = fmt::format("cannot make {} private: {}", dir, std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool write_all(int fd, const std::string& data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        auto n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<std::string> default_token_cache_dir(const Environment& env) {
+    if (auto xdg = env.get("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/')
+        return *xdg + "/rossum-accounts";
+    if (auto home = env.get("HOME"); home && !home->empty() && home->front() == '/')
+        return *home + "/.cache/rossum-accounts";
+    return std::nullopt;
+}
+
+TokenCache::TokenCache(std::string dir, LogSink warn)
+    : dir_(std::move(dir)), warn_(std::move(warn)) {}
+
+void TokenCache::warn(const std::string& message) const {
+    if (warn_)
+        warn_(fmt::format("warning: token cache: {}", message));
+}
+
+std::string TokenCache::path_for(const std::string& api_url, const std::string& username) const {
+    // Two independent FNV passes give a 128-bit name; collisions only cost a fresh login.
+    auto key = api_url + '\n' + username;
+    return fmt::format("{}/{:016x}{:016x}.json", dir_, fnv1a64(key),
+                       fnv1a64(key, 0x84222325cbf29ce4ULL));
+}
+
+std::optional<std::string> TokenCache::load(const std::string& api_url, const std::string& username,
+                                            std::chrono::system_clock::time_point now) const {
+    const auto path = path_for(api_url, username);
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            warn(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        return std::nullopt;
+    }
+    struct stat st {};
+    std::string text;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::getuid() &&
+        (st.st_mode & 077) == 0 && static_cast<std::size_t>(st.st_size) <= k_max_cache_file) {
+        text.resize(static_cast<std::size_t>(st.st_size));
+        auto n = ::read(fd, text.data(), text.size());
+        text.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+    } else {
+        warn(fmt::format("ignoring {}: not a private regular file of this user", path));
+        ::close(fd);
+        return std::nullopt;
+    }
+    ::close(fd);
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("token") || !j["token"].is_string() ||
+        !j.contains("expires_at") || !j["expires_at"].is_number_integer()) {
+        warn(fmt::format("ignoring {}: not a token cache file", path));
+        return std::nullopt;
+    }
+    if (j.value("api_url", "") != api_url || j.value("username", "") != username)
+        return std::nullopt;
+    if (j["expires_at"].get<std::int64_t>() <= to_unix(now + k_expiry_margin))
+        return std::nullopt;
+    return j["token"].get<std::string>();
+}
+
+bool TokenCache::store(const std::string& api_url, const std::string& username,
+                       const std::string& token,
+                       std::chrono::system_clock::time_point expires_at) const {
+    std::string problem;
+    if (!ensure_private_dir(dir_, problem)) {
+        warn(problem);
+        return false;
+    }
+    const auto path = path_for(api_url, username);
+    std::string tmp = path + ".XXXXXX";
+    int fd = ::mkstemp(tmp.data()); // created 0600
+    if (fd < 0) {
+        warn(fmt::format("cannot create a temporary file in {}: {}", dir_, std::strerror(errno)));
+        return false;
+    }
+    nlohmann::json j = {{"api_url", api_url},
+                        {"username", username},
+                        {"token", token},
+                        {"expires_at", to_unix(expires_at)}};
+    bool ok = ::fchmod(fd, 0600) == 0 &&
+              write_all(fd, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) &&
+              ::fsync(fd) == 0;
+    ok = (::close(fd) == 0) && ok;
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        warn(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+} // namespace ra

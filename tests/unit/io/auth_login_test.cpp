@@ -1,0 +1,249 @@
+#include "unit/io/client_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ra;
+using namespace ra::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+HttpResponse key(const std::string& k) {
+    return json_response(200, {{"key", k}, {"domain", nullptr}});
+}
+
+HttpResponse me() {
+    return json_response(200, user_json(1, "admin@example.com"));
+}
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ra-auth-XXXXXX").string();
+        path = ::mkdtemp(tmpl.data());
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+} // namespace
+
+TEST_CASE("auth: a login is followed at once by an exchange for a 162 h token", "[auth]") {
+    ClientFixture f;
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config());
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 3);
+    const auto& login = f.transport.requests[0];
+    CHECK(login.url == "http://127.0.0.1:9/api/v1/auth/login");
+    CHECK(nlohmann::json::parse(login.body) ==
+          nlohmann::json{{"username", "admin@example.com"}, {"password", "admin-password-123"}});
+    const auto& exchange = f.transport.requests[1];
+    CHECK(exchange.url == "http://127.0.0.1:9/api/v1/auth/token");
+    CHECK(header_of(exchange, "Authorization") == "Bearer login-token-1");
+    CHECK(nlohmann::json::parse(exchange.body) == nlohmann::json{{"max_token_lifetime_s", 583200}});
+    CHECK(header_of(f.transport.requests[2], "Authorization") == "Bearer long-token-1");
+    CHECK(client->logins() == 1);
+}
+
+TEST_CASE("auth: a 401 from login is final after exactly one attempt", "[auth]") {
+    ClientFixture f;
+    f.transport.push(json_response(401, {{"detail", "Invalid credentials"}}));
+    auto client = f.with_login(f.config());
+    auto user = client->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::auth);
+    CHECK(user.error().message ==
+          "login for user \"admin@example.com\" failed: the API rejected the credentials (401)");
+    CHECK(f.transport.requests.size() == 1);
+}
+
+TEST_CASE("auth: login answered 429 waits once, then gives up as throttled", "[auth]") {
+    ClientFixture f;
+    f.transport.push_times(3, status_response(429, {{"Retry-After", "3"}}));
+    auto user = f.with_login(f.config())->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::throttled);
+    CHECK(user.error().message ==
+          "login for user \"admin@example.com\" is throttled (429); try again later");
+    CHECK(f.transport.requests.size() == 2);
+    CHECK(f.clock.total_slept() == 3s);
+}
+
+TEST_CASE("auth: login answered 429 once then 200 proceeds", "[auth]") {
+    ClientFixture f;
+    f.transport.push(status_response(429, {{"Retry-After", "1"}}));
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(me());
+    REQUIRE(f.with_login(f.config())->current_user());
+    CHECK(f.transport.requests.size() == 4);
+}
+
+TEST_CASE("auth: a login 5xx is not retried (logins are throttled)", "[auth]") {
+    ClientFixture f;
+    f.transport.push(status_response(503));
+    auto user = f.with_login(f.config())->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::unavailable);
+    CHECK(f.transport.requests.size() == 1);
+}
+
+TEST_CASE("auth: a cached token answered 401 gets one fresh login, then the request repeats",
+          "[auth][cache]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = (dir.path / "cache").string();
+    TokenCache(*config.cache_dir, {})
+        .store(k_api, "admin@example.com", "cached-token-1", f.clock.wall_now() + 24h);
+    f.transport.push(status_response(401));
+    f.transport.push(key("login-token-2"));
+    f.transport.push(key("long-token-2"));
+    f.transport.push(me());
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 4);
+    CHECK(header_of(f.transport.requests[0], "Authorization") == "Bearer cached-token-1");
+    CHECK(header_of(f.transport.requests[3], "Authorization") == "Bearer long-token-2");
+    CHECK(client->logins() == 1);
+    // The new token replaced the cached one.
+    CHECK(TokenCache(*config.cache_dir, {}).load(k_api, "admin@example.com", f.clock.wall_now()) ==
+          "long-token-2");
+}
+
+TEST_CASE("auth: a second 401 after the re-login is an auth error with no further login",
+          "[auth][cache]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    TokenCache(*config.cache_dir, {})
+        .store(k_api, "admin@example.com", "cached-token-1", f.clock.wall_now() + 24h);
+    f.transport.push(status_response(401));
+    f.transport.push(key("login-token-2"));
+    f.transport.push(key("long-token-2"));
+    f.transport.push(status_response(401));
+    auto client = f.with_login(config);
+    auto user = client->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::auth);
+    CHECK(f.transport.requests.size() == 4);
+    // Later requests may not log in again either.
+    f.transport.push(status_response(401));
+    auto again = client->user(3);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == ErrorKind::auth);
+    CHECK(f.transport.requests.size() == 5);
+    CHECK(client->logins() == 1);
+}
+
+TEST_CASE("auth: a fresh login's token answered 401 is final: one login per run", "[auth]") {
+    ClientFixture f;
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(status_response(401));
+    auto user = f.with_login(f.config())->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::auth);
+    CHECK(user.error().message == "the API rejected the new token of user \"admin@example.com\" "
+                                  "(401); not logging in again in this run");
+    CHECK(f.transport.requests.size() == 3);
+}
+
+TEST_CASE("auth: ROSSUM_TOKEN is used as is: a 401 is final, no login, no logout", "[auth]") {
+    ClientFixture f;
+    f.transport.push(status_response(401));
+    auto client = f.with_token("env-token-123");
+    auto user = client->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::auth);
+    CHECK(user.error().message == "the API rejected ROSSUM_TOKEN (401)");
+    client->finish();
+    CHECK(f.transport.requests.size() == 1);
+}
+
+TEST_CASE("auth: a ROSSUM_TOKEN with a line break is refused before any request", "[auth]") {
+    ClientFixture f;
+    auto user = f.with_token("abc\r\nX-Evil: 1")->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::usage);
+    CHECK(f.transport.requests.empty());
+}
+
+TEST_CASE("auth: without the cache the run logs out at the end", "[auth]") {
+    ClientFixture f;
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(me());
+    f.transport.push(json_response(200, {{"detail", "Successfully logged out."}}));
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    client->finish();
+    REQUIRE(f.transport.requests.size() == 4);
+    CHECK(f.transport.requests[3].url == "http://127.0.0.1:9/api/v1/auth/logout");
+    CHECK(header_of(f.transport.requests[3], "Authorization") == "Bearer long-token-1");
+    CHECK(f.warnings.empty());
+}
+
+TEST_CASE("auth: with the cache the run never logs out", "[auth][cache]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    client->finish();
+    CHECK(f.transport.requests.size() == 3);
+}
+
+TEST_CASE("auth: a valid cached token means no login at all", "[auth][cache]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    TokenCache(dir.path.string(), {})
+        .store(k_api, "admin@example.com", "cached-token-1", f.clock.wall_now() + 24h);
+    f.transport.push(me());
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    CHECK(f.transport.requests.size() == 1);
+    CHECK(client->logins() == 0);
+}
+
+TEST_CASE("auth: service_account_token does one login and one exchange with the lifetime",
+          "[auth][token]") {
+    FakeTransport transport;
+    FakeClock clock;
+    transport.push(key("svc-login-token"));
+    transport.push(key("svc-long-token"));
+    auto token =
+        service_account_token(transport, clock, k_api, "svc@example.com", "svc-password-123", 3600);
+    REQUIRE(token);
+    CHECK(*token == "svc-long-token");
+    REQUIRE(transport.requests.size() == 2);
+    CHECK(nlohmann::json::parse(transport.requests[1].body) ==
+          nlohmann::json{{"max_token_lifetime_s", 3600}});
+}
+
+TEST_CASE("auth: tokens and passwords never appear in log lines or errors", "[auth][secrets]") {
+    ClientFixture f;
+    f.transport.push(key("login-token-1"));
+    f.transport.push(key("long-token-1"));
+    f.transport.push(json_response(500, {{"detail", "echo long-token-1 admin-password-123"}}));
+    f.transport.push_times(4, json_response(500, {{"detail", "echo long-token-1"}}));
+    auto user = f.with_login(f.config())->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().message.find("long-token-1") == std::string::npos);
+    for (const auto& line : f.log) {
+        CHECK(line.find("long-token-1") == std::string::npos);
+        CHECK(line.find("admin-password-123") == std::string::npos);
+    }
+}

@@ -1,0 +1,124 @@
+#include "rossum_accounts/io/token_cache.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace ra;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "ra-token-XXXXXX").string();
+        path = ::mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::permissions(path, fs::perms::owner_all, ec);
+        fs::remove_all(path, ec);
+    }
+};
+
+using Vars = std::map<std::string, std::string>;
+const auto k_now = std::chrono::system_clock::time_point(std::chrono::hours(480000));
+
+mode_t mode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
+} // namespace
+
+TEST_CASE("token cache: a stored token loads back until it expires", "[token][cache]") {
+    TempDir tmp;
+    TokenCache cache((tmp.path / "rossum-accounts").string(), {});
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-123", k_now + 2h));
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-123");
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now + 2h) == std::nullopt);
+    // Within the safety margin of expiry it is not used either.
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now + 2h - 5min) == std::nullopt);
+}
+
+TEST_CASE("token cache: the directory is 0700 and the file 0600", "[token][cache]") {
+    TempDir tmp;
+    const auto dir = (tmp.path / "x" / "rossum-accounts").string();
+    TokenCache cache(dir, {});
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-123", k_now + 2h));
+    CHECK(mode_of(dir) == 0700);
+    CHECK(mode_of(cache.path_for("https://a.rossum.app/api", "admin")) == 0600);
+}
+
+TEST_CASE("token cache: entries are keyed by API URL and username", "[token][cache]") {
+    TempDir tmp;
+    TokenCache cache(tmp.path.string(), {});
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-a", k_now + 2h));
+    REQUIRE(cache.store("https://b.rossum.app/api", "admin", "tok-b", k_now + 2h));
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-a");
+    CHECK(cache.load("https://b.rossum.app/api", "admin", k_now) == "tok-b");
+    CHECK(cache.load("https://a.rossum.app/api", "other", k_now) == std::nullopt);
+    CHECK(cache.path_for("https://a.rossum.app/api", "admin") !=
+          cache.path_for("https://a.rossum.app/api", "admin2"));
+}
+
+TEST_CASE("token cache: writing leaves no temporary file behind", "[token][cache]") {
+    TempDir tmp;
+    TokenCache cache(tmp.path.string(), {});
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-2", k_now + 2h));
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(tmp.path)) {
+        CHECK(entry.path().extension() == ".json");
+        ++files;
+    }
+    CHECK(files == 1);
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-2");
+}
+
+TEST_CASE("token cache: an unwritable directory is a warning, not a failure", "[token][cache]") {
+    if (::geteuid() == 0)
+        return; // root ignores permission bits
+    TempDir tmp;
+    fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_exec);
+    std::vector<std::string> warnings;
+    TokenCache cache(tmp.path.string(),
+                     [&](std::string_view line) { warnings.emplace_back(line); });
+    CHECK_FALSE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].rfind("warning: token cache: cannot create a temporary file in ", 0) == 0);
+    CHECK(warnings[0].find("tok-1") == std::string::npos);
+}
+
+TEST_CASE("token cache: a corrupt or group-readable file is ignored with a warning",
+          "[token][cache]") {
+    TempDir tmp;
+    std::vector<std::string> warnings;
+    TokenCache cache(tmp.path.string(),
+                     [&](std::string_view line) { warnings.emplace_back(line); });
+    const auto path = cache.path_for("https://a.rossum.app/api", "admin");
+    { std::ofstream(path) << "{not json"; }
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == std::nullopt);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "warning: token cache: ignoring " + path + ": not a token cache file");
+    REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
+    fs::permissions(path, fs::perms::group_read, fs::perm_options::add);
+    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == std::nullopt);
+    CHECK(warnings.size() == 2);
+}
+
+TEST_CASE("token cache: the default directory follows XDG_CACHE_HOME, then HOME",
+          "[token][cache]") {
+    CHECK(default_token_cache_dir(MapEnvironment(Vars{
+              {"XDG_CACHE_HOME", "/x/cache"}, {"HOME", "/home/u"}})) == "/x/cache/rossum-accounts");
+    CHECK(default_token_cache_dir(MapEnvironment(Vars{{"HOME", "/home/u"}})) ==
+          "/home/u/.cache/rossum-accounts");
+    CHECK(default_token_cache_dir(MapEnvironment(Vars{{"XDG_CACHE_HOME", "rel"}})) == std::nullopt);
+    CHECK(default_token_cache_dir(MapEnvironment(Vars{})) == std::nullopt);
+}
