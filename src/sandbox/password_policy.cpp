@@ -22,38 +22,29 @@ constexpr std::array<std::string_view, 24> k_common_passwords = {
     "changeme1234", "abc123456789",  "aaaaaaaaaaaa",  "111111111111",    "000000000000",
     "monkey123456", "football1234",  "superman1234",  "trustno1trustno1"};
 
-// Matching characters by Ratcliff/Obershelp, the algorithm behind Python's SequenceMatcher
-// that Django uses for the similarity check.
-std::size_t matching_characters(std::string_view a, std::string_view b) {
-    std::size_t best_length = 0;
-    std::size_t best_a = 0;
-    std::size_t best_b = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        for (std::size_t j = 0; j < b.size(); ++j) {
-            std::size_t k = 0;
-            while (i + k < a.size() && j + k < b.size() && a[i + k] == b[j + k]) {
-                ++k;
-            }
-            if (k > best_length) {
-                best_length = k;
-                best_a = i;
-                best_b = j;
-            }
-        }
-    }
-    if (best_length == 0) {
-        return 0;
-    }
-    return best_length + matching_characters(a.substr(0, best_a), b.substr(0, best_b)) +
-           matching_characters(a.substr(best_a + best_length), b.substr(best_b + best_length));
-}
-
-double similarity(const std::string& a, const std::string& b) {
+// Python's SequenceMatcher.quick_ratio, which Django's UserAttributeSimilarityValidator uses:
+// twice the size of the multiset intersection of the characters over the total length.
+double quick_ratio(const std::string& a, const std::string& b) {
     if (a.empty() && b.empty()) {
         return 1.0;
     }
-    return 2.0 * static_cast<double>(matching_characters(a, b)) /
-           static_cast<double>(a.size() + b.size());
+    std::array<int, 256> available{};
+    for (char c : b) {
+        ++available[static_cast<unsigned char>(c)];
+    }
+    std::size_t matches = 0;
+    for (char c : a) {
+        if (available[static_cast<unsigned char>(c)]-- > 0) {
+            ++matches;
+        }
+    }
+    return 2.0 * static_cast<double>(matches) / static_cast<double>(a.size() + b.size());
+}
+
+// Django skips parts so short against the password that they cannot be similar.
+bool exceeds_length_ratio(const std::string& password, const std::string& part) {
+    const double bound = k_max_similarity / 2 * static_cast<double>(password.size());
+    return password.size() >= 10 * part.size() && static_cast<double>(part.size()) < bound;
 }
 
 // The username and its parts split at non-word characters, as Django compares them.
@@ -61,7 +52,7 @@ std::vector<std::string> username_parts(const std::string& username) {
     std::vector<std::string> parts = {ascii_lower(username)};
     std::string current;
     for (char c : parts.front()) {
-        if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') { // \\w
             current += c;
         } else if (!current.empty()) {
             parts.push_back(current);
@@ -81,7 +72,8 @@ bool similar_to_username(const std::string& password, const std::string& usernam
     const std::string lowered = ascii_lower(password);
     auto parts = username_parts(username);
     return std::any_of(parts.begin(), parts.end(), [&lowered](const std::string& part) {
-        return similarity(lowered, part) >= k_max_similarity;
+        return !exceeds_length_ratio(lowered, part) &&
+               quick_ratio(lowered, part) >= k_max_similarity;
     });
 }
 

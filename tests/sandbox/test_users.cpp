@@ -1,0 +1,192 @@
+#include "harness.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ra::sandbox;
+using nlohmann::json;
+using ra::sandbox::test::Harness;
+
+namespace {
+
+json new_user(Harness& h, const std::string& username) {
+    return {{"username", username},
+            {"organization", h.url("/api/v1/organizations/4201")},
+            {"groups", {h.url("/api/v1/groups/5102")}},
+            {"queues", {h.url("/api/v1/queues/812")}},
+            {"email", username},
+            {"password", "Correct-Horse-Battery-1"}};
+}
+
+} // namespace
+
+TEST_CASE("users: create answers 201 with every documented field and never the password",
+          "[sandbox][users]") {
+    Harness h;
+    auto created = h.admin("POST", "/api/v1/users", new_user(h, "svc.ingest@demo.example"));
+    REQUIRE(created.status == 201);
+    for (const char* field :
+         {"id", "url", "first_name", "last_name", "email", "phone_number", "date_joined",
+          "username", "groups", "organization", "queues", "is_active", "last_login", "ui_settings",
+          "metadata", "oidc_id", "auth_type", "deleted", "email_verified"}) {
+        CHECK(created.body.contains(field));
+    }
+    CHECK_FALSE(created.body.contains("password"));
+    CHECK(created.body["url"] == h.url("/api/v1/users/" + created.body["id"].dump()));
+    CHECK(created.body["groups"] == json{h.url("/api/v1/groups/5102")});
+    CHECK(h.sandbox.check_password("svc.ingest@demo.example", "Correct-Horse-Battery-1"));
+    CHECK(h.login("svc.ingest@demo.example", "Correct-Horse-Battery-1").size() == 40);
+}
+
+TEST_CASE("users: usernames are unique across organizations, deleted users and case",
+          "[sandbox][users]") {
+    Harness h;
+    const json taken = {{"username", {"A user with that username already exists."}}};
+    for (const char* username :
+         {"shared.name@other.example", "former.user@demo.example", "JANE.DOE@demo.example"}) {
+        auto response = h.admin("POST", "/api/v1/users", new_user(h, username));
+        CHECK(response.status == 400);
+        CHECK(response.body == taken);
+    }
+    REQUIRE(h.sandbox.configure({{"username_case_insensitive", false}}).empty());
+    CHECK(h.admin("POST", "/api/v1/users", new_user(h, "JANE.DOE@demo.example")).status == 201);
+}
+
+TEST_CASE("users: the other organization's users are invisible", "[sandbox][users]") {
+    Harness h;
+    auto lookup = h.admin("GET", "/api/v1/users?username=shared.name@other.example");
+    CHECK(lookup.body["pagination"]["total"] == 0);
+    CHECK(h.admin("GET", "/api/v1/users/10102").body == json{{"detail", "Not found."}});
+    CHECK(h.admin("GET", "/api/v1/organizations/4202").status == 404);
+    CHECK(h.admin("GET", "/api/v1/organizations").body["pagination"]["total"] == 1);
+    auto groups = h.admin("GET", "/api/v1/groups?name=approver");
+    CHECK(groups.body["pagination"]["total"] == 0);
+    auto foreign_group = new_user(h, "new.one@demo.example");
+    foreign_group["groups"] = {h.url("/api/v1/groups/5203")};
+    auto rejected = h.admin("POST", "/api/v1/users", foreign_group);
+    CHECK(rejected.status == 400);
+    CHECK(rejected.body == json{{"groups", {"Invalid hyperlink - Object does not exist."}}});
+}
+
+TEST_CASE("users: the organization must be the caller's", "[sandbox][users]") {
+    Harness h;
+    auto body = new_user(h, "new.one@demo.example");
+    body["organization"] = h.url("/api/v1/organizations/4202");
+    auto response = h.admin("POST", "/api/v1/users", body);
+    CHECK(response.status == 400);
+    CHECK(response.body == json{{"organization", {"Invalid hyperlink - Object does not exist."}}});
+    body.erase("organization");
+    CHECK(h.admin("POST", "/api/v1/users", body).body ==
+          json{{"organization", {"This field is required."}}});
+}
+
+TEST_CASE("users: the password policy answers Django-style messages", "[sandbox][users]") {
+    Harness h;
+    auto check = [&h](const std::string& password) {
+        auto body = new_user(h, "policy.check@demo.example");
+        body["password"] = password;
+        auto response = h.admin("POST", "/api/v1/users", body);
+        CHECK(response.status == 400);
+        return response.body["password"];
+    };
+    CHECK(check("Short-1") ==
+          json{"This password is too short. It must contain at least 12 characters."});
+    CHECK(check(std::string(65, 'x') + "Q1") ==
+          json{"This password is too long. It must contain at most 64 characters."});
+    CHECK(check("123456789012") ==
+          json{"This password is too common.", "This password is entirely numeric."});
+    CHECK(check("policy.check@demo") == json{"The password is too similar to the username."});
+}
+
+TEST_CASE("users: email is read-only on PATCH (ignored, or rejected when configured)",
+          "[sandbox][users]") {
+    Harness h;
+    auto patched = h.admin("PATCH", "/api/v1/users/10002",
+                           json{{"email", "changed@demo.example"}, {"first_name", "Janet"}});
+    REQUIRE(patched.status == 200);
+    CHECK(patched.body["email"] == "jane.doe@demo.example");
+    CHECK(patched.body["first_name"] == "Janet");
+    REQUIRE(h.sandbox.configure({{"email_patch", "reject"}}).empty());
+    auto rejected = h.admin("PATCH", "/api/v1/users/10002", json{{"email", "x@demo.example"}});
+    CHECK(rejected.status == 400);
+    CHECK(rejected.body == json{{"email", {"This field cannot be changed."}}});
+}
+
+TEST_CASE("users: PATCH replaces metadata as a whole and caps it at 4 kB", "[sandbox][users]") {
+    Harness h;
+    h.admin("PATCH", "/api/v1/users/10002", json{{"metadata", {{"a", 1}, {"b", 2}}}});
+    auto replaced = h.admin("PATCH", "/api/v1/users/10002", json{{"metadata", {{"c", 3}}}});
+    CHECK(replaced.body["metadata"] == json{{"c", 3}});
+    auto too_big = h.admin("PATCH", "/api/v1/users/10002",
+                           json{{"metadata", {{"blob", std::string(5000, 'x')}}}});
+    CHECK(too_big.status == 400);
+    CHECK(too_big.body == json{{"metadata", {"Ensure this field has no more than 4096 bytes."}}});
+}
+
+TEST_CASE("users: DELETE is a soft delete that keeps the user listed and the name reserved",
+          "[sandbox][users]") {
+    Harness h;
+    auto deleted = h.admin("DELETE", "/api/v1/users/10003");
+    CHECK(deleted.status == 204);
+    CHECK(deleted.raw.empty());
+    CHECK(h.admin("GET", "/api/v1/users/10003").body["deleted"] == true);
+    CHECK(h.admin("GET", "/api/v1/users").body["pagination"]["total"] == 4);
+    CHECK(h.admin("GET", "/api/v1/users?deleted=false").body["pagination"]["total"] == 2);
+    CHECK(h.admin("POST", "/api/v1/users", new_user(h, "john.smith@demo.example")).status == 400);
+    CHECK(h.admin("DELETE", "/api/v1/users/10003").status == 404);
+    REQUIRE(h.sandbox.configure({{"deleted_in_lists", false}}).empty());
+    CHECK(h.admin("GET", "/api/v1/users").body["pagination"]["total"] == 2);
+}
+
+TEST_CASE("users: only admins may write users", "[sandbox][users]") {
+    Harness h;
+    auto injected = h.call("POST", "/_sandbox/users",
+                           json{{"username", "plain.viewer@demo.example"},
+                                {"password", "Plain-Viewer-Pass-42"},
+                                {"organization", 4201},
+                                {"groups", {"viewer"}}});
+    REQUIRE(injected.status == 201);
+    std::string auth = "Bearer " + h.login("plain.viewer@demo.example", "Plain-Viewer-Pass-42");
+    auto response = h.call("POST", "/api/v1/users", new_user(h, "x.y@demo.example"), auth);
+    CHECK(response.status == 403);
+    CHECK(response.body == json{{"detail", "You do not have permission to perform this action."}});
+    CHECK(h.call("PATCH", "/api/v1/users/10002", json{{"first_name", "X"}}, auth).status == 403);
+    CHECK(h.call("GET", "/api/v1/users/10002", std::nullopt, auth).status == 200);
+}
+
+TEST_CASE("users: filters and ordering", "[sandbox][users]") {
+    Harness h;
+    auto usernames = [&h](const std::string& query) {
+        std::vector<std::string> names;
+        auto page = h.admin("GET", "/api/v1/users?" + query);
+        for (const auto& user : page.body["results"]) {
+            names.push_back(user["username"]);
+        }
+        return names;
+    };
+    using Names = std::vector<std::string>;
+    CHECK(usernames("username=JANE.DOE@demo.example") == Names{"jane.doe@demo.example"});
+    CHECK(usernames("groups=5101") == Names{"john.smith@demo.example"});
+    CHECK(usernames("queue=812") == Names{"jane.doe@demo.example"});
+    CHECK(usernames("deleted=true") == Names{"former.user@demo.example"});
+    CHECK(usernames("id=10002,10003&ordering=-username") ==
+          Names{"john.smith@demo.example", "jane.doe@demo.example"});
+    CHECK(usernames("first_name=John&last_name=Smith") == Names{"john.smith@demo.example"});
+    auto invalid = h.admin("GET", "/api/v1/users?is_active=maybe");
+    CHECK(invalid.status == 400);
+    CHECK(invalid.body == json{{"is_active", {"Select a valid choice."}}});
+}
+
+TEST_CASE("users: wrong methods, unknown paths and invalid JSON", "[sandbox][users]") {
+    Harness h;
+    auto method = h.admin("DELETE", "/api/v1/users");
+    CHECK(method.status == 405);
+    CHECK(method.body == json{{"detail", "Method \"DELETE\" not allowed."}});
+    CHECK(h.admin("GET", "/api/v1/nothing").status == 404);
+    CHECK(h.admin("GET", "/api/v1/users/").status == 200);
+    httplib::Client client("127.0.0.1", h.port);
+    auto garbage = client.Post("/api/v1/users",
+                               httplib::Headers{{"Authorization", "Bearer " + h.admin_token()}},
+                               "{not json", "application/json");
+    REQUIRE(garbage);
+    CHECK(garbage->status == 400);
+}
