@@ -46,7 +46,7 @@ class Sandbox:
 
     def start(self):
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+                                     bufsize=0)
         first = self._readline(10)
         if not first.startswith("listening on "):
             raise RuntimeError("sandbox did not start: %r %s" % (first, self.proc.stderr.read()))
@@ -56,10 +56,19 @@ class Sandbox:
             _, self.admin_username, self.admin_password = self._readline(5).split()
 
     def _readline(self, timeout):
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not ready:
-            raise RuntimeError("sandbox printed nothing within %s s" % timeout)
-        return self.proc.stdout.readline()
+        # Byte by byte from the descriptor: a buffered readline() could swallow the second line,
+        # and select() would then wait for bytes that already arrived.
+        line, deadline = b"", time.monotonic() + timeout
+        while not line.endswith(b"\n"):
+            ready, _, _ = select.select([self.proc.stdout], [], [],
+                                        max(0, deadline - time.monotonic()))
+            if not ready:
+                raise RuntimeError("sandbox printed nothing within %s s" % timeout)
+            byte = os.read(self.proc.stdout.fileno(), 1)
+            if not byte:
+                break
+            line += byte
+        return line.decode()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -224,3 +233,56 @@ class ToolTestCase(unittest.TestCase):
 
 
 import urllib.parse  # noqa: E402  (used by assertNoSecrets)
+
+
+# ---- seeded sandboxes (added for the end-to-end suites) ---------------------------------------
+DEMO_ROLES = ["viewer", "annotator", "admin", "manager", "annotator_limited",
+              "annotator_embedded", "organization_group_admin"]
+SEED_ADMIN = "admin@demo.rossum.local"
+
+
+def demo_seed(users=(), generate=(), admin_password=None):
+    """A seed like the built-in demo world (orgs 4201/4202, roles, queues 812-814 and 910),
+    plus `users` (seed format) and `generate` blocks; the admin's password is `admin_password`."""
+    admin_password = admin_password or "Adm-" + os.urandom(8).hex()
+    return {
+        "organizations": [
+            {"id": 4201, "name": "Demo Organization",
+             "roles": {r: 5101 + i for i, r in enumerate(DEMO_ROLES)}},
+            {"id": 4202, "name": "Other Organization",
+             "roles": {r: 5201 + i for i, r in enumerate(DEMO_ROLES + ["approver"])}},
+        ],
+        "queues": [{"id": 812, "name": "Invoices", "organization": 4201},
+                   {"id": 813, "name": "Receipts", "organization": 4201},
+                   {"id": 814, "name": "Orders", "organization": 4201},
+                   {"id": 910, "name": "Other Inbox", "organization": 4202}],
+        "users": [{"id": 10001, "username": SEED_ADMIN, "organization": 4201,
+                   "groups": ["admin"], "password": admin_password, "first_name": "Demo",
+                   "last_name": "Admin", "email": SEED_ADMIN},
+                  {"id": 10102, "username": "shared.name@other.example", "organization": 4202,
+                   "groups": ["annotator"]}] + list(users),
+        "generate": list(generate),
+        "admin": SEED_ADMIN,
+    }
+
+
+class SeededSandbox(Sandbox):
+    """A sandbox started from `seed` (a dict, see demo_seed) written into `directory`."""
+
+    def __init__(self, seed, directory, *extra_args, **kwargs):
+        path = os.path.join(directory, "seed-%s.json" % os.urandom(4).hex())
+        with open(path, "w") as f:
+            json.dump(seed, f)
+        super().__init__(*extra_args, seed=path, **kwargs)
+        admin = next(u for u in seed["users"] if u["username"] == seed["admin"])
+        self.seed_admin = (admin["username"], admin.get("password"))
+
+    def start(self):
+        super().start()
+        self.admin_username, self.admin_password = self.seed_admin
+
+
+def other_requests(requests, *suffixes):
+    """Requests whose path does not end with any of `suffixes` (default: login and exchange)."""
+    suffixes = suffixes or ("/auth/login", "/auth/token")
+    return [r for r in requests if not r["path"].endswith(tuple(suffixes))]
