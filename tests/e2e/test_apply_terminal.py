@@ -1,0 +1,90 @@
+"""apply's confirmation: refused without a terminal, 'yes' applies, anything else writes nothing."""
+import json
+import os
+import unittest
+
+import jsonschema
+
+from harness import SOURCE_DIR, Sandbox, ToolTestCase, other_requests
+
+MANIFEST = """\
+version: 1
+accounts:
+  - username: jane.doe@demo.example
+    groups: [annotator]
+  - username: term.bot@demo
+    groups: [viewer]
+    password: {env: TERM_BOT_PASSWORD}
+"""
+
+
+class ApplyConfirmationTest(ToolTestCase):
+    def setUp(self):
+        super().setUp()
+        self.manifest = self.write("m.yaml", MANIFEST)
+
+    def writes(self, sb):
+        return [r for r in other_requests(sb.requests()) if r["method"] != "GET"]
+
+    def test_apply_without_a_terminal_or_auto_approve_is_64_before_any_request(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            run = self.run_tool("apply", self.manifest, env=env)
+            self.assertExit(run, 64)
+            self.assertIn("--auto-approve", run.stderr)
+            self.assertEqual(sb.requests(), [])
+        self.assertNoSecrets()
+
+    def test_answering_yes_on_a_terminal_applies(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            run = self.run_in_terminal("apply", self.manifest, env=env, answer="yes\n")
+            self.assertExit(run, 0)
+            self.assertIn("+ create term.bot@demo", run.stdout)
+            self.assertIn("Enter a value:", run.stdout)
+            self.assertIn("+ created term.bot@demo", run.stdout)
+            self.assertEqual(len(sb.users_named("term.bot@demo")), 1)
+            self.assertEqual(len(self.writes(sb)), 2, "one POST (create) and one PATCH (jane)")
+        self.assertNoSecrets()
+
+    def test_answering_anything_but_yes_writes_nothing(self):
+        for answer in ("no\n", "y\n", "YES\n"):
+            with Sandbox() as sb:
+                env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+                run = self.run_in_terminal("apply", self.manifest, env=env, answer=answer)
+                self.assertNotEqual(run.code, 0, repr(run))
+                self.assertIn("Apply cancelled.", run.stdout)
+                self.assertEqual(self.writes(sb), [])
+                self.assertEqual(sb.users_named("term.bot@demo"), [])
+        self.assertNoSecrets()
+
+    def test_the_json_report_has_the_documented_shape(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            run = self.run_tool("apply", self.manifest, "--auto-approve", "--format", "json",
+                                env=env)
+            self.assertExit(run, 0)
+            report = json.loads(run.stdout)
+            schema_path = os.path.join(SOURCE_DIR, "schemas", "report.schema.json")
+            with open(schema_path) as f:
+                jsonschema.validate(report, json.load(f))
+            self.assertEqual(report["format_version"], 1)
+            self.assertEqual(report["summary"], {"created": 1, "updated": 1, "deactivated": 0,
+                                                 "skipped": 0, "failed": 0,
+                                                 "not_attempted": 0})
+            self.assertEqual(report["results"], [
+                {"username": "jane.doe@demo.example", "action": "update", "status": "done",
+                 "error": None},
+                {"username": "term.bot@demo", "action": "create", "status": "done",
+                 "error": None}])
+            again = self.run_tool("apply", self.manifest, "--auto-approve", "--format", "json",
+                                  env=env)
+            self.assertExit(again, 0)
+            report = json.loads(again.stdout)
+            self.assertEqual(report["summary"]["skipped"], 2)
+            self.assertEqual({r["status"] for r in report["results"]}, {"done"})
+        self.assertNoSecrets()
+
+
+if __name__ == "__main__":
+    unittest.main()
