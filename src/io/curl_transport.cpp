@@ -223,6 +223,9 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+    // libcurl silently resends a request once when a reused connection dies before any answer
+    // byte; for a POST that may already be committed that would duplicate the create.
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, request.method == HttpMethod::post ? 1L : 0L);
     switch (request.method) {
     case HttpMethod::get:
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);

@@ -4,7 +4,7 @@
 
 namespace ra {
 
-RateLimiter::RateLimiter(Clock& clock, double max_rps) : clock_(clock) {
+RateLimiter::RateLimiter(Clock& clock, double max_rps, Clock::Duration guard) : clock_(clock) {
     if (!(max_rps > 0))
         return;
     using std::chrono::duration;
@@ -15,6 +15,7 @@ RateLimiter::RateLimiter(Clock& clock, double max_rps) : clock_(clock) {
         capacity_ = 1;
         window_ = std::chrono::duration_cast<Clock::Duration>(duration<double>(1.0 / max_rps));
     }
+    window_ += guard;
 }
 
 void RateLimiter::acquire() {

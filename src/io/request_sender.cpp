@@ -10,6 +10,10 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
+// Loopback measurements show arrival jitter of a few milliseconds; 50 ms keeps a server's own
+// sliding window from ever seeing max_rps + 1 requests.
+constexpr std::chrono::milliseconds k_rate_guard{50};
+
 long long to_ms(Clock::Duration d) {
     return static_cast<long long>(duration_cast<milliseconds>(d).count());
 }
@@ -123,7 +127,7 @@ Error error_for_response(const HttpRequest& request, const HttpResponse& respons
 
 RequestSender::RequestSender(HttpTransport& transport, Clock& clock, double max_rps,
                              RetryPolicy policy, LogSink log)
-    : transport_(transport), clock_(clock), limiter_(clock, max_rps), policy_(policy),
+    : transport_(transport), clock_(clock), limiter_(clock, max_rps, k_rate_guard), policy_(policy),
       backoff_(policy_), log_(std::move(log)) {}
 
 void RequestSender::log(const std::string& line) const {

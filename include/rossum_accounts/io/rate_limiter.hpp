@@ -12,8 +12,9 @@ namespace ra {
 class RateLimiter {
 public:
     // max_rps >= 1 allows floor(max_rps) requests per second; below 1, one request per
-    // 1/max_rps seconds. max_rps <= 0 disables the limit.
-    RateLimiter(Clock& clock, double max_rps);
+    // 1/max_rps seconds. max_rps <= 0 disables the limit. `guard` widens the window: the server
+    // counts arrival times, which jitter against our send times.
+    RateLimiter(Clock& clock, double max_rps, Clock::Duration guard = {});
 
     // Waits on the clock until one more request fits, then records it.
     void acquire();
