@@ -97,6 +97,11 @@ Result<Json> parse_strict(std::string_view text) {
     } catch (const Json::parse_error& e) {
         return make_error(ErrorKind::invalid_input,
                           fmt::format("plan: not valid JSON (syntax error at byte {})", e.byte));
+    } catch (const Json::out_of_range&) {
+        // A number beyond a double, such as 1e400 (found by the fuzzer).
+        return make_error(ErrorKind::invalid_input, "plan: number out of range");
+    } catch (const Json::exception&) {
+        return make_error(ErrorKind::invalid_input, "plan: not valid JSON");
     }
 }
 

@@ -129,6 +129,9 @@ TEST_CASE("plan json: text that is not a plan is refused before reading it",
           "plan: larger than 16777216 bytes");
     CHECK(error_of(R"({"format_version": 1, "format_version": 1})") ==
           "plan: duplicate key \"format_version\"");
+    // Found by the fuzzer: nlohmann throws out_of_range, not parse_error, for 1e400.
+    CHECK(error_of(R"({"format_version": 1e400})") == "plan: number out of range");
+    CHECK(error_of(R"({"format_version": [-1e400]})") == "plan: number out of range");
 }
 
 TEST_CASE("plan json: the top level needs exactly its keys with the right types",
