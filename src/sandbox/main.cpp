@@ -11,22 +11,32 @@
 
 namespace {
 
-// "off" or a positive number.
+// "off" (no limit) or a positive number. A struct rather than optional<optional<T>>, which
+// g++ 12 -O2 flags as maybe-uninitialized.
 template <class T>
-std::optional<std::optional<T>> parse_limit(const std::string& text) {
+struct Limit {
+    bool valid = false;
+    std::optional<T> value;
+};
+
+template <class T>
+Limit<T> parse_limit(const std::string& text) {
+    Limit<T> limit;
     if (text == "off") {
-        return std::optional<T>();
+        limit.valid = true;
+        return limit;
     }
     try {
         std::size_t used = 0;
         double value = std::stod(text, &used);
         if (used != text.size() || value <= 0) {
-            return std::nullopt;
+            return limit;
         }
-        return std::optional<T>(static_cast<T>(value));
+        limit.valid = true;
+        limit.value = static_cast<T>(value);
     } catch (const std::exception&) {
-        return std::nullopt;
     }
+    return limit;
 }
 
 } // namespace
@@ -64,13 +74,13 @@ int main(int argc, char** argv) {
 
     auto rate = parse_limit<double>(rate_limit);
     auto logins = parse_limit<int>(login_limit);
-    if (!rate || !logins) {
+    if (!rate.valid || !logins.valid) {
         std::cerr << "rossum-sandbox: error: --rate-limit and --login-limit take a positive "
                      "number or off\n";
         return 1;
     }
-    options.rate_limit = *rate;
-    options.login_limit = *logins;
+    options.rate_limit = rate.value;
+    options.login_limit = logins.value;
     if (!options.seed_file.empty()) {
         auto seed = ra::sandbox::load_seed_file(options.seed_file, options.admin_password);
         if (!seed.world) {
