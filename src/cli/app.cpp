@@ -7,6 +7,7 @@
 #include "rossum_accounts/version.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -61,6 +62,16 @@ void harden_process() {
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+}
+
+// libcurl writes the TLS session keys to $SSLKEYLOGFILE: whoever reads that file can decrypt
+// the captured traffic, Authorization headers and passwords included.
+void warn_about_key_log(Console& console) {
+    const char* path = std::getenv("SSLKEYLOGFILE"); // NOLINT(concurrency-mt-unsafe)
+    if (path != nullptr && *path != '\0')
+        console.warning("SSLKEYLOGFILE is set: libcurl writes this run's TLS session keys to that "
+                        "file, which makes the recorded traffic (credentials included) "
+                        "decryptable; unset it unless you are debugging TLS");
 }
 
 int run(int argc, char** argv) {
@@ -156,6 +167,7 @@ int run(int argc, char** argv) {
     }
     if (validate->parsed())
         return run_validate(global, validate_args, console);
+    warn_about_key_log(console);
     if (plan->parsed())
         return run_plan(global, plan_args, console);
     if (apply->parsed()) {
