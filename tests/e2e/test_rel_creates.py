@@ -155,30 +155,33 @@ class CreateTest(ToolTestCase):
             self.assertConverged(sb, path, env, "svc-a@example", "svc-b@example")
         self.assertNoSecrets()
 
-    def test_d8_sigterm_mid_apply_reports_done_and_not_attempted_and_a_rerun_converges(self):
+    def test_d8_sigterm_or_sigint_mid_apply_reports_done_and_not_attempted_then_converges(self):
         path = self.write("m.yaml", manifest(*NAMES))
-        with Sandbox() as sb:
-            sb.add_user(username="svc-a@example", organization=ORG, groups=["annotator"],
-                        first_name="Old")
-            env = self.env_for(sb, *NAMES)
-            sb.fault(method="POST", path="/api/v1/users", action="hang", commit=True, ms=1500)
-            proc = self.start_apply(path, env, "--format", "json")
-            self.assertTrue(wait_for(lambda: any(r["method"] == "PATCH"
-                                                 for r in sb.api_requests())))
-            time.sleep(0.3)  # svc-b's create is hanging now
-            proc.send_signal(signal.SIGTERM)
-            code, out, err = self.finish(proc)
-            report = json.loads(out)
-            statuses = {r["username"]: (r["action"], r["status"]) for r in report["results"]}
-            self.assertEqual(statuses, {"svc-a@example": ("update", "done"),
-                                        "svc-b@example": ("create", "done"),
-                                        "svc-c@example": ("create", "not_attempted")})
-            # Interrupted with nothing failed: 1 ("error not covered"); 3 is reserved for runs
-            # that attempted every action (product.md §7 "Stopping early").
-            self.assertEqual(code, 1, err)
-            self.assertEqual(sb.users_named("svc-c@example"), [])
-            self.assertExit(self.apply(path, env), 0)
-            self.assertConverged(sb, path, env, *NAMES)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(signal=sig.name), Sandbox() as sb:
+                sb.add_user(username="svc-a@example", organization=ORG, groups=["annotator"],
+                            first_name="Old")
+                env = self.env_for(sb, *NAMES)
+                sb.fault(method="POST", path="/api/v1/users", action="hang", commit=True,
+                         ms=3000)
+                proc = self.start_apply(path, env, "--format", "json")
+                self.assertTrue(wait_for(lambda: any(r["method"] == "PATCH"
+                                                     for r in sb.api_requests())))
+                time.sleep(0.8)  # svc-b's create is hanging now
+                proc.send_signal(sig)
+                code, out, err = self.finish(proc)
+                report = json.loads(out)
+                statuses = {r["username"]: (r["action"], r["status"]) for r in report["results"]}
+                self.assertEqual(statuses, {"svc-a@example": ("update", "done"),
+                                            "svc-b@example": ("create", "done"),
+                                            "svc-c@example": ("create", "not_attempted")})
+                self.assertEqual(report["summary"]["not_attempted"], 1)
+                # Interrupted with nothing failed: 1 ("error not covered"); 3 is reserved for
+                # runs that attempted every action (product.md §7 "Stopping early").
+                self.assertEqual(code, 1, err)
+                self.assertEqual(sb.users_named("svc-c@example"), [])
+                self.assertExit(self.apply(path, env), 0)
+                self.assertConverged(sb, path, env, *NAMES)
         self.assertNoSecrets()
 
     # ---- C2 / C3 drift ------------------------------------------------------------------------
@@ -220,8 +223,9 @@ class CreateTest(ToolTestCase):
         with Sandbox() as sb:
             sb.config(latency_ms=150)
             env = self.env_for(sb, *NAMES)
+            # One run without the token cache, one with it: both log in, one writes the cache.
             first = self.start_apply(path, env, "--no-token-cache")
-            second = self.start_apply(path, env, "--no-token-cache")
+            second = self.start_apply(path, env)
             results = [self.finish(first), self.finish(second)]
             codes = sorted(code for code, _, _ in results)
             self.assertIn(codes, ([0, 0], [0, 3]), results)

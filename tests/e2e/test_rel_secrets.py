@@ -157,17 +157,26 @@ class SecretSourceTest(ToolTestCase):
 
     # ---- S6 server echoes the password --------------------------------------------------------
     def test_s6_password_echoed_in_a_400_body_is_masked(self):
-        secret = self.password("s6")
+        # Quotes, a backslash and non-ASCII: the echo must be masked in every encoding.
+        secret = self.password("s6") + '-"q\\b-\u00e9'
+        self.secrets.add(secret)
         manifest = self.write("accounts.yaml", manifest_text("env: SVC_BOT_PASSWORD"))
+        echo = {"password": ["'%s' is too common" % secret], secret: ["as a key"]}
         with Sandbox() as sb:
-            sb.fault(method="POST", path="/api/v1/users", action="respond", status=400,
-                     body={"password": ["'%s' is too common" % secret]})
-            run = self.apply(sb, manifest, SVC_BOT_PASSWORD=secret)
+            env = self.env(sb, SVC_BOT_PASSWORD=secret)
+            sb.fault(method="POST", path="/api/v1/users", action="respond", status=400, body=echo)
+            run = self.apply(sb, manifest, "-v", SVC_BOT_PASSWORD=secret)
             self.assertExit(run, 3)
             self.assertIn("password: '***' is too common", run.output)
+            sb.fault(method="POST", path="/api/v1/users", action="respond", status=400, body=echo)
             json_run = self.run_tool("apply", manifest, "--auto-approve", "--format", "json",
-                                     env=self.env(sb, SVC_BOT_PASSWORD=secret))
-            self.assertExit(json_run, 0)
+                                     env=env)
+            self.assertExit(json_run, 3)
+            error = json.loads(json_run.stdout)["results"][0]["error"]
+            self.assertIn("password: '***' is too common", error)
+            self.assertEqual(sb.users_named("svc-bot@example"), [])
+            self.assertExit(self.apply(sb, manifest, SVC_BOT_PASSWORD=secret), 0)
+            self.assertEqual(login(sb, "svc-bot@example", secret), 200)
         self.assertNoSecrets()
 
     # ---- S8 SSLKEYLOGFILE ---------------------------------------------------------------------
