@@ -150,9 +150,17 @@ class NetworkTest(ToolTestCase):
     # ---- N5 / N6 / N7 TLS verification --------------------------------------------------------
     def test_n5_self_signed_without_ca_bundle_fails_with_1_and_sends_nothing(self):
         tls = self.server(context=self.pki.good)
-        run = self.tool("plan", self.manifest, url="https://127.0.0.1:%d/api" % tls.port)
+        url = "https://127.0.0.1:%d/api" % tls.port
+        run = self.tool("plan", self.manifest, url=url)
         self.assertExit(run, 1)
         self.assertIn("the server's TLS certificate was not accepted", run.stderr)
+        # The admin login (a POST carrying the password) is refused the same way, never retried.
+        password = self.password("admin")
+        run = self.run_tool("plan", self.manifest, env=self.env(
+            ROSSUM_API_URL=url, ROSSUM_USERNAME="admin@example", ROSSUM_PASSWORD=password))
+        self.assertExit(run, 1)
+        self.assertIn("POST %s/v1/auth/login: the server's TLS certificate was not accepted"
+                      % url, run.stderr)
         self.assertEqual(tls.seen, [])
         self.assertNoSecrets()
 

@@ -151,6 +151,27 @@ class RetryTest(ToolTestCase):
             self.assertEqual(sb.requests()[0]["status"], 401)
         self.assertNoSecrets()
 
+    def test_r8_a_401_mid_run_renews_once_and_a_second_401_is_77(self):
+        with Sandbox() as sb:
+            env = self.env(sb)
+            self.assertExit(self.run_tool("plan", self.path, env=env), 0)  # fills the cache
+            sb.clear_requests()
+            sb.fault(method="GET", path="/api/v1/groups", action="respond", status=401,
+                     body={"detail": "Invalid token."})
+            run = self.run_tool("plan", self.path, "--detailed-exitcode", env=env)
+            self.assertExit(run, 2)
+            self.assertEqual(len(logins(sb)), 1)
+            self.assertEqual([r["status"] for r in sb.api_requests()
+                              if r["path"] == "/api/v1/groups"], [401, 200])
+            sb.clear_requests()
+            sb.fault(method="GET", path="/api/v1/groups", action="respond", status=401,
+                     body={"detail": "Invalid token."}, times=2)
+            run = self.run_tool("plan", self.path, env=env)
+            self.assertExit(run, 77)
+            self.assertIn("the API rejected the credentials (401)", run.stderr)
+            self.assertEqual(len(logins(sb)), 1)
+        self.assertNoSecrets()
+
     # ---- R9 500 on create ---------------------------------------------------------------------
     def test_r9_500_without_commit_is_looked_up_then_posted_once_more(self):
         with Sandbox() as sb:
