@@ -1,6 +1,7 @@
 #pragma once
 // Golden-file comparison. Run the tests with RA_UPDATE_GOLDEN=1 to rewrite the files under
-// tests/unit/render/golden/ (and the plan JSON fixtures) from the current output (then review the diff before committing).
+// tests/unit/render/golden/ (and the plan JSON fixtures) from the current output; then review
+// the diff before committing.
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
