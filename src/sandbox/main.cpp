@@ -90,6 +90,10 @@ int main(int argc, char** argv) {
     }
 
     // Block the stop signals before any thread exists, so only sigwait below receives them.
+    // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
+    // even while blocked: restore the default first.
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
