@@ -273,6 +273,16 @@ class NetworkTest(ToolTestCase):
             self.assertExit(run, 64)
             self.assertIn(url, run.stderr)
 
+    def test_credentials_in_the_api_url_are_refused_without_echoing_them(self):
+        self.secrets.add("Url-Secr3t-pw")
+        for url in ("https://admin:Url-Secr3t-pw@example.com/api",
+                    "http://admin:Url-Secr3t-pw@127.0.0.1:9/api"):
+            run = self.run_tool("plan", self.manifest, "--api-url", url, env=self.env(
+                ROSSUM_TOKEN="tok-" + os.urandom(8).hex()))
+            self.assertExit(run, 64)
+            self.assertIn("invalid api url: credentials in the URL are not allowed", run.stderr)
+        self.assertNoSecrets()
+
     # ---- N9 / N10 redirects -------------------------------------------------------------------
     def test_n9_redirect_to_another_listener_is_not_followed(self):
         other = self.server()

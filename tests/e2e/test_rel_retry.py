@@ -73,6 +73,19 @@ class RetryTest(ToolTestCase):
                 self.assertLess(run.elapsed, 10)
                 self.assertEqual(len(self.users_gets(sb)), 2)
 
+    def test_r1_a_create_answered_429_was_not_processed_and_is_sent_again_after_the_wait(self):
+        with Sandbox() as sb:
+            sb.fault(method="POST", path="/api/v1/users", action="respond", status=429,
+                     headers={"Retry-After": "1"}, body={"detail": "Request was throttled."})
+            env = self.env(sb, PW_SVC_R=self.password("r1post"))
+            run = self.timed("apply", self.path, "--auto-approve", env=env)
+            self.assertExit(run, 0)
+            self.assertGreaterEqual(run.elapsed, 1.0)
+            self.assertEqual([r["status"] for r in sb.api_requests() if r["method"] == "POST"],
+                             [429, 201])
+            self.assertEqual(len(sb.users_named("svc-r@example")), 1)
+        self.assertNoSecrets()
+
     # ---- R4 503 forever -----------------------------------------------------------------------
     def test_r4_503_on_every_get_stops_after_five_attempts_with_75(self):
         with Sandbox() as sb:

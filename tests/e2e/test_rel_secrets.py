@@ -147,7 +147,11 @@ class SecretSourceTest(ToolTestCase):
             self.assertExit(run, 0)
             self.assertIn("POST %s/v1/users -> 201" % sb.url, run.stderr)
             self.assertIn("GET %s/v1/users?" % sb.url, run.stderr)
-            for cache in glob.glob(os.path.join(self.tmp, "cache", "rossum-accounts", "*.json")):
+            caches = glob.glob(os.path.join(self.tmp, "cache", "rossum-accounts", "*.json"))
+            self.assertEqual(len(caches), 1)
+            self.assertEqual(os.stat(os.path.dirname(caches[0])).st_mode & 0o777, 0o700)
+            for cache in caches:
+                self.assertEqual(os.stat(cache).st_mode & 0o777, 0o600)
                 with open(cache) as f:
                     self.secrets.add(json.load(f)["token"])
             self.assertTrue(len(self.secrets) >= 3, "the cached token was not found")
