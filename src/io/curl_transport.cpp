@@ -5,6 +5,7 @@
 #include "rossum_accounts/version.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -85,7 +86,12 @@ struct CurlTransport::Impl {
 Status curl_global_setup() {
     static std::once_flag once;
     static CURLcode result = CURLE_OK;
-    std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::call_once(once, [] {
+        // With CURLOPT_NOSIGNAL libcurl no longer shields us from SIGPIPE, which OpenSSL can
+        // raise on a connection the server closed; a CLI must not die of it.
+        std::signal(SIGPIPE, SIG_IGN);
+        result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    });
     if (result != CURLE_OK)
         return make_error(ErrorKind::internal,
                           fmt::format("cannot initialise libcurl: {}", curl_easy_strerror(result)));

@@ -22,7 +22,8 @@ struct CurlOptions {
     std::size_t max_body_bytes = 16 * 1024 * 1024; // larger answers → body_too_large
 };
 
-// curl_global_init, once per process; main calls it before any thread exists.
+// curl_global_init once per process, and SIGPIPE ignored (NOSIGNAL leaves it to us); main calls
+// it before any thread exists.
 Status curl_global_setup();
 
 // ErrorKind::usage when the CA bundle file is missing or unreadable.
