@@ -40,9 +40,17 @@ fi
 export ROSSUM_API_URL="$url" ROSSUM_USERNAME="$admin_user" ROSSUM_PASSWORD="$admin_password"
 export XDG_CACHE_HOME="$work/cache"
 export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
-# Every password.env the manifest names gets a fresh throwaway password.
+throwaway_password() { echo "Demo-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"; }
+# The demo runs on a copy of the manifest, so that its password files can be created beside it
+# (mode 0600) without touching the repository. Every password source gets a fresh throwaway value.
+cp "$manifest" "$work/$(basename "$manifest")"
+manifest="$work/$(basename "$manifest")"
 for var in $(grep -oE 'env: *[A-Za-z_][A-Za-z0-9_]*' "$manifest" | awk '{print $2}' | sort -u); do
-  export "$var=Demo-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
+  export "$var=$(throwaway_password)"
+done
+for file in $(grep -oE 'file: *[^ #]+' "$manifest" | awk '{print $2}' | sort -u); do
+  mkdir -p "$(dirname "$work/$file")"
+  (umask 077 && throwaway_password >"$work/$file")
 done
 
 step() {
