@@ -4,9 +4,33 @@
 
 #include <cstdlib>
 #include <ostream>
+#include <string>
 #include <unistd.h>
 
 namespace ra::cli {
+namespace {
+
+// Messages can carry server text (error bodies, Location headers): control characters become
+// "\u001b"-style escapes so a hostile API cannot move the cursor or forge lines.
+std::string one_line(std::string_view message) {
+    std::string redacted = process_redactor().redact(message);
+    std::string out;
+    out.reserve(redacted.size());
+    for (char c : redacted) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            constexpr const char* k_hex = "0123456789abcdef";
+            out += "\\u00";
+            out += k_hex[byte >> 4];
+            out += k_hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
 
 Console::Console(std::ostream& out, std::ostream& err, ColorMode color, Verbosity verbosity)
     : out_(out), err_(err), color_(color), verbosity_(verbosity) {}
@@ -24,21 +48,21 @@ void Console::info(std::string_view line) {
 }
 
 void Console::error(std::string_view message) {
-    err_ << "rossum-accounts: error: " << process_redactor().redact(message) << '\n';
+    err_ << "rossum-accounts: error: " << one_line(message) << '\n';
     err_.flush();
 }
 
 void Console::warning(std::string_view message) {
     if (quiet())
         return;
-    err_ << "rossum-accounts: warning: " << process_redactor().redact(message) << '\n';
+    err_ << "rossum-accounts: warning: " << one_line(message) << '\n';
     err_.flush();
 }
 
 void Console::log(std::string_view line) {
     if (!verbose())
         return;
-    err_ << process_redactor().redact(line) << '\n';
+    err_ << one_line(line) << '\n';
     err_.flush();
 }
 

@@ -379,6 +379,23 @@ class NetworkTest(ToolTestCase):
             self.assertIn("groups", run.stderr)
             self.assertNotIn("internal error", run.stderr)
 
+    def test_n14_control_characters_in_server_text_are_escaped_not_sent_to_the_terminal(self):
+        with Sandbox() as sb:
+            sb.fault(method="GET", path="/api/v1/groups", prefix=True, action="respond",
+                     status=403, body={"detail": "\u001b]0;title\u0007no\nforged: line"})
+            run = self.tool("plan", self.manifest, url=sb.url, sandbox=sb)
+            self.assertExit(run, 77)
+            self.assertIn("permission denied (403): \\u001b]0;title\\u0007no\\u000aforged: line",
+                          run.stderr)
+            self.assertNotIn("\x1b", run.output)
+            self.assertEqual(len(run.stderr.splitlines()), 1, run.stderr)
+            sb.fault(method="GET", path="/api/v1/groups", prefix=True, action="redirect",
+                     location="https://x.example/\u001b[2J")
+            run = self.tool("plan", self.manifest, url=sb.url, sandbox=sb)
+            self.assertExit(run, 1)
+            self.assertNotIn("\x1b", run.output)
+            self.assertIn("to https://x.example/\\u001b[2J", run.stderr)
+
     def test_n14_truncated_body_once_is_retried_and_succeeds(self):
         with Sandbox() as sb:
             sb.fault(method="GET", path="/api/v1/groups", prefix=True, action="truncate")
