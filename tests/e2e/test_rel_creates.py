@@ -184,6 +184,22 @@ class CreateTest(ToolTestCase):
                 self.assertConverged(sb, path, env, *NAMES)
         self.assertNoSecrets()
 
+    def test_a_reader_that_closes_stdout_early_does_not_stop_the_apply_half_way(self):
+        path = self.write("m.yaml", manifest(*NAMES))
+        with Sandbox() as sb:
+            sb.config(latency_ms=100)
+            env = self.env_for(sb, *NAMES)
+            proc = self.start_apply(path, env)
+            proc.stdout.readline()
+            proc.stdout.close()  # like `apply | head -1`: later writes hit a closed pipe
+            err = proc.stderr.read()
+            proc.stderr.close()
+            self.assertEqual(proc.wait(60), 0, err)
+            self.outputs.append(err)
+            sb.config(latency_ms=0)
+            self.assertConverged(sb, path, env, *NAMES)
+        self.assertNoSecrets()
+
     # ---- C2 / C3 drift ------------------------------------------------------------------------
     def test_c2_out_of_band_drift_is_detected_then_fixed(self):
         path = self.write("m.yaml", manifest("svc-a@example"))

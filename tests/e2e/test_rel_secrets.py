@@ -79,6 +79,18 @@ class SecretSourceTest(ToolTestCase):
             self.assertNoWrites(sb)
         self.assertNoSecrets()
 
+    def test_s2_a_token_with_a_line_break_is_refused_before_any_request(self):
+        manifest = self.write("accounts.yaml", manifest_text("env: SVC_BOT_PASSWORD"))
+        token = "tok-" + os.urandom(8).hex()
+        self.secrets.add(token)
+        with Sandbox() as sb:
+            run = self.run_tool("plan", manifest, env=self.env(
+                ROSSUM_API_URL=sb.url, ROSSUM_TOKEN=token + "\r\nX-Injected: 1"))
+            self.assertExit(run, 64)
+            self.assertIn("ROSSUM_TOKEN contains spaces or control characters", run.stderr)
+            self.assertEqual(sb.requests(), [])
+        self.assertNoSecrets()
+
     # ---- S3 file contents ---------------------------------------------------------------------
     def test_s3_one_trailing_newline_is_stripped_and_the_password_works(self):
         secret = self.password("s3")
