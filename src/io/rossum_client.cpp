@@ -105,10 +105,10 @@ Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trai
         if (trail.pages >= config_.max_pages)
             return protocol(fmt::format("stopping after {} pages of {}", config_.max_pages, what));
     }
-    trail.fetched.insert(url);
     auto body = call(HttpMethod::get, url, nullptr, RetryMode::idempotent);
     if (!body)
-        return body.error();
+        return body.error(); // not recorded: the same link may be tried again
+    trail.fetched.insert(url);
     auto page = parse(*body);
     if (!page)
         return page.error();

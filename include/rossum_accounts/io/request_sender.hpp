@@ -5,10 +5,11 @@
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/io/http_transport.hpp"
+#include "rossum_accounts/io/log_sink.hpp"
 #include "rossum_accounts/io/rate_limiter.hpp"
 #include "rossum_accounts/io/retry_policy.hpp"
-#include "rossum_accounts/io/token_cache.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ra {

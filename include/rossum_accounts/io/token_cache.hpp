@@ -3,16 +3,14 @@
 // directory, mode 0600, replaced atomically. Failures are warnings, never errors.
 
 #include "rossum_accounts/core/environment.hpp"
+#include "rossum_accounts/io/log_sink.hpp"
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace ra {
-
-using LogSink = std::function<void(std::string_view)>;
 
 // $XDG_CACHE_HOME/rossum-accounts, else $HOME/.cache/rossum-accounts; nullopt when neither is
 // set (or not absolute).

@@ -170,3 +170,17 @@ TEST_CASE("client: every operation uses its documented endpoint", "[client]") {
                   });
     CHECK(f.transport.requests[4].body == R"({"is_active":false})");
 }
+
+TEST_CASE("pagination: a page that failed may be asked for again", "[client][pagination]") {
+    ClientFixture f;
+    f.transport.push(json_response(200, page_json(users(1, 100), 200, 2, k_users + "?page=2")));
+    f.transport.push(status_response(404));
+    f.transport.push(json_response(200, page_json(users(101, 100), 200, 2, nullptr)));
+    auto client = f.with_token();
+    auto first = client->users_page(4201, std::nullopt);
+    REQUIRE(first);
+    CHECK_FALSE(client->users_page(4201, first->next));
+    auto again = client->users_page(4201, first->next);
+    REQUIRE(again);
+    CHECK(again->results.size() == 100);
+}
