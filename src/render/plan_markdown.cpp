@@ -77,8 +77,13 @@ std::string header(const Plan& plan) {
     static constexpr std::size_t k_max_name = 200;
     const PlanSummary s = plan.summary();
     std::string out = "## rossum-accounts plan\n\n";
-    out += fmt::format("Organization {} (id {}) at {}\n\n",
-                       md_text(clip(plan.organization.name, k_max_name)), plan.organization.id,
+    // The name is unknown when the plan skipped reading the caller's own organization (budget).
+    const std::string organization =
+        plan.organization.name.empty()
+            ? std::to_string(plan.organization.id)
+            : fmt::format("{} (id {})", md_text(clip(plan.organization.name, k_max_name)),
+                          plan.organization.id);
+    out += fmt::format("Organization {} at {}\n\n", organization,
                        md_code(clip(plan.api_url, k_max_name)));
     out += "| Create | Update | Deactivate | Unchanged |\n";
     out += "| ---: | ---: | ---: | ---: |\n";

@@ -89,9 +89,14 @@ std::string plan_summary_line(const Plan& plan) {
 void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& options) {
     const bool color = options.color;
     std::ostringstream text;
-    text << paint(fmt::format("Plan for organization {} (id {}) at {}",
-                              printable(render::show_value(plan.organization.name)),
-                              plan.organization.id, printable(plan.api_url)),
+    // The name is unknown when the plan skipped reading the caller's own organization (budget).
+    const std::string organization =
+        plan.organization.name.empty()
+            ? std::to_string(plan.organization.id)
+            : fmt::format("{} (id {})", printable(render::show_value(plan.organization.name)),
+                          plan.organization.id);
+    text << paint(fmt::format("Plan for organization {} at {}", organization,
+                              printable(plan.api_url)),
                   render::k_bold, color)
          << "\n";
     for (const Action& a : plan.actions) {

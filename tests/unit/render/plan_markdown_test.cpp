@@ -36,6 +36,15 @@ TEST_CASE("markdown plan: a plan without changes shows the table and says so",
     ra::test::check_golden("in_sync.md", markdown_of(ra::test::in_sync_plan()));
 }
 
+TEST_CASE("markdown plan: an organization without a known name is shown by its id",
+          "[render][markdown]") {
+    ra::Plan plan = ra::test::sample_plan();
+    plan.organization.name.clear();
+    const std::string md = markdown_of(plan);
+    CHECK(md.find("\nOrganization " + std::to_string(plan.organization.id) + " at `" +
+                  plan.api_url + "`\n") != std::string::npos);
+}
+
 TEST_CASE("markdown plan: the summary table comes before any section", "[render][markdown]") {
     const std::string md = markdown_of(ra::test::sample_plan());
     CHECK(md.find("| 2 | 2 | 1 | 2 |\n") < md.find("### "));

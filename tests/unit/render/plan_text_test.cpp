@@ -27,6 +27,14 @@ TEST_CASE("text plan: colour adds ANSI codes only when asked", "[render][text]")
     CHECK(text_of(ra::test::sample_plan(), false).find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("text plan: an organization without a known name is shown by its id", "[render][text]") {
+    ra::Plan plan = ra::test::sample_plan();
+    plan.organization.name.clear();
+    const std::string text = text_of(plan, false);
+    CHECK(text.substr(0, text.find('\n')) ==
+          "Plan for organization " + std::to_string(plan.organization.id) + " at " + plan.api_url);
+}
+
 TEST_CASE("text plan: a plan without changes says how many accounts are in sync",
           "[render][text]") {
     ra::test::check_golden("in_sync.txt", text_of(ra::test::in_sync_plan(), false));
