@@ -81,7 +81,8 @@ struct Outcome {
 };
 
 Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& body,
-                      const Error& first_error) {
+                      const Error& first_error, const ApplyHooks& hooks) {
+    Error last_error = first_error;
     for (int attempt = 0;; ++attempt) {
         auto settled = look_up(api, plan, action.username);
         if (!settled)
@@ -94,23 +95,28 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
                           username_taken(first_error) ? "adopted: created concurrently"
                                                       : "adopted after an ambiguous create"),
                     std::nullopt};
-        if (settled->taken_elsewhere || username_taken(first_error))
+        if (settled->taken_elsewhere || username_taken(last_error))
             return {conflict(action), std::nullopt};
         if (attempt > 0)
-            return {result_for(action, ResultStatus::unknown, first_error.message), first_error};
-        // Confirmed absent: the first POST did not commit, so sending it once more is safe.
+            return {result_for(action, ResultStatus::unknown, last_error.message), last_error};
+        // Confirmed absent: the first POST did not commit, so sending it once more is safe —
+        // unless the run was asked to stop meanwhile: then nothing more is written.
+        if (hooks.cancelled && hooks.cancelled())
+            return {result_for(action, ResultStatus::not_attempted,
+                               "interrupted; the create did not commit and was not resent"),
+                    std::nullopt};
         auto created = api.create_user(body);
         if (created)
             return {result_for(action, ResultStatus::done), std::nullopt};
-        if (created.error().kind != ErrorKind::unknown_outcome && !username_taken(created.error()))
-            return {result_for(action, ResultStatus::failed, created.error().message),
-                    stops_run(created.error().kind) ? std::optional(created.error())
-                                                    : std::nullopt};
+        last_error = created.error();
+        if (last_error.kind != ErrorKind::unknown_outcome && !username_taken(last_error))
+            return {result_for(action, ResultStatus::failed, last_error.message),
+                    stops_run(last_error.kind) ? std::optional(last_error) : std::nullopt};
     }
 }
 
 Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
-                   const std::map<std::string, std::string>& passwords) {
+                   const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks) {
     auto pw = passwords.find(username_key(action.username));
     if (pw == passwords.end())
         return {result_for(action, ResultStatus::failed, "no password was resolved"), std::nullopt};
@@ -121,7 +127,7 @@ Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = created.error();
     if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
-        return settle_create(action, api, plan, body, e);
+        return settle_create(action, api, plan, body, e, hooks);
     return {result_for(action, ResultStatus::failed, e.message),
             stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
@@ -162,7 +168,7 @@ Report apply_plan(const Plan& plan, RossumApi& api,
             out.result = result_for(action, ResultStatus::done);
             break;
         case ActionKind::create:
-            out = run_create(action, api, plan, passwords);
+            out = run_create(action, api, plan, passwords, hooks);
             break;
         case ActionKind::update:
         case ActionKind::deactivate:

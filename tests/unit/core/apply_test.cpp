@@ -180,3 +180,33 @@ TEST_CASE("drift: a saved plan is stale when a user changed or a planned create 
     CHECK(*stale == std::vector<std::string>{"a@acme: the user changed since the plan was made",
                                              "b@acme: planned create, but the user now exists"});
 }
+
+TEST_CASE("apply: a stop requested during an ambiguous create sends no second POST",
+          "[apply][ambiguous][stop]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unknown_without_commit};
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"})}));
+    ApplyHooks hooks;
+    // The signal arrives while the first POST hangs: every poll after it sees the stop.
+    hooks.cancelled = [&] { return api.calls("create_user") > 0; };
+    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    CHECK(api.calls("create_user") == 1);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the create did not commit and was not resent");
+    CHECK(report.results[1].status == ResultStatus::not_attempted);
+    CHECK(count_users(api, "a@acme") == 0);
+}
+
+TEST_CASE("apply: a resent create answered 'username exists' by an invisible user is a conflict",
+          "[apply][ambiguous][conflict]") {
+    FakeApi api;
+    api.create_faults = {FakeApi::Fault::unknown_without_commit};
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
+    api.taken_elsewhere.insert("a@acme"); // taken between the look-up and the second POST
+    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    CHECK(api.calls("create_user") == 2);
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "username \"a@acme\" is taken by a user outside the organization or by a deleted user");
+}
