@@ -97,8 +97,13 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
                     std::nullopt};
         if (settled->taken_elsewhere || username_taken(last_error))
             return {conflict(action), std::nullopt};
-        if (attempt > 0)
-            return {result_for(action, ResultStatus::unknown, last_error.message), last_error};
+        if (attempt > 0) {
+            // Two creates failed without a definite answer: the API is unavailable for writes,
+            // so the run stops with exit 75 (product.md §7 "Stopping early"), not 1.
+            Error stop = last_error;
+            stop.kind = ErrorKind::unavailable;
+            return {result_for(action, ResultStatus::unknown, last_error.message), stop};
+        }
         // Confirmed absent: the first POST did not commit, so sending it once more is safe —
         // unless the run was asked to stop meanwhile: then nothing more is written.
         if (hooks.cancelled && hooks.cancelled())

@@ -97,6 +97,8 @@ TEST_CASE("apply: twice unknown stays unknown, never a third POST", "[apply][amb
     Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
     CHECK(report.results[0].status == ResultStatus::unknown);
     CHECK(api.calls("create_user") == 2);
+    CHECK(report.stopped_early);
+    CHECK(report.exit_code() == ExitCode::temporary);
 }
 
 TEST_CASE("apply: a username owned outside the organization is a conflict; others proceed",
