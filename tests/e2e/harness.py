@@ -28,7 +28,9 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 class Sandbox:
     """A rossum-sandbox process; use as a context manager."""
 
-    def __init__(self, *extra_args, seed=None, rate_limit="off", login_limit="off"):
+    def __init__(self, *extra_args, seed=None, rate_limit="off", login_limit="off",
+                 startup_timeout=10):
+        self.startup_timeout = startup_timeout
         self.args = [RA_SANDBOX, "--port", "0", "--rate-limit", str(rate_limit),
                      "--login-limit", str(login_limit)]
         if seed is not None:
@@ -47,7 +49,7 @@ class Sandbox:
     def start(self):
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      bufsize=0)
-        first = self._readline(10)
+        first = self._readline(self.startup_timeout)
         if not first.startswith("listening on "):
             raise RuntimeError("sandbox did not start: %r %s" % (first, self.proc.stderr.read()))
         self.url = first[len("listening on "):].strip()
