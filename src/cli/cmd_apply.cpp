@@ -89,6 +89,16 @@ bool needs_confirmation(const ApplyArgs& args) {
     return !args.auto_approve;
 }
 
+// -q prints only the final summary line: the plan's own summary line only when there is a
+// question to answer or nothing to apply (then it is the final line).
+void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Console& console) {
+    if (args.format == "json")
+        return;
+    if (console.quiet() && !needs_confirmation(args) && plan.summary().has_changes())
+        return;
+    show_plan(plan, args.format, console);
+}
+
 // The saved plan's API URL is used; a different --api-url / ROSSUM_API_URL is a usage error.
 Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Plan& plan) {
     auto planned = validate_api_url(plan.api_url);
@@ -148,8 +158,7 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         console.err() << "Run plan again to see the current changes.\n";
         return to_int(ExitCode::error);
     }
-    if (args.format != "json")
-        show_plan(*plan, args.format, console);
+    show_plan_before_apply(*plan, args, console);
     if (!plan->summary().has_changes() && args.format != "json") {
         (*session)->finish();
         return to_int(ExitCode::ok);
@@ -184,8 +193,7 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
         run.session->finish();
         return to_int(ExitCode::invalid);
     }
-    if (args.format != "json")
-        show_plan(run.plan, args.format, console);
+    show_plan_before_apply(run.plan, args, console);
     if (!run.plan.summary().has_changes() && args.format != "json") {
         run.session->finish();
         return to_int(ExitCode::ok);

@@ -120,6 +120,19 @@ class OutputsTest(ToolTestCase):
             self.assertEqual(before.stdout, run.stdout)
         self.assertNoSecrets()
 
+    def test_quiet_apply_prints_only_the_final_summary_line(self):
+        with self.sandbox() as sb:
+            env = self.env(sb, BRAND_NEW_PASSWORD=self.password("brand"))
+            run = self.run_tool("apply", "accounts.yaml", "--auto-approve", "-q", env=env)
+            self.assertExit(run, 0)
+            self.assertEqual(run.stdout, "Apply complete: 1 created, 2 updated, 1 deactivated, "
+                                         "1 unchanged, 0 failed, 0 not attempted.\n")
+            self.assertEqual(run.stderr, "")
+            again = self.run_tool("-q", "apply", "accounts.yaml", "--auto-approve", env=env)
+            self.assertExit(again, 0)
+            self.assertEqual(again.stdout, "No changes. 5 accounts are in sync.\n")
+        self.assertNoSecrets()
+
     def test_the_json_plan_validates_against_the_schema(self):
         with self.sandbox() as sb:
             run = self.run_tool("plan", "accounts.yaml", "--format", "json", env=self.env(sb))
