@@ -101,9 +101,14 @@ bool has_dot_segment(std::string_view path) {
     return false;
 }
 
+// The URL is quoted without its query and fragment, which could carry a token.
 Error url_error(std::string_view url, std::string_view problem) {
+    auto cut = url.find_first_of("?#");
+    std::string shown(url.substr(0, cut));
+    if (cut != std::string_view::npos)
+        shown += "?...";
     return make_error(ErrorKind::usage, process_redactor().redact(fmt::format(
-                                            "invalid api url \"{}\": {}", url, problem)));
+                                            "invalid api url \"{}\": {}", shown, problem)));
 }
 
 } // namespace
