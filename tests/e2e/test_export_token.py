@@ -110,6 +110,23 @@ class TokenTest(ToolTestCase):
         self.assertEqual(self.whoami(sb, token)["username"], "svc.token@demo")
         self.assertNoSecrets()
 
+    def test_token_ignores_admin_credentials_and_the_token_cache(self):
+        sb = self.start()
+        env = self.env(sb, SVC_TOKEN_PASSWORD=self.svc_password)  # admin credentials present
+        run = self.run_tool("token", "svc.token@demo", "--manifest", self.manifest,
+                            "--output", "token.txt", env=env)
+        self.assertExit(run, 0)
+        with open(os.path.join(self.tmp, "token.txt")) as f:
+            self.secrets.add(f.read().strip())
+        self.assertEqual([(r["method"], r["path"]) for r in sb.requests()],
+                         [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/token")])
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "cache")))
+        wrong = self.run_tool("token", "svc.token@demo", "--manifest", self.manifest,
+                              env=dict(env, SVC_TOKEN_PASSWORD=self.password("wrong")))
+        self.assertExit(wrong, 77)
+        self.assertEqual(wrong.stdout, "")
+        self.assertNoSecrets()
+
     def test_token_goes_to_stdout_when_piped(self):
         sb = self.start()
         run = self.run_tool("token", "svc.token@demo", "--manifest", self.manifest,
