@@ -18,6 +18,13 @@ bool matches(const std::string& username, const std::vector<std::string>& globs)
     });
 }
 
+// The manifest format rejects usernames with whitespace or control characters (the loader's
+// rule), so exporting one would produce a manifest that does not validate.
+bool representable_username(const std::string& username) {
+    return std::none_of(username.begin(), username.end(),
+                        [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
+}
+
 std::optional<std::string> non_empty(const std::string& s) {
     if (s.empty())
         return std::nullopt;
@@ -35,6 +42,13 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         if (user.deleted || username_key(user.username) == username_key(live.caller.username) ||
             !matches(user.username, globs))
             continue;
+        if (!representable_username(user.username)) {
+            out.warnings.push_back(fmt::format("user \"{}\" has whitespace or control characters "
+                                               "in its username, which a manifest cannot hold; "
+                                               "left out",
+                                               user.username));
+            continue;
+        }
         Account a;
         a.username = user.username;
         a.first_name = non_empty(user.first_name);

@@ -54,6 +54,36 @@ class ExportTest(ToolTestCase):
                                        "john.smith@demo.example": ("skip", [])})
         self.assertNoSecrets()
 
+    def test_export_of_awkward_live_data_still_validates_and_round_trips(self):
+        seed = self.seed()
+        seed["users"] += [
+            {"username": "weird:#name,[x]@demo", "organization": 4201, "groups": ["viewer"],
+             "first_name": "O'Brien: \"x\" # y", "last_name": "line1\nline2\ttab"},
+            {"username": "yes", "organization": 4201, "groups": ["viewer"], "first_name": "123",
+             "last_name": "null", "email": "~"},
+            {"username": "\u00fcn\u00efc\u00f8d\u00e9@demo", "organization": 4201,
+             "groups": ["viewer"], "first_name": "Zo\u00eb \U0001f600", "last_name": "- dash"},
+            {"username": "two words@demo", "organization": 4201, "groups": ["viewer"]},
+            {"username": "ctl\u0001@demo", "organization": 4201, "groups": ["viewer"]},
+        ]
+        with SeededSandbox(seed, self.tmp) as sb:
+            env = self.env(sb)
+            run = self.run_tool("export", "--output", "exported.yaml", env=env)
+            self.assertExit(run, 0)
+            self.assertIn('"two words@demo" has whitespace or control characters', run.stderr)
+            path = os.path.join(self.tmp, "exported.yaml")
+            self.assertExit(self.run_tool("validate", path, env=env), 0)
+            plan = self.run_tool("plan", path, "--format", "json", env=env)
+            self.assertExit(plan, 0)
+            actions = json.loads(plan.stdout)["actions"]
+            self.assertEqual({a["username"] for a in actions},
+                             {"Jane.Doe@demo.example", "john.smith@demo.example",
+                              "weird:#name,[x]@demo", "yes", "\u00fcn\u00efc\u00f8d\u00e9@demo"})
+            for a in actions:
+                self.assertIn([c["field"] for c in a["changes"]], ([], ["managed_by"]),
+                              a["username"])
+        self.assertNoSecrets()
+
     def test_export_match_globs_are_case_insensitive(self):
         with SeededSandbox(self.seed(), self.tmp) as sb:
             run = self.run_tool("export", "--match", "JANE.*", env=self.env(sb))
