@@ -90,10 +90,14 @@ bool needs_confirmation(const ApplyArgs& args) {
 }
 
 // -q prints only the final summary line: the plan's own summary line only when there is a
-// question to answer or nothing to apply (then it is the final line).
+// question to answer or nothing to apply (then it is the final line). A person asked to confirm
+// sees the plan even with --format json (as text; the JSON report follows).
 void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Console& console) {
-    if (args.format == "json")
+    if (args.format == "json") {
+        if (needs_confirmation(args) && plan.summary().has_changes())
+            show_plan(plan, "text", console);
         return;
+    }
     if (console.quiet() && !needs_confirmation(args) && plan.summary().has_changes())
         return;
     show_plan(plan, args.format, console);

@@ -58,6 +58,17 @@ class ApplyConfirmationTest(ToolTestCase):
                 self.assertEqual(sb.users_named("term.bot@demo"), [])
         self.assertNoSecrets()
 
+    def test_a_json_apply_on_a_terminal_shows_the_plan_before_asking(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            run = self.run_in_terminal("apply", self.manifest, "--format", "json", env=env)
+            self.assertExit(run, 0)
+            self.assertLess(run.stdout.index("+ create term.bot@demo"),
+                            run.stdout.index("Enter a value:"))
+            report = json.loads(run.stdout[run.stdout.index("\n{") + 1:])
+            self.assertEqual(report["summary"]["created"], 1)
+        self.assertNoSecrets()
+
     def test_the_json_report_has_the_documented_shape(self):
         with Sandbox() as sb:
             env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))

@@ -138,6 +138,23 @@ class SavedPlanTest(ToolTestCase):
             self.assertExit(same, 0)
         self.assertNoSecrets()
 
+    def test_a_saved_plan_asks_on_a_terminal_and_refuses_without_one(self):
+        with Sandbox() as sb:
+            env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))
+            self.make_plan(sb, env)
+            sb.clear_requests()
+            run = self.run_tool("apply", "--plan", self.plan_path, env=env)
+            self.assertExit(run, 64)
+            self.assertEqual(sb.requests(), [])
+            no = self.run_in_terminal("apply", "--plan", self.plan_path, env=env, answer="no\n")
+            self.assertIn("Apply cancelled.", no.stdout)
+            self.assertEqual(self.writes(sb), [])
+            yes = self.run_in_terminal("apply", "--plan", self.plan_path, "--format", "json",
+                                       env=env, answer="yes\n")
+            self.assertExit(yes, 0)
+            self.assertEqual(len(sb.users_named("new.bot@demo")), 1)
+        self.assertNoSecrets()
+
     def test_apply_of_a_saved_plan_checks_every_create_password_before_writing(self):
         with Sandbox() as sb:
             env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))
