@@ -212,6 +212,26 @@ accounts:
             self.assertExit(self.run_tool("plan", path, "--detailed-exitcode", env=env), 0)
         self.assertNoSecrets()
 
+    def test_a_queue_outside_the_organization_is_65_naming_account_and_queue(self):
+        path = self.write("m.yaml", """\
+version: 1
+accounts:
+  - username: queue.bot@demo
+    groups: [viewer]
+    queues: [812, 910]
+    password: {env: QUEUE_PASSWORD}
+""")
+        with SeededSandbox(demo_seed(), self.tmp) as sb:
+            env = self.env(sb, QUEUE_PASSWORD=self.password("q"))
+            for command in (["plan"], ["apply", "--auto-approve"]):
+                run = self.run_tool(*command, path, env=env)
+                self.assertExit(run, 65)
+                self.assertIn(path + ':3:5: accounts[0].queues: queue 910 of account '
+                              '"queue.bot@demo" does not exist in organization 4201', run.stderr)
+            self.assertEqual({r["method"] for r in other_requests(sb.requests())}, {"GET"})
+            self.assertEqual(sb.users_named("queue.bot@demo"), [])
+        self.assertNoSecrets()
+
     def test_a_role_the_organization_does_not_offer_is_65_naming_account_and_role(self):
         path = self.write("m.yaml", """\
 version: 1

@@ -49,6 +49,27 @@ class ResilienceTest(ToolTestCase):
             self.assertEqual(groups, [429, 200])
         self.assertNoSecrets()
 
+    def test_a_create_answered_429_is_resent_after_the_wait_and_a_patch_503_is_retried(self):
+        with Sandbox() as sb:
+            sb.add_user(username="two.bot@demo", organization=4201, groups=["admin"],
+                        metadata={"managed_by": "rossum-accounts"})
+            sb.fault(method="POST", path="/api/v1/users", action="respond", status=429,
+                     headers={"Retry-After": "1"}, body={"detail": "throttled"})
+            sb.fault(method="PATCH", path="/api/v1/users", prefix=True, action="respond",
+                     status=503, body={"detail": "unavailable"})
+            run = self.run_tool("apply", self.manifest, "--auto-approve", env=self.tool_env(sb))
+            self.assertExit(run, 0)
+            posts = [r["status"] for r in sb.requests() if r["method"] == "POST"
+                     and r["path"].endswith("/v1/users")]
+            self.assertEqual(posts, [429, 201, 201])
+            patches = [r["status"] for r in sb.requests() if r["method"] == "PATCH"]
+            self.assertEqual(patches, [503, 200])
+            for name in USERS:
+                self.assertEqual(len(sb.users_named(name)), 1, name)
+            self.assertEqual(sb.users_named("two.bot@demo")[0]["groups"][0].rsplit("/", 1)[1],
+                             "5101")
+        self.assertNoSecrets()
+
     def test_a_retry_after_beyond_the_cap_is_75_at_once_naming_it(self):
         with Sandbox() as sb:
             sb.fault(method="GET", path="/api/v1/groups", action="respond", status=429,
