@@ -150,6 +150,12 @@ class ResilienceTest(ToolTestCase):
             self.assertIn("one.bot@demo", run.stdout)
             self.assertEqual(sb.users_named("one.bot@demo"), [])
             self.assertEqual(len(sb.users_named("two.bot@demo")), 1)
+            sb.clear_requests()
+            rerun = self.run_tool("apply", self.manifest, "--auto-approve", env=env)
+            self.assertExit(rerun, 0)
+            writes = [(r["method"], r["status"]) for r in other_requests(sb.requests())
+                      if r["method"] != "GET"]
+            self.assertEqual(writes, [("POST", 201)], "only the failed account is created")
         self.assertNoSecrets()
 
     def test_a_verbose_apply_logs_requests_without_any_secret(self):
