@@ -160,7 +160,7 @@ class TokenTest(ToolTestCase):
     def test_token_goes_to_stdout_when_piped(self):
         sb = self.start()
         run = self.run_tool("token", "svc.token@demo", "--manifest", self.manifest,
-                            "--lifetime", "3600", env=self.token_env(sb))
+                            "--lifetime", "3600", "-v", env=self.token_env(sb))
         self.assertExit(run, 0)
         self.assertRegex(run.stdout, r"^[^\s]+\n$")
         token = run.stdout.strip()
@@ -168,7 +168,7 @@ class TokenTest(ToolTestCase):
         self.outputs.remove(run.output)  # stdout is where the token belongs
         self.secrets.add(token)
         self.assertNotIn(token, run.stderr)
-        self.assertNoSecrets()
+        self.assertNoSecrets(run.stderr)
 
     def test_lifetimes_out_of_range_are_64_before_any_request(self):
         sb = self.start()
