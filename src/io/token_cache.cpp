@@ -1,5 +1,7 @@
 #include "rossum_accounts/io/token_cache.hpp"
 
+#include "rossum_accounts/io/files.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -50,19 +52,6 @@ bool ensure_private_dir(const std::string& dir, std::string& problem) {
     if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
         problem = fmt::format("cannot make {} private: {}", dir, std::strerror(errno));
         return false;
-    }
-    return true;
-}
-
-bool write_all(int fd, const std::string& data) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        auto n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += static_cast<std::size_t>(n);
     }
     return true;
 }
@@ -136,23 +125,14 @@ bool TokenCache::store(const std::string& api_url, const std::string& username,
         return false;
     }
     const auto path = path_for(api_url, username);
-    std::string tmp = path + ".XXXXXX";
-    int fd = ::mkstemp(tmp.data()); // created 0600
-    if (fd < 0) {
-        warn(fmt::format("cannot create a temporary file in {}: {}", dir_, std::strerror(errno)));
-        return false;
-    }
     nlohmann::json j = {{"api_url", api_url},
                         {"username", username},
                         {"token", token},
                         {"expires_at", to_unix(expires_at)}};
-    bool ok = ::fchmod(fd, 0600) == 0 &&
-              write_all(fd, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) &&
-              ::fsync(fd) == 0;
-    ok = (::close(fd) == 0) && ok;
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        warn(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-        ::unlink(tmp.c_str());
+    auto written = write_file_atomic(
+        path, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 0600);
+    if (!written) {
+        warn(written.error().message);
         return false;
     }
     return true;
