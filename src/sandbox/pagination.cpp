@@ -77,11 +77,18 @@ std::string join_raw_query(const RawQuery& query) {
 
 std::optional<nlohmann::json> paginate(const std::vector<nlohmann::json>& items,
                                        const RawQuery& query, const std::string& page_url) {
+    return paginate(
+        items.size(), [&items](std::size_t i) { return items[i]; }, query, page_url);
+}
+
+std::optional<nlohmann::json> paginate(std::size_t total_items,
+                                       const std::function<nlohmann::json(std::size_t)>& item,
+                                       const RawQuery& query, const std::string& page_url) {
     // An invalid or missing page_size falls back to the default, as DRF does.
     long long page_size =
         parse_positive(raw_value(query, "page_size")).value_or(k_default_page_size);
     page_size = std::min<long long>(page_size, k_max_page_size);
-    const auto total = static_cast<long long>(items.size());
+    const auto total = static_cast<long long>(total_items);
     const long long total_pages = std::max<long long>(1, (total + page_size - 1) / page_size);
 
     const std::string page_text = raw_value(query, "page");
@@ -92,7 +99,7 @@ std::optional<nlohmann::json> paginate(const std::vector<nlohmann::json>& items,
     nlohmann::json results = nlohmann::json::array();
     const long long first = (*page - 1) * page_size;
     for (long long i = first; i < std::min(total, first + page_size); ++i) {
-        results.push_back(items[static_cast<std::size_t>(i)]);
+        results.push_back(item(static_cast<std::size_t>(i)));
     }
     nlohmann::json pagination = {{"total", total}, {"total_pages", total_pages}};
     pagination["next"] = *page < total_pages ? nlohmann::json(page_link(query, page_url, *page + 1))

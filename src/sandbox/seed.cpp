@@ -181,12 +181,11 @@ std::string add_seed_user(const nlohmann::json& spec, World& world) {
     if (!problem.empty()) {
         return problem;
     }
-    for (const auto& [id, other] : world.users) {
-        if (ascii_lower(other.username) == ascii_lower(user.username)) {
-            return fmt::format("duplicate username \"{}\"", user.username);
-        }
+    // Unique ignoring case, across organizations and deleted users.
+    if (!world.users_named(user.username).empty()) {
+        return fmt::format("duplicate username \"{}\"", user.username);
     }
-    world.users[user.id] = user;
+    world.put_user(std::move(user));
     return {};
 }
 
@@ -228,8 +227,10 @@ std::string choose_admin(const nlohmann::json& seed, World& world,
     if (!seed.contains("admin") || !seed["admin"].is_string()) {
         return "admin must name the username of a seeded user";
     }
-    for (auto& [id, user] : world.users) {
-        if (user.username == seed["admin"].get<std::string>()) {
+    const std::string admin = seed["admin"].get<std::string>();
+    for (Id id : world.users_named(admin)) {
+        User& user = *world.user(id);
+        if (user.username == admin) {
             world.admin_user = id;
             if (!admin_password.empty()) {
                 user.password = admin_password;
@@ -303,7 +304,7 @@ World demo_world(const std::string& admin_password) {
     other_admin.password = random_password();
     User shared = demo_user(world, 10102, 4202, "shared.name@other.example", "annotator");
     for (auto* user : {&admin, &jane, &john, &former, &other_admin, &shared}) {
-        world.users[user->id] = *user;
+        world.put_user(*user);
     }
     world.admin_user = admin.id;
     return world;

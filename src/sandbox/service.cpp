@@ -216,7 +216,8 @@ nlohmann::json Service::request_log() const {
 }
 
 bool Service::check_password(const std::string& username, const std::string& password) const {
-    for (const auto& [id, user] : world_.users) {
+    for (Id id : world_.users_named(username)) {
+        const User& user = *world_.user(id);
         if (user.username == username) {
             return user.password && *user.password == password;
         }
@@ -226,7 +227,7 @@ bool Service::check_password(const std::string& username, const std::string& pas
 
 nlohmann::json Service::all_users() const {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& [id, user] : world_.users) {
+    for (const auto& [id, user] : world_.users()) {
         list.push_back(user_json(user));
     }
     return {{"users", list}};

@@ -82,7 +82,8 @@ Reply Service::login(const ApiRequest& request) {
     }
     const std::string username = body_string(*body, "username");
     const std::string password = body_string(*body, "password");
-    for (auto& [id, user] : world_.users) {
+    for (Id id : world_.users_named(username)) {
+        User& user = *world_.user(id);
         if (user.username == username && user.password && *user.password == password &&
             user.is_active && !user.deleted) {
             user.last_login = utc_timestamp_now();

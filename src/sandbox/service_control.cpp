@@ -153,7 +153,7 @@ Reply Service::control_users(const ApiRequest& request, const std::string& rest)
         return json_reply(200, user_json(*existing));
     }
     if (request.method == "DELETE") {
-        world_.users.erase(*id);
+        world_.erase_user(*id);
         std::erase_if(tokens_, [&](const auto& entry) { return entry.second.user == *id; });
         return no_content();
     }
@@ -181,8 +181,8 @@ Reply Service::control_users(const ApiRequest& request, const std::string& rest)
     if (!problem.empty()) {
         return detail_reply(400, problem);
     }
-    world_.users[user.id] = user;
-    return json_reply(existing != nullptr ? 200 : 201, user_json(user));
+    const bool replaced = existing != nullptr;
+    return json_reply(replaced ? 200 : 201, user_json(world_.put_user(std::move(user))));
 }
 
 Reply Service::control_config(const ApiRequest& request) {

@@ -63,7 +63,7 @@ nlohmann::json Service::user_json(const User& user) const {
 
 nlohmann::json Service::organization_json(const Organization& organization) const {
     nlohmann::json users = nlohmann::json::array();
-    for (const auto& [id, user] : world_.users) {
+    for (const auto& [id, user] : world_.users()) {
         if (user.organization == organization.id) {
             users.push_back(url("users", id));
         }

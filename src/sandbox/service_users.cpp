@@ -77,14 +77,17 @@ bool intersects(const std::vector<Id>& a, const std::vector<Id>& b) {
 
 // ordering=field,-field over the user's sortable fields; unknown fields are ignored, as in DRF.
 void order_users(std::vector<const User*>& users, const std::string& ordering) {
-    using Key = std::function<std::string(const User&)>;
-    const std::map<std::string, Key> keys = {
-        {"username", [](const User& u) { return u.username; }},
-        {"first_name", [](const User& u) { return u.first_name; }},
-        {"last_name", [](const User& u) { return u.last_name; }},
-        {"email", [](const User& u) { return u.email; }},
-        {"date_joined", [](const User& u) { return u.date_joined; }},
-        {"last_login", [](const User& u) { return u.last_login.value_or(""); }},
+    // Keys return references: sorting many users copies no strings.
+    using Key = const std::string& (*)(const User&);
+    static const std::string never;
+    static const std::map<std::string, Key> keys = {
+        {"username", [](const User& u) -> const std::string& { return u.username; }},
+        {"first_name", [](const User& u) -> const std::string& { return u.first_name; }},
+        {"last_name", [](const User& u) -> const std::string& { return u.last_name; }},
+        {"email", [](const User& u) -> const std::string& { return u.email; }},
+        {"date_joined", [](const User& u) -> const std::string& { return u.date_joined; }},
+        {"last_login",
+         [](const User& u) -> const std::string& { return u.last_login ? *u.last_login : never; }},
     };
     auto fields = split(ordering, ',');
     std::reverse(fields.begin(), fields.end());
@@ -122,10 +125,9 @@ std::string string_field(const nlohmann::json& value, const std::string& field, 
 
 bool Service::username_taken(const std::string& username, Id except) const {
     const bool fold = config_.username_case_insensitive;
-    const std::string wanted = fold ? ascii_lower(username) : username;
-    return std::any_of(world_.users.begin(), world_.users.end(), [&](const auto& entry) {
-        const User& user = entry.second;
-        return user.id != except && (fold ? ascii_lower(user.username) : user.username) == wanted;
+    const auto& named = world_.users_named(username);
+    return std::any_of(named.begin(), named.end(), [&](Id id) {
+        return id != except && (fold || world_.user(id)->username == username);
     });
 }
 
@@ -133,7 +135,7 @@ Reply Service::list_users(const ApiRequest& request, const User& caller) const {
     std::vector<UserPredicate> predicates;
     FieldErrors errors;
     const bool fold = config_.username_case_insensitive;
-    auto text_filter = [&](const char* key, std::function<std::string(const User&)> get) {
+    auto text_filter = [&](const char* key, const std::string& (*get)(const User&)) {
         if (auto value = filter(request, key)) {
             predicates.push_back([value, get](const User& u) { return get(u) == *value; });
         }
@@ -144,9 +146,9 @@ Reply Service::list_users(const ApiRequest& request, const User& caller) const {
             return (fold ? ascii_lower(u.username) : u.username) == wanted;
         });
     }
-    text_filter("first_name", [](const User& u) { return u.first_name; });
-    text_filter("last_name", [](const User& u) { return u.last_name; });
-    text_filter("email", [](const User& u) { return u.email; });
+    text_filter("first_name", [](const User& u) -> const std::string& { return u.first_name; });
+    text_filter("last_name", [](const User& u) -> const std::string& { return u.last_name; });
+    text_filter("email", [](const User& u) -> const std::string& { return u.email; });
     for (const char* key : {"id", "organization", "groups", "queue"}) {
         auto value = filter(request, key);
         if (!value) {
@@ -191,22 +193,31 @@ Reply Service::list_users(const ApiRequest& request, const User& caller) const {
         return json_reply(400, errors.errors);
     }
     std::vector<const User*> users;
-    for (const auto& [id, user] : world_.users) {
+    auto keep_if_listed = [&](const User& user) {
         bool hidden = user.deleted && !config_.deleted_in_lists && !deleted;
         if (user.organization == caller.organization && !hidden &&
             std::all_of(predicates.begin(), predicates.end(),
                         [&user](const UserPredicate& p) { return p(user); })) {
             users.push_back(&user);
         }
+    };
+    if (auto username = filter(request, "username")) {
+        // Only users of that name can match: read them from the index, in id order.
+        for (Id id : world_.users_named(*username)) {
+            keep_if_listed(*world_.user(id));
+        }
+    } else {
+        for (const auto& [id, user] : world_.users()) {
+            keep_if_listed(user);
+        }
     }
     if (auto ordering = filter(request, "ordering")) {
         order_users(users, *ordering);
     }
-    std::vector<nlohmann::json> items;
-    for (const User* user : users) {
-        items.push_back(user_json(*user));
-    }
-    auto envelope = paginate(items, parse_raw_query(request.query), api_url("/users"));
+    // Only the requested page is serialised.
+    auto envelope = paginate(
+        users.size(), [&](std::size_t i) { return user_json(*users[i]); },
+        parse_raw_query(request.query), api_url("/users"));
     return envelope ? json_reply(200, *envelope) : detail_reply(404, "Invalid page.");
 }
 
@@ -363,7 +374,7 @@ Reply Service::create_user(const ApiRequest& request, const User& caller) {
         user.oidc_id = user.email;
     }
     Reply created = json_reply(201, user_json(user));
-    world_.users[user.id] = std::move(user);
+    world_.put_user(std::move(user));
     return created;
 }
 
@@ -392,8 +403,7 @@ Reply Service::update_user(const ApiRequest& request, const User& caller, Id id,
     if (!errors.empty()) {
         return json_reply(400, errors.errors);
     }
-    *user = std::move(updated);
-    return json_reply(200, user_json(*user));
+    return json_reply(200, user_json(world_.put_user(std::move(updated))));
 }
 
 Reply Service::delete_user(const User& caller, Id id) {

@@ -40,17 +40,56 @@ const Queue* World::queue(Id id) const {
 }
 
 User* World::user(Id id) {
-    auto it = users.find(id);
-    return it == users.end() ? nullptr : &it->second;
+    auto it = users_.find(id);
+    return it == users_.end() ? nullptr : &it->second;
 }
 
 const User* World::user(Id id) const {
-    auto it = users.find(id);
-    return it == users.end() ? nullptr : &it->second;
+    auto it = users_.find(id);
+    return it == users_.end() ? nullptr : &it->second;
+}
+
+void World::unindex(const User& user) {
+    auto named = ids_by_lower_username_.find(ascii_lower(user.username));
+    if (named != ids_by_lower_username_.end()) {
+        named->second.erase(user.id);
+        if (named->second.empty()) {
+            ids_by_lower_username_.erase(named);
+        }
+    }
+}
+
+User& World::put_user(User user) {
+    ids_by_lower_username_[ascii_lower(user.username)].insert(user.id);
+    auto it = users_.find(user.id);
+    if (it == users_.end()) {
+        const Id id = user.id;
+        return users_.emplace(id, std::move(user)).first->second;
+    }
+    // Replaced in place, so references to the stored user (such as the caller's) stay valid.
+    if (ascii_lower(it->second.username) != ascii_lower(user.username)) {
+        unindex(it->second);
+    }
+    it->second = std::move(user);
+    return it->second;
+}
+
+void World::erase_user(Id id) {
+    auto it = users_.find(id);
+    if (it != users_.end()) {
+        unindex(it->second);
+        users_.erase(it);
+    }
 }
 
 Id World::next_user_id() const {
-    return users.empty() ? 10001 : users.rbegin()->first + 1;
+    return users_.empty() ? 10001 : users_.rbegin()->first + 1;
+}
+
+const std::set<Id>& World::users_named(const std::string& username) const {
+    static const std::set<Id> none;
+    auto it = ids_by_lower_username_.find(ascii_lower(username));
+    return it == ids_by_lower_username_.end() ? none : it->second;
 }
 
 bool World::is_admin(const User& candidate) const {

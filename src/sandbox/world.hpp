@@ -6,7 +6,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ra::sandbox {
@@ -56,17 +58,31 @@ struct World {
     std::vector<Organization> organizations;
     std::vector<Role> roles;
     std::vector<Queue> queues;
-    std::map<Id, User> users;
     Id admin_user = 0; // the user whose credentials the executable prints
 
     const Organization* organization(Id id) const;
     const Role* role(Id id) const;
     const Role* role_named(Id organization, const std::string& name) const;
     const Queue* queue(Id id) const;
+    bool is_admin(const User& user) const;
+
+    // Users by id, in id order. Add, replace and remove them with put_user and erase_user,
+    // which keep the username index; user(id) may change any field but the username.
+    const std::map<Id, User>& users() const { return users_; }
     User* user(Id id);
     const User* user(Id id) const;
+    User& put_user(User user); // adds it, or replaces the user with the same id
+    void erase_user(Id id);
     Id next_user_id() const;
-    bool is_admin(const User& user) const;
+    // The ids, ascending, of the users whose username equals `username` ignoring ASCII case
+    // (exact matches among them when the caller compares case-sensitively).
+    const std::set<Id>& users_named(const std::string& username) const;
+
+private:
+    void unindex(const User& user);
+
+    std::map<Id, User> users_;
+    std::unordered_map<std::string, std::set<Id>> ids_by_lower_username_;
 };
 
 // The role names Rossum defines; a seed may offer any subset per organization.

@@ -13,7 +13,7 @@ TEST_CASE("seed: a valid file builds organizations, roles, queues, users and the
     const World& world = *seed.world;
     CHECK(world.organizations.size() == 2);
     CHECK(world.roles.size() == 4);
-    CHECK(world.users.size() == 351);
+    CHECK(world.users().size() == 351);
     const User* admin = world.user(world.admin_user);
     REQUIRE(admin != nullptr);
     CHECK(admin->username == "seed.admin@bulk.example");
