@@ -52,6 +52,7 @@ ApiRequest to_api_request(const httplib::Request& req) {
         api.authorization = req.get_header_value("Authorization");
     }
     api.content_type = req.get_header_value("Content-Type");
+    api.host = req.get_header_value("Host");
     api.body = req.body;
     return api;
 }

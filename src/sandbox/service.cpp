@@ -80,6 +80,7 @@ std::string random_token(std::size_t length, bool digits_and_upper) {
 Service::Service(World world, Config config) : world_(std::move(world)), config_(config) {}
 
 Reply Service::handle_api(const ApiRequest& request) {
+    begin_request(request);
     const std::string path = without_trailing_slash(request.path);
     if (auto throttled = throttle(path)) {
         return *throttled;

@@ -23,6 +23,7 @@ struct ApiRequest {
     std::optional<std::string> authorization;
     std::string content_type;
     std::string body;
+    std::string host; // the Host header: object URLs are built from it, as the real API does
 };
 
 struct Reply {
@@ -139,6 +140,11 @@ private:
     World world_;
     Config config_;
     std::string origin_ = "http://127.0.0.1:0";
+    // The origin of the request being served (from its Host header when that names this
+    // server by another loopback name, e.g. localhost), so links stay within what the client
+    // called; origin_ otherwise.
+    std::string request_origin_;
+    void begin_request(const ApiRequest& request);
     std::unordered_map<std::string, Token> tokens_;
     SlidingWindow api_window_{std::chrono::seconds(1)};
     SlidingWindow login_window_{std::chrono::seconds(60)};

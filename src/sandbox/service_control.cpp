@@ -91,6 +91,7 @@ std::string read_config(const nlohmann::json& body, Config& config) {
 } // namespace
 
 Reply Service::handle_control(const ApiRequest& request) {
+    begin_request(request);
     std::string path = request.path;
     while (path.size() > 1 && path.back() == '/') {
         path.pop_back();

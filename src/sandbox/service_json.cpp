@@ -12,7 +12,18 @@ nlohmann::json optional_string(const std::optional<std::string>& value) {
 } // namespace
 
 std::string Service::api_url(const std::string& path) const {
-    return origin_ + "/api/v1" + path;
+    return (request_origin_.empty() ? origin_ : request_origin_) + "/api/v1" + path;
+}
+
+void Service::begin_request(const ApiRequest& request) {
+    request_origin_.clear();
+    const auto colon = origin_.rfind(':');
+    const std::string port = origin_.substr(colon + 1);
+    for (const char* name : {"127.0.0.1:", "localhost:", "[::1]:"}) {
+        if (request.host == name + port) {
+            request_origin_ = "http://" + request.host;
+        }
+    }
 }
 
 std::string Service::url(const std::string& resource, Id id) const {

@@ -75,6 +75,23 @@ accounts:
             self.assertEqual(len(pages), 4, "352 users in pages of 100")
         self.assertNoSecrets()
 
+    def test_pagination_works_when_the_api_is_called_localhost(self):
+        seed = demo_seed(generate=[{"count": 150, "organization": 4201, "prefix": "bulk"}])
+        path = self.write("m.yaml", """\
+version: 1
+prune: true
+accounts:
+  - username: bulk.0150@generated.example
+    groups: [annotator]
+""")
+        with SeededSandbox(seed, self.tmp) as sb:
+            env = self.env(sb, ROSSUM_API_URL=sb.url.replace("127.0.0.1", "localhost"))
+            run = self.run_tool("plan", path, "--format", "json", env=env)
+            self.assertExit(run, 0)
+            pages = [r for r in sb.requests() if r["path"].endswith("/v1/users")]
+            self.assertEqual(len(pages), 2)
+        self.assertNoSecrets()
+
     def test_an_unmarked_existing_user_is_adopted_keeping_its_other_metadata(self):
         seed = demo_seed(users=[{"username": "legacy@demo", "organization": 4201,
                                  "groups": ["annotator"], "first_name": "Legacy",

@@ -90,3 +90,25 @@ TEST_CASE("pagination: an empty list has one empty page and empty parameters are
     CHECK(empty.body == nlohmann::json::parse(R"({"pagination": {"total": 0, "total_pages": 1,
         "next": null, "previous": null}, "results": []})"));
 }
+
+TEST_CASE("pagination: links follow the loopback name the client used, as the real API does",
+          "[sandbox][pagination]") {
+    Harness h(bulk_options());
+    std::string token = h.login("seed.admin@bulk.example", "Seed-Admin-Passphrase-9");
+    const std::string host = "localhost:" + std::to_string(h.port);
+    httplib::Client client("127.0.0.1", h.port);
+    httplib::Headers headers{{"Host", host}, {"Authorization", "Bearer " + token}};
+    auto result = client.Get("/api/v1/users?page_size=100", headers);
+    REQUIRE(result);
+    auto body = nlohmann::json::parse(result->body);
+    CHECK(body["pagination"]["next"] == "http://" + host + "/api/v1/users?page_size=100&page=2");
+    CHECK(body["results"][0]["url"].get<std::string>().rfind("http://" + host + "/api/v1/", 0) ==
+          0);
+    // Another name is not trusted: the links keep the canonical origin.
+    httplib::Headers other{{"Host", "evil.example:" + std::to_string(h.port)},
+                           {"Authorization", "Bearer " + token}};
+    auto canonical = client.Get("/api/v1/users?page_size=100", other);
+    REQUIRE(canonical);
+    CHECK(nlohmann::json::parse(canonical->body)["pagination"]["next"] ==
+          h.url("/api/v1/users?page_size=100&page=2"));
+}
