@@ -29,8 +29,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args, Console& con
         console.warning(w);
     std::string yaml = write_manifest_yaml(
         exported.accounts,
-        {"yaml-language-server: $schema=../schemas/manifest.schema.json",
-         fmt::format("Exported by rossum-accounts from {} (organization {}).", *api_url,
+        {fmt::format("Exported by rossum-accounts from {} (organization {}).", *api_url,
                      live->organization.id),
          "Add a password source (password.env or password.file) to any account that may need "
          "to be created again."});
