@@ -1,5 +1,6 @@
 #include "rossum_accounts/io/files.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -12,8 +13,8 @@ namespace ra {
 namespace {
 
 std::string errno_text() {
-    return std::strerror(errno);
-} // NOLINT(concurrency-mt-unsafe)
+    return lowered_strerror(errno);
+}
 
 bool write_all(int fd, const std::string& content) {
     std::size_t done = 0;
@@ -29,6 +30,13 @@ bool write_all(int fd, const std::string& content) {
 }
 
 } // namespace
+
+std::string lowered_strerror(int errnum) {
+    std::string s = std::strerror(errnum); // NOLINT(concurrency-mt-unsafe): single-threaded use
+    if (!s.empty())
+        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    return s;
+}
 
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
     std::random_device rd;

@@ -3,6 +3,7 @@
 #include "rossum_accounts/io/manifest_loader.hpp"
 
 #include "manifest_loader_tree.hpp"
+#include "rossum_accounts/io/files.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,13 +25,6 @@ LoadResult failure(const std::string& file, int line, int column, std::string me
     result.diagnostics.push_back(
         Diagnostic{SourceLocation{file, line, column}, "", std::move(message)});
     return result;
-}
-
-std::string lowered_strerror(int error) {
-    std::string s = std::strerror(error);
-    if (!s.empty())
-        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-    return s;
 }
 
 // Length of the valid UTF-8 sequence at `i`, or 0.

@@ -1,5 +1,7 @@
 #include "rossum_accounts/io/secret_lookup.hpp"
 
+#include "rossum_accounts/io/files.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,13 +16,6 @@ namespace {
 
 Error invalid(std::string message) {
     return make_error(ErrorKind::invalid_input, std::move(message));
-}
-
-std::string lowered_strerror(int error) {
-    std::string s = std::strerror(error);
-    if (!s.empty())
-        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-    return s;
 }
 
 std::string octal_mode(mode_t mode) {

@@ -9,6 +9,9 @@
 
 namespace ra {
 
+// strerror(errnum) with a lower-case first letter, to fit our message style.
+std::string lowered_strerror(int errnum);
+
 // Writes `content` to a temporary file beside `path` with `mode`, fsyncs and renames it over
 // `path`, so readers never see half a file. ErrorKind::io naming the path.
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
