@@ -49,9 +49,10 @@ bool exceeds_length_ratio(const std::string& password, const std::string& part) 
 
 // The username and its parts split at non-word characters, as Django compares them.
 std::vector<std::string> username_parts(const std::string& username) {
-    std::vector<std::string> parts = {ascii_lower(username)};
+    const std::string lowered = ascii_lower(username);
+    std::vector<std::string> parts = {lowered};
     std::string current;
-    for (char c : parts.front()) {
+    for (char c : lowered) { // not parts.front(): push_back below may reallocate it
         if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') { // \\w
             current += c;
         } else if (!current.empty()) {
