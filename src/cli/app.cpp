@@ -158,7 +158,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         try {
-            std::cout << app.get_subcommand(help_topic)->help();
+            std::cout << app.get_subcommand(help_topic)->help("rossum-accounts");
             return 0;
         } catch (const CLI::OptionNotFound&) {
             console.error("unknown command \"" + help_topic + "\"");

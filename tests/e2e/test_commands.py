@@ -41,6 +41,7 @@ class OfflineCommandsTest(ToolTestCase):
         topic = self.run_tool("help", "plan", env=self.env())
         self.assertExit(topic, 0)
         self.assertIn("--detailed-exitcode", topic.stdout)
+        self.assertIn("Usage: rossum-accounts plan [OPTIONS] MANIFEST...", topic.stdout)
 
     def test_an_unknown_flag_is_a_usage_error_64(self):
         run = self.run_tool("validate", "--bogus", "x.yaml", env=self.env())
