@@ -23,6 +23,17 @@ std::atomic<bool> g_stop_requested{false};
 
 extern "C" void request_stop(int /*signal*/) {
     g_stop_requested.store(true);
+    // Only async-signal-safe calls here. The default actions come back, so a second signal
+    // stops the process at once (without a report), as in Terraform.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &default_action, nullptr);
+    sigaction(SIGTERM, &default_action, nullptr);
+    static const char k_message[] =
+        "\nrossum-accounts: stopping after the request in flight; nothing more will be written. "
+        "Signal again to stop at once (no report).\n";
+    ssize_t ignored = ::write(STDERR_FILENO, k_message, sizeof k_message - 1);
+    (void)ignored;
 }
 
 // SIGINT/SIGTERM during apply: finish the request in flight, attempt nothing more, report.

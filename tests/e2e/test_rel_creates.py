@@ -184,6 +184,29 @@ class CreateTest(ToolTestCase):
                 self.assertConverged(sb, path, env, *NAMES)
         self.assertNoSecrets()
 
+    def test_d8_a_second_signal_stops_at_once_and_the_next_run_converges(self):
+        path = self.write("m.yaml", manifest(*NAMES))
+        with Sandbox() as sb:
+            env = self.env_for(sb, *NAMES)
+            sb.fault(method="POST", path="/api/v1/users", action="hang", commit=True, ms=20000)
+            proc = self.start_apply(path, env)
+            self.assertTrue(wait_for(lambda: any(r["method"] == "POST"
+                                                 for r in sb.requests()) or proc.poll()))
+            time.sleep(0.3)  # the first create is hanging now
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+            self.assertIsNone(proc.poll(), "the first signal only asks to stop")
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            code, out, err = self.finish(proc)
+            self.assertLess(time.monotonic() - started, 5, "the second signal stops at once")
+            self.assertEqual(code, -signal.SIGINT, err)
+            self.assertIn("stopping after the request in flight", err)
+            sb.control("DELETE", "/faults")
+            self.assertExit(self.apply(path, env), 0)
+            self.assertConverged(sb, path, env, *NAMES)
+        self.assertNoSecrets()
+
     def test_a_reader_that_closes_stdout_early_does_not_stop_the_apply_half_way(self):
         path = self.write("m.yaml", manifest(*NAMES))
         with Sandbox() as sb:
