@@ -58,43 +58,63 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
     return ok_status();
 }
 
-Result<std::string> read_regular_file(const std::string& path, std::size_t max_bytes) {
+std::variant<std::string, ReadProblem>
+read_small_file(const std::string& path, std::size_t max_bytes,
+                const std::function<bool(const struct stat&)>& accept) {
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return make_error(ErrorKind::invalid_input,
-                          fmt::format("{}: cannot open: {}", path, errno_text()));
+        return ReadProblem{ReadFailure::open, errno, 0};
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return make_error(ErrorKind::invalid_input, fmt::format("{}: not a regular file", path));
-    }
-    if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-        ::close(fd);
-        return make_error(ErrorKind::invalid_input,
-                          fmt::format("{}: larger than {} bytes", path, max_bytes));
-    }
+    if (::fstat(fd, &st) != 0)
+        return ReadProblem{ReadFailure::stat, errno, 0};
+    if (!S_ISREG(st.st_mode))
+        return ReadProblem{ReadFailure::not_regular, 0, st.st_mode};
+    if (accept && !accept(st))
+        return ReadProblem{ReadFailure::refused, 0, st.st_mode};
+    if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
+        return ReadProblem{ReadFailure::too_large, 0, st.st_mode};
     std::string content;
-    char buf[65536];
+    char buf[16384];
     for (;;) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            std::string why = errno_text();
-            ::close(fd);
-            return make_error(ErrorKind::io, fmt::format("{}: cannot read: {}", path, why));
-        }
+        if (n < 0)
+            return ReadProblem{ReadFailure::read, errno, st.st_mode};
         if (n == 0)
             break;
         content.append(buf, static_cast<std::size_t>(n));
-        if (content.size() > max_bytes) {
-            ::close(fd);
-            return make_error(ErrorKind::invalid_input,
-                              fmt::format("{}: larger than {} bytes", path, max_bytes));
-        }
+        if (content.size() > max_bytes) // the file grew after fstat
+            return ReadProblem{ReadFailure::too_large, 0, st.st_mode};
     }
-    ::close(fd);
     return content;
+}
+
+Result<std::string> read_regular_file(const std::string& path, std::size_t max_bytes) {
+    auto read = read_small_file(path, max_bytes);
+    if (auto* content = std::get_if<std::string>(&read))
+        return std::move(*content);
+    const ReadProblem& p = std::get<ReadProblem>(read);
+    switch (p.failure) {
+    case ReadFailure::open:
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("{}: cannot open: {}", path, lowered_strerror(p.errnum)));
+    case ReadFailure::not_regular:
+    case ReadFailure::refused:
+        return make_error(ErrorKind::invalid_input, fmt::format("{}: not a regular file", path));
+    case ReadFailure::too_large:
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("{}: larger than {} bytes", path, max_bytes));
+    case ReadFailure::stat:
+    case ReadFailure::read:
+        break;
+    }
+    return make_error(ErrorKind::io,
+                      fmt::format("{}: cannot read: {}", path, lowered_strerror(p.errnum)));
 }
 
 } // namespace ra

@@ -145,38 +145,25 @@ LoadResult load_manifest_text(std::string_view text, const std::string& file_lab
 }
 
 LoadResult load_manifest_file(const std::string& path) {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below rejects it.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return failure(path, 0, 0, "cannot open manifest: " + lowered_strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return failure(path, 0, 0, "cannot read manifest: " + lowered_strerror(errno));
-    if (!S_ISREG(st.st_mode))
+    auto read = read_small_file(path, k_max_manifest_bytes);
+    if (auto* text = std::get_if<std::string>(&read))
+        return load_manifest_text(*text, path, base_dir_of(path));
+    const ReadProblem& p = std::get<ReadProblem>(read);
+    switch (p.failure) {
+    case ReadFailure::open:
+        return failure(path, 0, 0, "cannot open manifest: " + lowered_strerror(p.errnum));
+    case ReadFailure::not_regular:
+    case ReadFailure::refused:
         return failure(path, 0, 0, "manifest is not a regular file");
-    const std::string too_large =
-        "manifest is larger than " + std::to_string(k_max_manifest_bytes) + " bytes";
-    if (static_cast<std::uintmax_t>(st.st_size) > k_max_manifest_bytes)
-        return failure(path, 0, 0, too_large);
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return failure(path, 0, 0, "cannot read manifest: " + lowered_strerror(errno));
-        if (n == 0)
-            break;
-        text.append(buffer, static_cast<std::size_t>(n));
-        if (text.size() > k_max_manifest_bytes) // the file grew after fstat
-            return failure(path, 0, 0, too_large);
+    case ReadFailure::too_large:
+        return failure(path, 0, 0,
+                       "manifest is larger than " + std::to_string(k_max_manifest_bytes) +
+                           " bytes");
+    case ReadFailure::stat:
+    case ReadFailure::read:
+        break;
     }
-    return load_manifest_text(text, path, base_dir_of(path));
+    return failure(path, 0, 0, "cannot read manifest: " + lowered_strerror(p.errnum));
 }
 
 } // namespace ra

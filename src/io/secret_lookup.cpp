@@ -52,44 +52,32 @@ Result<std::string> SystemSecretLookup::from_env(const PasswordSource& source) c
 
 Result<std::string> SystemSecretLookup::from_file(const PasswordSource& source) {
     const std::string path = full_path(source);
-    // O_NONBLOCK: a FIFO must not hang the run; fstat then rejects it without reading.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return invalid("cannot open password file " + path + ": " + lowered_strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return invalid("cannot read password file " + path + ": " + lowered_strerror(errno));
-    if (!S_ISREG(st.st_mode))
+    // Permission bits are judged on the stat, before a byte of the secret is read.
+    auto read = read_small_file(path, k_max_password_file_bytes,
+                                [](const struct stat& st) { return (st.st_mode & 077) == 0; });
+    if (auto* contents = std::get_if<std::string>(&read)) {
+        Result<std::string> password = password_from_file_contents(std::move(*contents));
+        if (!password.ok())
+            return invalid(path + ": " + password.error().message);
+        return password;
+    }
+    const ReadProblem& p = std::get<ReadProblem>(read);
+    switch (p.failure) {
+    case ReadFailure::open:
+        return invalid("cannot open password file " + path + ": " + lowered_strerror(p.errnum));
+    case ReadFailure::not_regular:
         return invalid("password file " + path + " is not a regular file");
-    if ((st.st_mode & 077) != 0)
+    case ReadFailure::refused:
         return invalid("password file " + path + " is accessible by group or others (mode " +
-                       octal_mode(st.st_mode) + "); chmod 600 it");
-    if (static_cast<std::uintmax_t>(st.st_size) > k_max_password_file_bytes)
+                       octal_mode(p.mode) + "); chmod 600 it");
+    case ReadFailure::too_large:
         return invalid("password file " + path + " is larger than " +
                        std::to_string(k_max_password_file_bytes) + " bytes");
-    std::string contents;
-    char buffer[1024];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return invalid("cannot read password file " + path + ": " + lowered_strerror(errno));
-        if (n == 0)
-            break;
-        contents.append(buffer, static_cast<std::size_t>(n));
-        if (contents.size() > k_max_password_file_bytes)
-            return invalid("password file " + path + " is larger than " +
-                           std::to_string(k_max_password_file_bytes) + " bytes");
+    case ReadFailure::stat:
+    case ReadFailure::read:
+        break;
     }
-    Result<std::string> password = password_from_file_contents(std::move(contents));
-    if (!password.ok())
-        return invalid(path + ": " + password.error().message);
-    return password;
+    return invalid("cannot read password file " + path + ": " + lowered_strerror(p.errnum));
 }
 
 } // namespace ra
