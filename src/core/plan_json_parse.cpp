@@ -277,6 +277,12 @@ void check_identity(PlanReader& r, const Action& a, const Json& j, const std::st
 
 Action read_action(PlanReader& r, const Json& j, const std::string& path) {
     Action a;
+    if (j.is_object() && j.contains("request")) {
+        // Plans written before the writes were derived from the changes (or edited to add one).
+        r.fail(join(path, "request"), "unknown key (a plan holds no request body: apply derives "
+                                      "each write from the changes; run plan --out again)");
+        return a;
+    }
     if (!r.expect_object(j, path,
                          {"action", "username", "source", "user_id", "user_url", "changes",
                           "warnings", "password_source", "fingerprint"})) {

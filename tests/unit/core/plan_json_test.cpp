@@ -188,7 +188,8 @@ TEST_CASE("plan json: every action has known kind, username and exact keys",
     CHECK(error_after([](Json& j) { j["actions"][1].erase("warnings"); }) ==
           "actions[1].warnings: missing");
     CHECK(error_after([](Json& j) { j["actions"][1]["request"] = Json::object(); }) ==
-          "actions[1].request: unknown key");
+          "actions[1].request: unknown key (a plan holds no request body: apply derives each "
+          "write from the changes; run plan --out again)");
     CHECK(error_after([](Json& j) { j["actions"][2]["changes"][0].erase("before"); }) ==
           "actions[2].changes[0].before: missing");
     CHECK(error_after([](Json& j) { j["actions"][2]["changes"][0]["field"] = ""; }) ==
@@ -227,7 +228,8 @@ TEST_CASE("plan json: creates need a password source and no user", "[plan_json][
 TEST_CASE("plan json: a password value anywhere is refused", "[plan_json][strict][secrets]") {
     CHECK(error_after([](Json& j) {
               j["actions"][0]["request"] = {{"password", "hunter2hunter2"}};
-          }) == "actions[0].request: unknown key");
+          }) == "actions[0].request: unknown key (a plan holds no request body: apply derives "
+                "each write from the changes; run plan --out again)");
     CHECK(error_after([](Json& j) { j["actions"][0]["changes"][9]["after"] = "hunter2hunter2"; }) ==
           "actions[0].changes[9].after: a password change must read \"(sensitive: ...)\"");
     CHECK(error_after([](Json& j) { j["actions"][0]["changes"][9]["before"] = "old"; }) ==
