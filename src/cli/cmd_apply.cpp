@@ -2,6 +2,7 @@
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/apply.hpp"
 #include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/io/files.hpp"
@@ -70,7 +71,9 @@ bool confirmed(Console& console) {
     return true;
 }
 
-int execute(const Plan& plan, const std::map<std::string, std::string>& passwords, Session& session,
+// `live` is the state the plan was checked against; the writes resolve against it.
+int execute(const Plan& plan, const LiveState& live,
+            const std::map<std::string, std::string>& passwords, Session& session,
             const ApplyArgs& args, Console& console) {
     StopSignals signals;
     bool progress = args.format != "json" && !console.quiet();
@@ -83,7 +86,7 @@ int execute(const Plan& plan, const std::map<std::string, std::string>& password
             console.info(line);
     };
     hooks.cancelled = [] { return g_stop_requested.load(); };
-    Report report = apply_plan(plan, session.api(), passwords, hooks);
+    Report report = apply_plan(plan, write_context(live), session.api(), passwords, hooks);
     session.finish();
     std::ostringstream out;
     if (args.format == "json")
@@ -159,19 +162,26 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
     auto session = open_session(global, *api_url, console);
     if (!session)
         return report_error(session.error(), console);
-    auto drift = find_plan_drift(*plan, (*session)->api());
-    if (!drift) {
+    auto recheck = recheck_saved_plan(*plan, (*session)->api());
+    if (!recheck) {
         (*session)->finish();
-        return report_error(drift.error(), console);
+        return report_error(recheck.error(), console);
     }
-    if (!drift->empty()) {
+    if (!recheck->drift.empty()) {
         (*session)->finish();
         console.error(
             fmt::format("the saved plan {} is stale; nothing was applied:", args.plan_file));
-        for (const auto& line : *drift)
+        for (const auto& line : recheck->drift)
             console.err() << "  " << process_redactor().redact(line) << '\n';
         console.err() << "Run plan again to see the current changes.\n";
         return to_int(ExitCode::error);
+    }
+    // The file is untrusted: it must hold what a fresh plan of these users would (ids, values
+    // shown as "before", the caller's safety), or it is malformed.
+    if (auto checked = check_plan_against_live(*plan, recheck->live); !checked) {
+        (*session)->finish();
+        console.error(fmt::format("{}: {}", args.plan_file, checked.error().message));
+        return to_int(ExitCode::invalid);
     }
     show_plan_before_apply(*plan, args, console);
     if (!plan->summary().has_changes() && args.format != "json") {
@@ -182,7 +192,7 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         (*session)->finish();
         return to_int(ExitCode::error);
     }
-    return execute(*plan, *passwords, **session, args, console);
+    return execute(*plan, recheck->live, *passwords, **session, args, console);
 }
 
 } // namespace
@@ -201,6 +211,13 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
             run.session->finish();
         return *run.exit_code;
     }
+    // The same checks as a saved plan's; a fresh plan always passes them.
+    if (auto checked = check_plan_against_live(run.plan, run.live); !checked) {
+        run.session->finish();
+        console.error(fmt::format("internal error: the plan breaks its own rules: {}",
+                                  checked.error().message));
+        return to_int(ExitCode::error);
+    }
     SystemEnvironment env;
     SystemSecretLookup lookup(env);
     auto passwords = resolve_create_passwords(run.plan, lookup, console);
@@ -217,7 +234,7 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
         run.session->finish();
         return to_int(ExitCode::error);
     }
-    return execute(run.plan, *passwords, *run.session, args, console);
+    return execute(run.plan, run.live, *passwords, *run.session, args, console);
 }
 
 } // namespace ra::cli

@@ -75,6 +75,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         return run;
     }
     run.plan = std::move(*outcome.plan);
+    run.live = std::move(*live);
     return run;
 }
 

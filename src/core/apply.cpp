@@ -53,9 +53,11 @@ Result<Settled> look_up(RossumApi& api, const Plan& plan, const std::string& use
     return s;
 }
 
-// The user exists in our organization after all: adopt it and bring it in line.
-ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& user, const char* why) {
-    json patch = patch_to_match_create(user, action.request);
+// The user exists in our organization after all: adopt it and bring it in line with `create`
+// (the POST body, without the password).
+ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& user, const json& create,
+                   const char* why) {
+    json patch = patch_to_match_create(user, create);
     if (!patch.empty()) {
         auto patched = api.patch_user(user.id, patch);
         if (!patched)
@@ -80,8 +82,8 @@ struct Outcome {
     std::optional<Error> stop; // set when the run must stop
 };
 
-Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& body,
-                      const Error& first_error, const ApplyHooks& hooks) {
+Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& create,
+                      const json& body, const Error& first_error, const ApplyHooks& hooks) {
     Error last_error = first_error;
     for (int attempt = 0;; ++attempt) {
         auto settled = look_up(api, plan, action.username);
@@ -90,10 +92,15 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
                                fmt::format("{}; the look-up that should settle it failed: {}",
                                            first_error.message, settled.error().message)),
                     settled.error()};
+        if (settled->ours && username_taken(first_error)) {
+            // Our only POST was refused, so another run made the user: this run updated it.
+            auto r = adopt(action, api, *settled->ours, create, "adopted: created concurrently");
+            r.created_elsewhere = r.status == ResultStatus::done;
+            return {r, std::nullopt};
+        }
         if (settled->ours)
-            return {adopt(action, api, *settled->ours,
-                          username_taken(first_error) ? "adopted: created concurrently"
-                                                      : "adopted after an ambiguous create"),
+            // Most likely our own POST, committed before the connection failed.
+            return {adopt(action, api, *settled->ours, create, "adopted after an ambiguous create"),
                     std::nullopt};
         if (settled->taken_elsewhere || username_taken(last_error))
             return {conflict(action), std::nullopt};
@@ -121,27 +128,49 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
 }
 
 Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
-                   const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks) {
+                   const WriteContext& context, const std::map<std::string, std::string>& passwords,
+                   const ApplyHooks& hooks) {
     auto pw = passwords.find(username_key(action.username));
     if (pw == passwords.end())
         return {result_for(action, ResultStatus::failed, "no password was resolved"), std::nullopt};
-    json body = action.request;
+    auto create = create_body(action, context);
+    if (!create)
+        return {result_for(action, ResultStatus::failed, create.error().message), std::nullopt};
+    json body = *create;
     body["password"] = pw->second;
     auto created = api.create_user(body);
     if (created)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = created.error();
     if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
-        return settle_create(action, api, plan, body, e, hooks);
+        return settle_create(action, api, plan, *create, body, e, hooks);
     return {result_for(action, ResultStatus::failed, e.message),
             stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
 
-Outcome run_patch(const Action& action, RossumApi& api) {
+Outcome failed_read(const Action& action, const Error& e) {
+    return {result_for(action, ResultStatus::failed,
+                       fmt::format("reading the user before the update failed: {}", e.message)),
+            stops_run(e.kind) ? std::optional(e) : std::nullopt};
+}
+
+Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& context) {
     if (!action.user_id)
         return {result_for(action, ResultStatus::failed, "the plan names no user id"),
                 std::nullopt};
-    auto patched = api.patch_user(*action.user_id, action.request);
+    json current_metadata = json::object();
+    if (writes_metadata(action)) {
+        // Rossum replaces metadata whole: merge into the metadata as it is right now, so keys
+        // added by others since the plan was read (even while the question waited) survive.
+        auto user = api.user(*action.user_id);
+        if (!user)
+            return failed_read(action, user.error());
+        current_metadata = user->metadata;
+    }
+    auto body = patch_body(action, context, current_metadata);
+    if (!body)
+        return {result_for(action, ResultStatus::failed, body.error().message), std::nullopt};
+    auto patched = api.patch_user(*action.user_id, *body);
     if (patched)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = patched.error();
@@ -153,7 +182,7 @@ Outcome run_patch(const Action& action, RossumApi& api) {
 
 } // namespace
 
-Report apply_plan(const Plan& plan, RossumApi& api,
+Report apply_plan(const Plan& plan, const WriteContext& context, RossumApi& api,
                   const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks) {
     Report report;
     for (const Action& action : plan.actions) {
@@ -173,11 +202,11 @@ Report apply_plan(const Plan& plan, RossumApi& api,
             out.result = result_for(action, ResultStatus::done);
             break;
         case ActionKind::create:
-            out = run_create(action, api, plan, passwords, hooks);
+            out = run_create(action, api, plan, context, passwords, hooks);
             break;
         case ActionKind::update:
         case ActionKind::deactivate:
-            out = run_patch(action, api);
+            out = run_patch(action, api, context);
             break;
         }
         if (out.stop) {
@@ -191,34 +220,94 @@ Report apply_plan(const Plan& plan, RossumApi& api,
     return report;
 }
 
-Result<std::vector<std::string>> find_plan_drift(const Plan& plan, RossumApi& api) {
-    std::vector<std::string> drift;
-    for (const Action& action : plan.actions) {
-        if (action.kind == ActionKind::create) {
-            auto settled = look_up(api, plan, action.username);
-            if (!settled)
-                return settled.error();
-            if (settled->ours)
-                drift.push_back(
-                    fmt::format("{}: planned create, but the user now exists", action.username));
-            continue;
-        }
-        if (!action.user_id)
-            continue;
-        auto user = api.user(*action.user_id);
-        if (!user && user.error().kind == ErrorKind::not_found) {
-            drift.push_back(fmt::format("{}: the user no longer exists", action.username));
-            continue;
-        }
-        if (!user)
-            return user.error();
-        if (user->deleted)
-            drift.push_back(fmt::format("{}: the user was deleted", action.username));
-        else if (fingerprint(*user) != action.fingerprint)
-            drift.push_back(
-                fmt::format("{}: the user changed since the plan was made", action.username));
+namespace {
+
+// The drift of one action: why it no longer holds, or nothing. A user read is kept in `live`.
+Result<std::optional<std::string>> action_drift(const Action& action, const Plan& plan,
+                                                RossumApi& api, LiveState& live) {
+    using Drift = std::optional<std::string>;
+    if (action.kind == ActionKind::create) {
+        auto settled = look_up(api, plan, action.username);
+        if (!settled)
+            return settled.error();
+        if (settled->ours)
+            return Drift(
+                fmt::format("{}: planned create, but the user now exists", action.username));
+        return Drift();
     }
-    return drift;
+    if (!action.user_id)
+        return Drift();
+    auto user = api.user(*action.user_id);
+    if (!user && user.error().kind == ErrorKind::not_found)
+        return Drift(fmt::format("{}: the user no longer exists", action.username));
+    if (!user)
+        return user.error();
+    if (user->deleted)
+        return Drift(fmt::format("{}: the user was deleted", action.username));
+    if (fingerprint(*user) != action.fingerprint)
+        return Drift(fmt::format("{}: the user changed since the plan was made", action.username));
+    live.users.push_back(std::move(*user));
+    return Drift();
+}
+
+bool names_queues(const Plan& plan) {
+    for (const Action& action : plan.actions)
+        for (const FieldChange& change : action.changes)
+            if (change.field == "queues")
+                return true;
+    return false;
+}
+
+// The caller, the plan's organization, its roles and (when needed) queues, as they are now.
+Status read_context(const Plan& plan, RossumApi& api, LiveState& live) {
+    auto caller = api.current_user();
+    if (!caller)
+        return caller.error();
+    live.caller = std::move(*caller);
+    live.organization = plan.organization;
+    if (id_from_url(live.caller.organization) == plan.organization.id) {
+        live.organization.url = live.caller.organization;
+    } else {
+        auto org = api.organization(plan.organization.id);
+        if (!org &&
+            (org.error().kind == ErrorKind::not_found || org.error().kind == ErrorKind::permission))
+            return make_error(ErrorKind::not_found,
+                              fmt::format("organization {} is not visible to {}",
+                                          plan.organization.id, live.caller.username));
+        if (!org)
+            return org.error();
+        live.organization.url = org->url;
+    }
+    auto groups = api.groups();
+    if (!groups)
+        return groups.error();
+    live.groups = std::move(*groups);
+    if (names_queues(plan)) {
+        auto queues = api.queues();
+        if (!queues)
+            return queues.error();
+        live.queues = std::move(*queues);
+    }
+    return ok_status();
+}
+
+} // namespace
+
+Result<PlanRecheck> recheck_saved_plan(const Plan& plan, RossumApi& api) {
+    PlanRecheck out;
+    out.live.api_url = plan.api_url;
+    for (const Action& action : plan.actions) {
+        auto drift = action_drift(action, plan, api, out.live);
+        if (!drift)
+            return drift.error();
+        if (*drift)
+            out.drift.push_back(std::move(**drift));
+    }
+    if (!out.drift.empty())
+        return out;
+    if (auto st = read_context(plan, api, out.live); !st)
+        return st.error();
+    return out;
 }
 
 } // namespace ra

@@ -213,12 +213,20 @@ std::string fingerprint(const LiveUser& user) {
         std::sort(v.begin(), v.end());
         return v;
     };
-    // nlohmann::json objects keep keys sorted, so dump() is canonical.
-    json canonical = {{"username", user.username},     {"first_name", user.first_name},
-                      {"last_name", user.last_name},   {"email", user.email},
-                      {"groups", sorted(user.groups)}, {"queues", sorted(user.queues)},
-                      {"is_active", user.is_active},   {"deleted", user.deleted},
-                      {"metadata", user.metadata},     {"organization", user.organization}};
+    // nlohmann::json objects keep keys sorted, so dump() is canonical. The id and URL are part
+    // of it, so a saved plan whose user_id was edited to name another user is stale.
+    json canonical = {{"id", user.id},
+                      {"url", user.url},
+                      {"username", user.username},
+                      {"first_name", user.first_name},
+                      {"last_name", user.last_name},
+                      {"email", user.email},
+                      {"groups", sorted(user.groups)},
+                      {"queues", sorted(user.queues)},
+                      {"is_active", user.is_active},
+                      {"deleted", user.deleted},
+                      {"metadata", user.metadata},
+                      {"organization", user.organization}};
     return fmt::format("{:016x}",
                        fnv1a64(canonical.dump(-1, ' ', false, json::error_handler_t::replace)));
 }

@@ -14,9 +14,12 @@ nlohmann::json password_source_to_json(const std::optional<PasswordSource>& sour
         return {{"env", source->name}};
     }
     if (source->base_dir.empty()) {
-        return {{"file", source->name}};
+        return {{"file", source->name}}; // read from a saved plan: already the joined path
     }
-    return {{"file", (std::filesystem::path(source->base_dir) / source->name).string()}};
+    // The loader gives an absolute base_dir, so the plan names the same file from any working
+    // directory (a name that is already absolute stays as it is).
+    const std::filesystem::path path = std::filesystem::path(source->base_dir) / source->name;
+    return {{"file", path.lexically_normal().string()}};
 }
 
 nlohmann::json optional_string(const std::string& s) {
@@ -37,7 +40,6 @@ nlohmann::json action_to_json(const Action& a) {
         {"changes", std::move(changes)},
         {"warnings", a.warnings},
         {"password_source", password_source_to_json(a.password_source)},
-        {"request", a.request},
         {"fingerprint", optional_string(a.fingerprint)},
     };
 }

@@ -1,6 +1,7 @@
 // plan_from_json: the saved-plan reader. The file is untrusted input, so every key and type is
 // checked and the first problem is reported with its JSON path. nlohmann exceptions stay here.
 
+#include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 
 #include <algorithm>
@@ -222,32 +223,12 @@ std::optional<PasswordSource> read_password_source(PlanReader& r, const Json& j,
     source.kind = j.contains("env") ? PasswordSourceKind::env : PasswordSourceKind::file;
     const char* key = source.kind == PasswordSourceKind::env ? "env" : "file";
     source.name = r.non_empty_string(j[key], join(path, key));
+    // Plans record where the file is; a relative path would depend on the working directory.
+    if (source.kind == PasswordSourceKind::file && !source.name.empty() &&
+        !source.name.starts_with('/')) {
+        r.fail(join(path, key), "must be an absolute path (plan --out records one)");
+    }
     return source;
-}
-
-// A password key anywhere in a request means the file carries a secret: refuse it outright.
-void refuse_passwords(PlanReader& r, const Json& j, const std::string& path) {
-    if (j.is_object()) {
-        for (const auto& [key, value] : j.items()) {
-            if (key == "password") {
-                r.fail(join(path, key), "a plan never holds a password");
-                return;
-            }
-            refuse_passwords(r, value, join(path, key));
-        }
-    } else if (j.is_array()) {
-        for (std::size_t i = 0; i < j.size(); ++i) {
-            refuse_passwords(r, j[i], index(path, i));
-        }
-    }
-}
-
-bool is_sensitive_placeholder(const Json& j) {
-    if (!j.is_string()) {
-        return false;
-    }
-    const auto& s = j.get_ref<const std::string&>();
-    return s.starts_with("(sensitive: ") && s.ends_with(")");
 }
 
 FieldChange read_change(PlanReader& r, const Json& j, const std::string& path) {
@@ -258,11 +239,6 @@ FieldChange read_change(PlanReader& r, const Json& j, const std::string& path) {
     c.field = r.non_empty_string(j["field"], join(path, "field"));
     c.before = j["before"];
     c.after = j["after"];
-    if (c.field == "password" && !c.before.is_null()) {
-        r.fail(join(path, "before"), "a password change has no before value");
-    } else if (c.field == "password" && !is_sensitive_placeholder(c.after)) {
-        r.fail(join(path, "after"), "a password change must read \"(sensitive: ...)\"");
-    }
     return c;
 }
 
@@ -301,9 +277,15 @@ void check_identity(PlanReader& r, const Action& a, const Json& j, const std::st
 
 Action read_action(PlanReader& r, const Json& j, const std::string& path) {
     Action a;
+    if (j.is_object() && j.contains("request")) {
+        // Plans written before the writes were derived from the changes (or edited to add one).
+        r.fail(join(path, "request"), "unknown key (a plan holds no request body: apply derives "
+                                      "each write from the changes; run plan --out again)");
+        return a;
+    }
     if (!r.expect_object(j, path,
                          {"action", "username", "source", "user_id", "user_url", "changes",
-                          "warnings", "password_source", "request", "fingerprint"})) {
+                          "warnings", "password_source", "fingerprint"})) {
         return a;
     }
     const std::string kind = r.string(j["action"], join(path, "action"));
@@ -324,12 +306,6 @@ Action read_action(PlanReader& r, const Json& j, const std::string& path) {
     a.warnings = r.strings(j["warnings"], join(path, "warnings"));
     a.password_source =
         read_password_source(r, j["password_source"], join(path, "password_source"));
-    if (!j["request"].is_object()) {
-        r.fail(join(path, "request"),
-               fmt::format("expected an object, got {}", type_name(j["request"])));
-    }
-    a.request = j["request"];
-    refuse_passwords(r, a.request, join(path, "request"));
     if (!j["fingerprint"].is_null()) {
         a.fingerprint = r.non_empty_string(j["fingerprint"], join(path, "fingerprint"));
     }
@@ -401,6 +377,10 @@ Result<Plan> plan_from_json(std::string_view text) {
     Plan plan = read_plan(reader, *parsed);
     if (reader.failed()) {
         return reader.error();
+    }
+    // A file holds exactly what the planner can produce, or it is malformed.
+    if (Status checked = check_plan(plan); !checked) {
+        return checked.error();
     }
     return plan;
 }

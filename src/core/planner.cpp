@@ -1,5 +1,8 @@
 #include "rossum_accounts/core/planner.hpp"
 
+#include "rossum_accounts/core/plan_check.hpp"
+#include "rossum_accounts/core/write.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -29,27 +32,6 @@ Lookup index_live(const LiveState& live) {
         if (!u.deleted)
             idx.user_by_key.emplace(username_key(u.username), &u);
     return idx;
-}
-
-std::string group_name(const Lookup& idx, const std::string& url) {
-    auto it = idx.group_by_url.find(url);
-    return it == idx.group_by_url.end() ? url : it->second->name;
-}
-
-json live_group_names(const Lookup& idx, const LiveUser& user) {
-    json names = json::array();
-    for (const auto& url : user.groups)
-        names.push_back(group_name(idx, url));
-    return names;
-}
-
-json live_queue_ids(const LiveUser& user) {
-    json ids = json::array();
-    for (const auto& url : user.queues) {
-        auto id = id_from_url(url);
-        ids.push_back(id ? json(*id) : json(url));
-    }
-    return ids;
 }
 
 std::set<std::string> as_set(const std::vector<std::string>& v) {
@@ -97,53 +79,34 @@ Resolved resolve_account(const Account& account, std::size_t index, const Lookup
     return r;
 }
 
-json marked_metadata(json base, const json& declared) {
-    if (!base.is_object())
-        base = json::object();
-    for (const auto& [key, value] : declared.items())
-        base[key] = value;
-    base[k_marker_key] = k_marker_value;
-    return base;
-}
-
 std::string sensitive_label(const Account& account) {
     if (!account.password)
         return "(sensitive: no password source)";
     return fmt::format("(sensitive: {})", describe(*account.password));
 }
 
-Action plan_create(const Account& account, const Resolved& r, const LiveState& live,
-                   const PlanOptions& options) {
+// The changes say everything the POST will carry (write.hpp derives it from them).
+Action plan_create(const Account& account, const PlanOptions& options) {
     Action a;
     a.kind = ActionKind::create;
     a.username = account.username;
     a.source = format_source(account.where);
     a.password_source = account.password;
-    json& req = a.request;
-    req["organization"] = live.organization.url;
-    req["username"] = account.username;
     a.changes.push_back({"username", nullptr, account.username});
     auto optional_field = [&](const char* field, const std::optional<std::string>& value) {
-        if (!value)
-            return;
-        req[field] = *value;
-        a.changes.push_back({field, nullptr, *value});
+        if (value)
+            a.changes.push_back({field, nullptr, *value});
     };
     optional_field("first_name", account.first_name);
     optional_field("last_name", account.last_name);
     optional_field("email", account.email);
-    req["groups"] = r.group_urls;
     a.changes.push_back({"groups", nullptr, account.groups});
-    if (account.queues) {
-        req["queues"] = r.queue_urls;
+    if (account.queues)
         a.changes.push_back({"queues", nullptr, *account.queues});
-    }
-    req["is_active"] = account.active;
     a.changes.push_back({"active", nullptr, account.active});
     for (const auto& [key, value] : account.metadata.items())
         a.changes.push_back({"metadata." + key, nullptr, value});
     a.changes.push_back({"managed_by", nullptr, k_marker_value});
-    req["metadata"] = marked_metadata(json::object(), account.metadata);
     a.changes.push_back({"password", nullptr, sensitive_label(account)});
     if (!account.password)
         a.warnings.push_back("account must be created but declares no password source; apply "
@@ -156,14 +119,14 @@ Action plan_create(const Account& account, const Resolved& r, const LiveState& l
 
 void compare_string(Action& a, const char* field, const std::optional<std::string>& want,
                     const std::string& have) {
-    if (want && *want != have) {
+    if (want && *want != have)
         a.changes.push_back({field, have, *want});
-        a.request[field] = *want;
-    }
 }
 
+// Only the differing fields become changes; `before` is the live value as write.hpp's
+// live_value() shows it, which apply checks a saved plan against.
 Action plan_existing(const Account& account, const Resolved& r, const LiveUser& user,
-                     const Lookup& idx) {
+                     const WriteContext& context) {
     Action a;
     a.username = account.username;
     a.source = format_source(account.where);
@@ -172,34 +135,22 @@ Action plan_existing(const Account& account, const Resolved& r, const LiveUser& 
     a.fingerprint = fingerprint(user);
     compare_string(a, "first_name", account.first_name, user.first_name);
     compare_string(a, "last_name", account.last_name, user.last_name);
-    if (as_set(r.group_urls) != as_set(user.groups)) {
-        a.changes.push_back({"groups", live_group_names(idx, user), account.groups});
-        a.request["groups"] = r.group_urls;
-    }
-    if (account.queues && as_set(r.queue_urls) != as_set(user.queues)) {
-        a.changes.push_back({"queues", live_queue_ids(user), *account.queues});
-        a.request["queues"] = r.queue_urls;
-    }
-    if (account.active != user.is_active) {
+    if (as_set(r.group_urls) != as_set(user.groups))
+        a.changes.push_back({"groups", live_value(user, "groups", context), account.groups});
+    if (account.queues && as_set(r.queue_urls) != as_set(user.queues))
+        a.changes.push_back({"queues", live_value(user, "queues", context), *account.queues});
+    if (account.active != user.is_active)
         a.changes.push_back({"active", user.is_active, account.active});
-        a.request["is_active"] = account.active;
-    }
     const json& live_meta = user.metadata.is_object() ? user.metadata : json::object();
-    bool metadata_differs = false;
     for (const auto& [key, value] : account.metadata.items()) {
-        json before = live_meta.contains(key) ? live_meta[key] : json(nullptr);
-        if (before != value) {
-            a.changes.push_back({"metadata." + key, before, value});
-            metadata_differs = true;
-        }
+        // A declared null is a value: it differs from an absent key, as on a create.
+        const std::string field = "metadata." + key;
+        if (!live_meta.contains(key) || live_meta[key] != value)
+            a.changes.push_back({field, live_value(user, field, context), value});
     }
-    if (!is_marked(live_meta)) {
-        json before = live_meta.contains(k_marker_key) ? live_meta[k_marker_key] : json(nullptr);
-        a.changes.push_back({"managed_by", before, k_marker_value});
-        metadata_differs = true;
-    }
-    if (metadata_differs)
-        a.request["metadata"] = marked_metadata(live_meta, account.metadata);
+    if (!is_marked(live_meta))
+        a.changes.push_back(
+            {"managed_by", live_value(user, k_marker_key, context), k_marker_value});
     if (account.email && *account.email != user.email)
         a.warnings.push_back(fmt::format(
             "email differs (live \"{}\", manifest \"{}\") and cannot be changed through the API",
@@ -220,7 +171,6 @@ Action plan_prune(const LiveUser& user) {
     }
     a.kind = ActionKind::deactivate;
     a.changes.push_back({"active", true, false});
-    a.request["is_active"] = false;
     return a;
 }
 
@@ -228,6 +178,13 @@ bool is_caller(const LiveUser& user, const LiveUser& caller) {
     if (caller.id != 0 && user.id == caller.id)
         return true;
     return username_key(user.username) == username_key(caller.username);
+}
+
+// Deactivating or demoting the account the tool runs as is allowed, but never silently.
+void add_caller_warnings(Plan& plan, const LiveState& live) {
+    for (Action& action : plan.actions)
+        for (std::string& warning : caller_warnings(action, live))
+            action.warnings.push_back(std::move(warning));
 }
 
 } // namespace
@@ -243,6 +200,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
                       const PlanOptions& options) {
     PlanOutcome out;
     Lookup idx = index_live(live);
+    const WriteContext context = write_context(live);
     Plan plan;
     plan.api_url = live.api_url;
     plan.organization = live.organization;
@@ -254,9 +212,9 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);
         auto it = idx.user_by_key.find(username_key(account.username));
         if (it == idx.user_by_key.end())
-            plan.actions.push_back(plan_create(account, r, live, options));
+            plan.actions.push_back(plan_create(account, options));
         else
-            plan.actions.push_back(plan_existing(account, r, *it->second, idx));
+            plan.actions.push_back(plan_existing(account, r, *it->second, context));
     }
     if (desired.prune) {
         if (!live.complete_user_list)
@@ -270,6 +228,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     }
     if (!out.diagnostics.empty())
         return out;
+    add_caller_warnings(plan, live);
     std::stable_sort(plan.actions.begin(), plan.actions.end(),
                      [](const Action& a, const Action& b) {
                          auto ka = username_key(a.username), kb = username_key(b.username);
@@ -277,38 +236,6 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
                      });
     out.plan = std::move(plan);
     return out;
-}
-
-nlohmann::json patch_to_match_create(const LiveUser& user, const nlohmann::json& request) {
-    json patch = json::object();
-    auto string_field = [&](const char* field, const std::string& have) {
-        if (request.contains(field) && request[field] != have)
-            patch[field] = request[field];
-    };
-    string_field("first_name", user.first_name);
-    string_field("last_name", user.last_name);
-    if (request.contains("groups")) {
-        auto want = request["groups"].get<std::vector<std::string>>();
-        if (as_set(want) != as_set(user.groups))
-            patch["groups"] = want;
-    }
-    if (request.contains("queues")) {
-        auto want = request["queues"].get<std::vector<std::string>>();
-        if (as_set(want) != as_set(user.queues))
-            patch["queues"] = want;
-    }
-    if (request.contains("is_active") && request["is_active"] != user.is_active)
-        patch["is_active"] = request["is_active"];
-    if (request.contains("metadata")) {
-        const json& live_meta = user.metadata.is_object() ? user.metadata : json::object();
-        bool differs = false;
-        for (const auto& [key, value] : request["metadata"].items())
-            if (!live_meta.contains(key) || live_meta[key] != value)
-                differs = true;
-        if (differs)
-            patch["metadata"] = marked_metadata(live_meta, request["metadata"]);
-    }
-    return patch;
 }
 
 } // namespace ra

@@ -54,7 +54,7 @@ ReportSummary Report::summary() const {
         } else if (r.status == ResultStatus::not_attempted) {
             ++s.not_attempted;
         } else {
-            count_done(r.action, s);
+            count_done(r.created_elsewhere ? ActionKind::update : r.action, s);
         }
     }
     return s;

@@ -101,9 +101,18 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
     return found;
 }
 
+// Absolute and normalized, so a saved plan names the password file the manifest means from any
+// working directory. Falls back to the relative directory if the working directory is unknown.
 std::string base_dir_of(const std::string& path) {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    return parent.empty() ? std::string(".") : parent.string();
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (parent.empty())
+        parent = ".";
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(parent, ec);
+    std::filesystem::path normal = (ec ? parent : absolute).lexically_normal();
+    if (!normal.has_filename() && normal != normal.root_path())
+        normal = normal.parent_path(); // "/srv/gitops/." normalizes to "/srv/gitops/"
+    return normal.string();
 }
 
 } // namespace

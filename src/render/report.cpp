@@ -29,7 +29,7 @@ const char* done_verb(ActionKind kind) {
 const char* status_verb(const ActionResult& r) {
     switch (r.status) {
     case ResultStatus::done:
-        return done_verb(r.action);
+        return done_verb(r.created_elsewhere ? ActionKind::update : r.action);
     case ResultStatus::failed:
         return "! failed";
     case ResultStatus::unknown:
@@ -131,6 +131,7 @@ nlohmann::json report_to_json(const Report& report) {
             {"status", to_string(r.status)},
             {"error", r.error.empty() ? nlohmann::json(nullptr)
                                       : nlohmann::json(process_redactor().redact(r.error))},
+            {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
         });
     }
     return {

@@ -172,16 +172,18 @@ class ToolTestCase(unittest.TestCase):
                 env[k] = v
         return env
 
-    def run_tool(self, *args, env=None, stdin=subprocess.DEVNULL, timeout=120, input=None):
-        proc = subprocess.run([RA_BIN] + [str(a) for a in args], env=env, cwd=self.tmp,
+    def run_tool(self, *args, env=None, stdin=subprocess.DEVNULL, timeout=120, input=None,
+                 cwd=None):
+        proc = subprocess.run([RA_BIN] + [str(a) for a in args], env=env, cwd=cwd or self.tmp,
                               stdin=None if input is not None else stdin, input=input,
                               capture_output=True, text=True, timeout=timeout)
         run = Run(proc.returncode, proc.stdout, proc.stderr)
         self.outputs.append(run.output)
         return run
 
-    def run_in_terminal(self, *args, env=None, answer="yes\n", timeout=60):
-        """Runs the tool with a pseudo-terminal as stdin/stdout and types `answer`."""
+    def run_in_terminal(self, *args, env=None, answer="yes\n", timeout=60, on_prompt=None):
+        """Runs the tool with a pseudo-terminal as stdin/stdout and types `answer`; `on_prompt`,
+        if given, is called while the question waits, just before the answer is typed."""
         pid, fd = pty.fork()
         if pid == 0:
             os.chdir(self.tmp)
@@ -198,6 +200,8 @@ class ToolTestCase(unittest.TestCase):
                     break
                 output += chunk
             if not typed and b"Enter a value:" in output:
+                if on_prompt is not None:
+                    on_prompt()
                 os.write(fd, answer.encode())
                 typed = True
         _, status = os.waitpid(pid, 0)

@@ -85,9 +85,9 @@ class ApplyConfirmationTest(ToolTestCase):
                                                  "not_attempted": 0})
             self.assertEqual(report["results"], [
                 {"username": "jane.doe@demo.example", "action": "update", "status": "done",
-                 "error": None},
+                 "error": None, "note": None},
                 {"username": "term.bot@demo", "action": "create", "status": "done",
-                 "error": None}])
+                 "error": None, "note": None}])
             again = self.run_tool("apply", self.manifest, "--auto-approve", "--format", "json",
                                   env=env)
             self.assertExit(again, 0)

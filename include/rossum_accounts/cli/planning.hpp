@@ -4,6 +4,7 @@
 #include "rossum_accounts/cli/commands.hpp"
 #include "rossum_accounts/cli/session.hpp"
 #include "rossum_accounts/core/environment.hpp"
+#include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/manifest.hpp"
 #include "rossum_accounts/core/plan.hpp"
 #include "rossum_accounts/core/secrets.hpp"
@@ -18,6 +19,7 @@ struct PlanRun {
     std::optional<int> exit_code; // set when the run must end with it (already reported)
     DesiredState desired;
     std::unique_ptr<Session> session;
+    LiveState live; // what the plan was made from; apply resolves its writes against it
     Plan plan;
 };
 

@@ -5,6 +5,7 @@
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/plan.hpp"
 #include "rossum_accounts/core/report.hpp"
+#include "rossum_accounts/core/write.hpp"
 
 #include <functional>
 #include <map>
@@ -21,12 +22,23 @@ struct ApplyHooks {
 };
 
 // `passwords` maps username_key(username) → password for every create in the plan (resolved and
-// policy-checked by the caller before the first write).
-Report apply_plan(const Plan& plan, RossumApi& api,
+// policy-checked by the caller before the first write). Every body is derived from the action's
+// changes with `context` (write.hpp), for fresh and saved plans alike; the plan must have passed
+// check_plan_against_live (plan_check.hpp) against the state `context` comes from.
+Report apply_plan(const Plan& plan, const WriteContext& context, RossumApi& api,
                   const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks);
 
-// `apply --plan`: re-reads every user the plan depends on. Returns the differences (empty when
-// the plan is still valid); an Error when the API cannot be read.
-Result<std::vector<std::string>> find_plan_drift(const Plan& plan, RossumApi& api);
+struct PlanRecheck {
+    std::vector<std::string> drift; // why the plan is stale; empty when it still holds
+    // Read only when `drift` is empty: the caller (GET /v1/auth/user), the organization, its
+    // roles, its queues when a change names queues, and the users the plan names, as they are
+    // now. The context of the writes and of check_plan_against_live.
+    LiveState live;
+};
+
+// `apply --plan`: re-reads every user the plan depends on (skips included) and looks up every
+// planned create; then, when nothing changed, the live state the writes resolve against. An
+// Error when the API cannot be read.
+Result<PlanRecheck> recheck_saved_plan(const Plan& plan, RossumApi& api);
 
 } // namespace ra

@@ -33,8 +33,8 @@ struct Action {
     std::string user_url;
     std::vector<FieldChange> changes;
     std::vector<std::string> warnings;
-    std::optional<PasswordSource> password_source;     // creates only
-    nlohmann::json request = nlohmann::json::object(); // POST/PATCH body, never a password
+    std::optional<PasswordSource> password_source; // creates only
+    // No request body: the write is derived from `changes` at apply time (write.hpp).
     std::string fingerprint; // of the live user at plan time; empty for a create
 };
 

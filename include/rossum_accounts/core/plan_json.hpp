@@ -17,14 +17,17 @@ inline constexpr std::size_t k_max_plan_bytes = 16U * 1024U * 1024U;
 inline constexpr int k_max_plan_depth = 64;
 
 // The plan as JSON, format version 1. A file password source is joined with the manifest's
-// directory so the plan applies from the same working directory. Never holds a secret.
+// directory (absolute when the manifest was loaded from a file), so `apply --plan` reads the
+// same file from any working directory. Never holds a secret, and no request body: the writes
+// are derived from the changes at apply time.
 nlohmann::json plan_to_json(const Plan& plan);
 
 // The saved-plan parser. Strict, since the file is untrusted: exact keys and types, known action
-// kinds, a summary that matches the actions, no password anywhere in a request, creates with a
-// password source and no user, other actions with a user id and fingerprint. Errors are
-// ErrorKind::invalid_input naming the JSON path: "actions[2].fingerprint: missing".
-// The parsed password sources carry the joined path in `name` and an empty `base_dir`.
+// kinds, a summary that matches the actions, creates with a password source (an absolute file
+// path) and no user, other actions with a user id and fingerprint, and check_plan()'s
+// invariants (plan_check.hpp). Errors are ErrorKind::invalid_input naming the JSON path:
+// "actions[2].fingerprint: missing". The parsed password sources carry the path in `name` and
+// an empty `base_dir`.
 Result<Plan> plan_from_json(std::string_view text);
 
 } // namespace ra

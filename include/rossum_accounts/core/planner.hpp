@@ -27,11 +27,6 @@ struct PlanOutcome {
 PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
                       const PlanOptions& options = {});
 
-// The PATCH body that brings `user` in line with a create request `request` (the POST body of a
-// planned create), or an empty object when it already is. Used when a create turns out to have
-// been committed (ambiguous outcome, concurrent run): the user is adopted, not re-created.
-nlohmann::json patch_to_match_create(const LiveUser& user, const nlohmann::json& request);
-
 // Case-insensitive username key.
 std::string username_key(std::string_view username);
 

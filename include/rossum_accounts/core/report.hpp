@@ -20,6 +20,9 @@ struct ActionResult {
     ResultStatus status = ResultStatus::not_attempted;
     std::string error; // empty unless failed/unknown/not_attempted with a reason; never a secret
     std::string note;  // e.g. "adopted after an ambiguous create"
+    // A planned create whose user another run made meanwhile ("username exists", then found in
+    // the organization): this run updated it instead, so it counts as updated, not created.
+    bool created_elsewhere = false;
 };
 
 struct ReportSummary {
@@ -37,7 +40,8 @@ struct Report {
     ErrorKind stop_reason = ErrorKind::internal;
     bool interrupted = false; // SIGINT/SIGTERM
 
-    // Skips count as skipped unless they failed; failed counts failed + unknown.
+    // Skips count as skipped unless they failed; failed counts failed + unknown; a create done
+    // as an update of a user made by another run (created_elsewhere) counts as updated.
     ReportSummary summary() const;
     // First match wins: stopped early (not by an interrupt) → exit_code_for(stop_reason), i.e. 75
     // for throttled/unavailable; any failed/unknown → 3; interrupted, or a change not attempted

@@ -57,7 +57,7 @@ TEST_CASE("apply: creates, then a second plan is empty", "[apply]") {
     std::vector<std::string> progress;
     ApplyHooks hooks;
     hooks.on_result = [&](const ActionResult& r, const Action&) { progress.push_back(r.username); };
-    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme", "b@acme"}), hooks);
     CHECK(report.results.size() == 2);
     CHECK(progress == std::vector<std::string>{"a@acme", "b@acme"});
     CHECK(api.created_bodies[0]["password"] == "correct-horse-battery");
@@ -69,10 +69,13 @@ TEST_CASE("apply: a create committed before the connection dropped is adopted, n
     FakeApi api;
     api.create_faults = {FakeApi::Fault::unknown_after_commit};
     Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
-    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
     REQUIRE(report.results.size() == 1);
     CHECK(report.results[0].status == ResultStatus::done);
     CHECK(report.results[0].note == "adopted after an ambiguous create");
+    // Most likely our own POST committed: still counted as created.
+    CHECK_FALSE(report.results[0].created_elsewhere);
+    CHECK(report.summary().created == 1);
     CHECK(api.calls("create_user") == 1);
     CHECK(count_users(api, "a@acme") == 1);
 }
@@ -82,7 +85,7 @@ TEST_CASE("apply: a create that did not commit is sent once more after the look-
     FakeApi api;
     api.create_faults = {FakeApi::Fault::unknown_without_commit};
     Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
-    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
     CHECK(report.results[0].status == ResultStatus::done);
     CHECK(api.calls("users_by_username") >= 1);
     CHECK(api.calls("create_user") == 2);
@@ -94,7 +97,7 @@ TEST_CASE("apply: twice unknown stays unknown, never a third POST", "[apply][amb
     api.create_faults = {FakeApi::Fault::unknown_without_commit,
                          FakeApi::Fault::unknown_without_commit};
     Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
-    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
     CHECK(report.results[0].status == ResultStatus::unknown);
     CHECK(api.calls("create_user") == 2);
     CHECK(report.stopped_early);
@@ -107,7 +110,8 @@ TEST_CASE("apply: a username owned outside the organization is a conflict; other
     api.taken_elsewhere.insert("b@acme");
     Plan plan = plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"}),
                                        account("c@acme", {"viewer"})}));
-    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme", "c@acme"}), {});
+    Report report =
+        apply_plan(plan, api.context(), api, passwords({"a@acme", "b@acme", "c@acme"}), {});
     CHECK(report.results[0].status == ResultStatus::done);
     CHECK(report.results[1].status == ResultStatus::failed);
     CHECK(report.results[1].error ==
@@ -116,13 +120,17 @@ TEST_CASE("apply: a username owned outside the organization is a conflict; other
     CHECK(report.exit_code() == ExitCode::partial);
 }
 
-TEST_CASE("apply: a user created concurrently by another run is adopted", "[apply][conflict]") {
+TEST_CASE("apply: a user created concurrently by another run is adopted and counted as updated",
+          "[apply][conflict]") {
     FakeApi api;
     Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
     api.add_user("a@acme", {"viewer"}); // the other run won the race
-    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
     CHECK(report.results[0].status == ResultStatus::done);
     CHECK(report.results[0].note == "adopted: created concurrently");
+    CHECK(report.results[0].created_elsewhere);
+    CHECK(report.summary().created == 0);
+    CHECK(report.summary().updated == 1);
     CHECK(count_users(api, "a@acme") == 1);
     CHECK(api.find("a@acme")->groups == std::vector<std::string>{api.group_url("admin")});
 }
@@ -132,7 +140,7 @@ TEST_CASE("apply: an unavailable API stops further writes", "[apply][stop]") {
     api.create_faults = {FakeApi::Fault::unavailable};
     Plan plan =
         plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"})}));
-    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme", "b@acme"}), {});
     CHECK(report.stopped_early);
     CHECK(report.results[1].status == ResultStatus::not_attempted);
     CHECK(api.calls("create_user") == 1);
@@ -147,7 +155,7 @@ TEST_CASE("apply: cancellation marks the rest not attempted", "[apply][stop]") {
     ApplyHooks hooks;
     hooks.cancelled = [&] { return seen >= 1; };
     hooks.on_result = [&](const ActionResult&, const Action&) { ++seen; };
-    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme", "b@acme"}), hooks);
     CHECK(report.interrupted);
     CHECK(report.results[0].status == ResultStatus::done);
     CHECK(report.results[1].status == ResultStatus::not_attempted);
@@ -160,7 +168,7 @@ TEST_CASE("apply: a failed patch fails that action only", "[apply]") {
     api.patch_errors = {make_error(ErrorKind::validation, "groups: invalid", 400)};
     Plan plan =
         plan_for(api, desired({account("a@acme", {"admin"}), account("b@acme", {"admin"})}));
-    Report report = apply_plan(plan, api, {}, {});
+    Report report = apply_plan(plan, api.context(), api, {}, {});
     CHECK(report.results[0].status == ResultStatus::failed);
     CHECK(report.results[0].error == "groups: invalid");
     CHECK(report.results[1].status == ResultStatus::done);
@@ -172,15 +180,16 @@ TEST_CASE("drift: a saved plan is stale when a user changed or a planned create 
     api.add_user("a@acme", {"viewer"});
     Plan plan =
         plan_for(api, desired({account("a@acme", {"admin"}), account("b@acme", {"viewer"})}));
-    auto fresh = find_plan_drift(plan, api);
+    auto fresh = recheck_saved_plan(plan, api);
     REQUIRE(fresh.ok());
-    CHECK(fresh->empty());
+    CHECK(fresh->drift.empty());
     api.find("a@acme")->first_name = "Changed";
     api.add_user("b@acme", {"viewer"});
-    auto stale = find_plan_drift(plan, api);
+    auto stale = recheck_saved_plan(plan, api);
     REQUIRE(stale.ok());
-    CHECK(*stale == std::vector<std::string>{"a@acme: the user changed since the plan was made",
-                                             "b@acme: planned create, but the user now exists"});
+    CHECK(stale->drift ==
+          std::vector<std::string>{"a@acme: the user changed since the plan was made",
+                                   "b@acme: planned create, but the user now exists"});
 }
 
 TEST_CASE("apply: a stop requested during an ambiguous create sends no second POST",
@@ -192,7 +201,7 @@ TEST_CASE("apply: a stop requested during an ambiguous create sends no second PO
     ApplyHooks hooks;
     // The signal arrives while the first POST hangs: every poll after it sees the stop.
     hooks.cancelled = [&] { return api.calls("create_user") > 0; };
-    Report report = apply_plan(plan, api, passwords({"a@acme", "b@acme"}), hooks);
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme", "b@acme"}), hooks);
     CHECK(api.calls("create_user") == 1);
     CHECK(report.results[0].status == ResultStatus::not_attempted);
     CHECK(report.results[0].error == "interrupted; the create did not commit and was not resent");
@@ -206,9 +215,146 @@ TEST_CASE("apply: a resent create answered 'username exists' by an invisible use
     api.create_faults = {FakeApi::Fault::unknown_without_commit};
     Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
     api.taken_elsewhere.insert("a@acme"); // taken between the look-up and the second POST
-    Report report = apply_plan(plan, api, passwords({"a@acme"}), {});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
     CHECK(api.calls("create_user") == 2);
     CHECK(report.results[0].status == ResultStatus::failed);
     CHECK(report.results[0].error ==
           "username \"a@acme\" is taken by a user outside the organization or by a deleted user");
+}
+
+TEST_CASE("apply: a metadata key added between plan and apply survives the PATCH",
+          "[apply][metadata]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"x", 1}});
+    auto a = account("svc@acme", {"viewer"});
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    // Someone adds a key while apply waits for "yes" (or after a saved plan's stale check).
+    api.find("svc@acme")->metadata["added"] = "meanwhile";
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    REQUIRE(report.results[0].status == ResultStatus::done);
+    CHECK(
+        api.find("svc@acme")->metadata ==
+        json{{"x", 1}, {"added", "meanwhile"}, {"team", "ops"}, {"managed_by", "rossum-accounts"}});
+    CHECK(api.calls("user") == 1); // read right before the PATCH
+}
+
+TEST_CASE("apply: a PATCH that writes no metadata reads nothing first", "[apply][metadata]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(api.calls("user") == 0);
+    CHECK(api.patched_bodies == std::vector<json>{{{"groups", {api.group_url("admin")}}}});
+}
+
+TEST_CASE("apply: a failed read before a metadata PATCH fails that action and writes nothing",
+          "[apply][metadata]") {
+    FakeApi api;
+    auto& u = api.add_user("svc@acme", {"viewer"});
+    auto a = account("svc@acme", {"viewer"});
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    u.id = 999; // the user vanished (and the fake cannot find it under its old id)
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error == "reading the user before the update failed: not found");
+    CHECK(api.calls("patch_user") == 0);
+}
+
+TEST_CASE("apply: a declared null metadata value is written on update as on create",
+          "[apply][metadata]") {
+    FakeApi api;
+    api.add_user("old@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    auto existing = account("old@acme", {"viewer"});
+    existing.metadata = {{"k", nullptr}};
+    auto fresh = account("new@acme", {"viewer"});
+    fresh.metadata = {{"k", nullptr}};
+    auto d = desired({fresh, existing});
+    Plan plan = plan_for(api, d);
+    REQUIRE(plan.actions[0].kind == ActionKind::create);
+    REQUIRE(plan.actions[1].kind == ActionKind::update);
+    Report report = apply_plan(plan, api.context(), api, passwords({"new@acme"}), {});
+    CHECK(report.exit_code() == ExitCode::ok);
+    CHECK(api.find("new@acme")->metadata ==
+          json{{"k", nullptr}, {"managed_by", "rossum-accounts"}});
+    CHECK(api.find("old@acme")->metadata ==
+          json{{"k", nullptr}, {"managed_by", "rossum-accounts"}});
+    CHECK_FALSE(plan_for(api, d).summary().has_changes());
+}
+
+TEST_CASE("apply: the writes are derived from the changes alone", "[apply][derive]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    api.add_user("gone@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    auto a = account("svc@acme", {"admin"});
+    a.first_name = "New";
+    auto d = desired({a});
+    d.prune = true;
+    Plan plan = plan_for(api, d);
+    REQUIRE(plan.actions.size() == 2);
+    REQUIRE(plan.actions[1].kind == ActionKind::update);
+    // What the screen shows is what is sent: drop the groups change and it is not sent.
+    plan.actions[1].changes.erase(plan.actions[1].changes.begin() + 1);
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.exit_code() == ExitCode::ok);
+    CHECK(api.patched_bodies == std::vector<json>{{{"is_active", false}}, {{"first_name", "New"}}});
+    CHECK(api.find("svc@acme")->groups == std::vector<std::string>{api.group_url("viewer")});
+}
+
+TEST_CASE("apply: a create is posted from its changes with the live organization and roles",
+          "[apply][derive]") {
+    FakeApi api;
+    auto a = account("a@acme", {"admin", "viewer"});
+    a.first_name = "Bot";
+    a.email = "bot@acme.com";
+    a.queues = std::vector<std::int64_t>{813};
+    a.active = false;
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
+    REQUIRE(report.exit_code() == ExitCode::ok);
+    CHECK(api.created_bodies ==
+          std::vector<json>{{{"organization", api.organization_.url},
+                             {"username", "a@acme"},
+                             {"first_name", "Bot"},
+                             {"email", "bot@acme.com"},
+                             {"groups", {api.group_url("admin"), api.group_url("viewer")}},
+                             {"queues", {ra::test::object_url("queues", 813)}},
+                             {"is_active", false},
+                             {"metadata", {{"team", "ops"}, {"managed_by", "rossum-accounts"}}},
+                             {"password", "correct-horse-battery"}}});
+}
+
+TEST_CASE("recheck: a still valid saved plan gets the live state its writes resolve against",
+          "[apply][stale]") {
+    FakeApi api;
+    api.add_user("a@acme", {"viewer"});
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"admin"}), account("b@acme", {"viewer"})}));
+    int before = api.total_calls();
+    auto recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(recheck->drift.empty());
+    CHECK(recheck->live.caller.username == "admin@acme");
+    CHECK(recheck->live.organization.url == api.organization_.url);
+    CHECK(recheck->live.groups.size() == api.groups_.size());
+    CHECK(recheck->live.queues.empty()); // no change names queues
+    REQUIRE(recheck->live.users.size() == 1);
+    CHECK(recheck->live.users[0].username == "a@acme");
+    // a@acme, b@acme's look-up, then the caller and the roles.
+    CHECK(api.total_calls() - before == 4);
+}
+
+TEST_CASE("recheck: a stale plan reads nothing beyond its users", "[apply][stale]") {
+    FakeApi api;
+    api.add_user("a@acme", {"viewer"});
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.find("a@acme")->metadata = {{"x", 1}};
+    int groups = api.calls("groups");
+    auto recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(recheck->drift.size() == 1);
+    CHECK(api.calls("groups") == groups);
 }

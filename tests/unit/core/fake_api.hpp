@@ -3,6 +3,7 @@
 
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/write.hpp"
 
 #include <deque>
 #include <map>
@@ -49,6 +50,15 @@ public:
             if (g.name == role)
                 return g.url;
         return "unknown";
+    }
+
+    // What apply would resolve role names and queue ids against now.
+    WriteContext context() const {
+        LiveState live;
+        live.organization = organization_;
+        live.groups = groups_;
+        live.queues = queues_;
+        return write_context(live);
     }
 
     LiveUser* find(const std::string& username) {

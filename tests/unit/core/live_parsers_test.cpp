@@ -127,6 +127,17 @@ TEST_CASE("live: the fingerprint is stable and sees every planned field", "[live
     c.metadata["k"] = 1;
     CHECK(fingerprint(a) != fingerprint(c));
     c = a;
-    c.id = 999; // the id is not part of what a plan depends on
+    c.first_name = a.first_name;
     CHECK(fingerprint(a) == fingerprint(c));
+}
+
+TEST_CASE("live: the fingerprint names the user, so an edited user id is another fingerprint",
+          "[live][stale]") {
+    auto a = parse_user(full_user()).value();
+    auto c = a;
+    c.id = 999;
+    CHECK(fingerprint(a) != fingerprint(c));
+    c = a;
+    c.url = "https://x.rossum.app/api/v1/users/999";
+    CHECK(fingerprint(a) != fingerprint(c));
 }

@@ -39,7 +39,7 @@ std::string error_of(std::string_view text) {
 
 } // namespace
 
-TEST_CASE("plan json: a create carries its password source and request, never a user",
+TEST_CASE("plan json: a create carries its password source and changes, never a user or a request",
           "[plan_json]") {
     const Json j = ra::plan_to_json(ra::test::sample_plan());
     CHECK(j["format_version"] == 1);
@@ -54,16 +54,33 @@ TEST_CASE("plan json: a create carries its password source and request, never a 
     CHECK(create["user_url"].is_null());
     CHECK(create["fingerprint"].is_null());
     CHECK(create["password_source"] == Json::parse(R"({"env": "API_USER_PASSWORD"})"));
-    CHECK(create["changes"][8] == Json::parse(R"j({"field": "password", "before": null,
+    CHECK(create["changes"][0] == Json::parse(R"j({"field": "username", "before": null,
+        "after": "api_user@mycompany"})j"));
+    CHECK(create["changes"][9] == Json::parse(R"j({"field": "password", "before": null,
         "after": "(sensitive: env API_USER_PASSWORD)"})j"));
-    CHECK(create["request"]["metadata"]["managed_by"] == "rossum-accounts");
+    // The writes are derived from the changes at apply time; no body is saved.
+    CHECK_FALSE(create.contains("request"));
 }
 
 TEST_CASE("plan json: a file password source is joined with the manifest's directory",
           "[plan_json]") {
     const Json j = ra::plan_to_json(ra::test::sample_plan());
     CHECK(j["actions"][5]["password_source"] ==
-          Json::parse(R"({"file": "teams/secrets/uploader.txt"})"));
+          Json::parse(R"({"file": "/srv/gitops/teams/secrets/uploader.txt"})"));
+    ra::Plan plan = ra::test::sample_plan();
+    plan.actions[5].password_source->base_dir = "/srv/gitops/teams/../other/";
+    plan.actions[5].password_source->name = "./secrets/x.txt";
+    CHECK(ra::plan_to_json(plan)["actions"][5]["password_source"]["file"] ==
+          "/srv/gitops/other/secrets/x.txt");
+    plan.actions[5].password_source->name = "/etc/secret.txt";
+    CHECK(ra::plan_to_json(plan)["actions"][5]["password_source"]["file"] == "/etc/secret.txt");
+}
+
+TEST_CASE("plan json: a relative password file path is refused, naming it", "[plan_json][strict]") {
+    CHECK(error_after([](Json& j) {
+              j["actions"][5]["password_source"] = {{"file", "secrets/uploader.txt"}};
+          }) == "actions[5].password_source.file: must be an absolute path (plan --out records "
+                "one)");
 }
 
 TEST_CASE("plan json: existing users carry id, url and fingerprint", "[plan_json]") {
@@ -72,8 +89,7 @@ TEST_CASE("plan json: existing users carry id, url and fingerprint", "[plan_json
     CHECK(prune == Json::parse(R"({"action": "deactivate", "username": "old_bot@mycompany",
         "source": "", "user_id": 99, "user_url": "https://mycompany.rossum.app/api/v1/users/99",
         "changes": [{"field": "active", "before": true, "after": false}], "warnings": [],
-        "password_source": null, "request": {"is_active": false},
-        "fingerprint": "fp-99-0c1d2e"})"));
+        "password_source": null, "fingerprint": "fp-99-0c1d2e"})"));
 }
 
 TEST_CASE("plan json: a rich plan survives a round trip through its JSON text", "[plan_json]") {
@@ -88,7 +104,7 @@ TEST_CASE("plan json: a rich plan survives a round trip through its JSON text", 
     CHECK(parsed->actions[4].source.empty());
     REQUIRE(parsed->actions[5].password_source);
     CHECK(parsed->actions[5].password_source->kind == ra::PasswordSourceKind::file);
-    CHECK(parsed->actions[5].password_source->name == "teams/secrets/uploader.txt");
+    CHECK(parsed->actions[5].password_source->name == "/srv/gitops/teams/secrets/uploader.txt");
     CHECK(parsed->actions[5].password_source->base_dir.empty());
     CHECK(parsed->warnings == plan.warnings);
     CHECK(parsed->organization.name == "My Company");
@@ -171,8 +187,9 @@ TEST_CASE("plan json: every action has known kind, username and exact keys",
           "actions[0].extra: unknown key");
     CHECK(error_after([](Json& j) { j["actions"][1].erase("warnings"); }) ==
           "actions[1].warnings: missing");
-    CHECK(error_after([](Json& j) { j["actions"][1]["request"] = Json::array(); }) ==
-          "actions[1].request: expected an object, got an array");
+    CHECK(error_after([](Json& j) { j["actions"][1]["request"] = Json::object(); }) ==
+          "actions[1].request: unknown key (a plan holds no request body: apply derives each "
+          "write from the changes; run plan --out again)");
     CHECK(error_after([](Json& j) { j["actions"][2]["changes"][0].erase("before"); }) ==
           "actions[2].changes[0].before: missing");
     CHECK(error_after([](Json& j) { j["actions"][2]["changes"][0]["field"] = ""; }) ==
@@ -209,15 +226,34 @@ TEST_CASE("plan json: creates need a password source and no user", "[plan_json][
 }
 
 TEST_CASE("plan json: a password value anywhere is refused", "[plan_json][strict][secrets]") {
-    CHECK(error_after([](Json& j) { j["actions"][0]["request"]["password"] = "hunter2hunter2"; }) ==
-          "actions[0].request.password: a plan never holds a password");
     CHECK(error_after([](Json& j) {
-              j["actions"][2]["request"]["metadata"] = {{"password", "hunter2hunter2"}};
-          }) == "actions[2].request.metadata.password: a plan never holds a password");
-    CHECK(error_after([](Json& j) { j["actions"][0]["changes"][8]["after"] = "hunter2hunter2"; }) ==
-          "actions[0].changes[8].after: a password change must read \"(sensitive: ...)\"");
-    CHECK(error_after([](Json& j) { j["actions"][0]["changes"][8]["before"] = "old"; }) ==
-          "actions[0].changes[8].before: a password change has no before value");
+              j["actions"][0]["request"] = {{"password", "hunter2hunter2"}};
+          }) == "actions[0].request: unknown key (a plan holds no request body: apply derives "
+                "each write from the changes; run plan --out again)");
+    CHECK(error_after([](Json& j) { j["actions"][0]["changes"][9]["after"] = "hunter2hunter2"; }) ==
+          "actions[0].changes[9].after: a password change must read \"(sensitive: ...)\"");
+    CHECK(error_after([](Json& j) { j["actions"][0]["changes"][9]["before"] = "old"; }) ==
+          "actions[0].changes[9].before: a password change has no before value");
+    CHECK(error_after([](Json& j) {
+              j["actions"][2]["changes"].push_back(
+                  {{"field", "password"}, {"before", nullptr}, {"after", "(sensitive: env X)"}});
+          }) == "actions[2].changes[3].field: a password is set only when the user is created");
+}
+
+TEST_CASE("plan json: a file that breaks a plan invariant is refused, naming the JSON path",
+          "[plan_json][strict]") {
+    // The edit behind issue 8: the screen showed "~ active = true -> false" while the file
+    // renamed the user; a rename is never a plan change.
+    CHECK(error_after([](Json& j) {
+              j["actions"][2]["changes"].push_back(
+                  {{"field", "username"}, {"before", "etl@mycompany"}, {"after", "root"}});
+          }) == "actions[2].changes[3].field: a plan never renames a user");
+    CHECK(error_after([](Json& j) { j["actions"][4]["changes"][0]["after"] = true; }) ==
+          "actions[4].changes: a deactivate changes exactly active from true to false");
+    CHECK(error_after([](Json& j) { j["actions"][3]["changes"][0]["after"] = "someone"; }) ==
+          "actions[3].changes[0].after: the ownership marker is always \"rossum-accounts\"");
+    CHECK(error_after([](Json& j) { j["actions"][0]["changes"][0]["after"] = "root"; }) ==
+          "actions[0].changes[0].after: must be the action's username \"api_user@mycompany\"");
 }
 
 TEST_CASE("plan json: every valid fixture parses and every invalid one is refused",

@@ -1,6 +1,7 @@
 #include "fake_api.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/write.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -61,13 +62,14 @@ TEST_CASE("planner: a missing user is a create carrying roles, marker and passwo
     const Action& act = plan.actions[0];
     CHECK(act.kind == ActionKind::create);
     CHECK(act.source == "accounts.yaml:12");
-    CHECK(act.request["organization"] == api.organization_.url);
-    CHECK(act.request["groups"] == json::array({api.group_url("annotator")}));
-    CHECK(act.request["queues"] == json::array({ra::test::object_url("queues", 812)}));
-    CHECK(act.request["metadata"] ==
-          json{{"team", "integrations"}, {"managed_by", "rossum-accounts"}});
-    CHECK(act.request["is_active"] == true);
-    CHECK_FALSE(act.request.contains("password"));
+    auto body = create_body(act, api.context());
+    REQUIRE(body.ok());
+    CHECK((*body)["organization"] == api.organization_.url);
+    CHECK((*body)["groups"] == json::array({api.group_url("annotator")}));
+    CHECK((*body)["queues"] == json::array({ra::test::object_url("queues", 812)}));
+    CHECK((*body)["metadata"] == json{{"team", "integrations"}, {"managed_by", "rossum-accounts"}});
+    CHECK((*body)["is_active"] == true);
+    CHECK_FALSE(body->contains("password"));
     REQUIRE(change(act, "password"));
     CHECK(change(act, "password")->after == "(sensitive: env PW_12)");
     CHECK(plan.summary().create == 1);
@@ -102,10 +104,11 @@ TEST_CASE("planner: only differing writable fields are patched", "[planner]") {
     Plan plan = plan_for(api, desired({a}));
     const Action& act = plan.actions[0];
     CHECK(act.kind == ActionKind::update);
-    CHECK(act.request ==
+    CHECK(patch_body(act, api.context(), u.metadata).value() ==
           json{{"first_name", "New"},
                {"groups", {api.group_url("admin")}},
                {"metadata", {{"managed_by", "rossum-accounts"}, {"x", 1}, {"team", "ops"}}}});
+    CHECK(act.changes.size() == 3); // last_name is the same
     REQUIRE(change(act, "groups"));
     CHECK(change(act, "groups")->before == json::array({"viewer"}));
     CHECK(change(act, "groups")->after == json::array({"admin"}));
@@ -135,7 +138,8 @@ TEST_CASE("planner: an unmarked existing user is adopted", "[planner]") {
     CHECK(act.kind == ActionKind::update);
     REQUIRE(act.changes.size() == 1);
     CHECK(act.changes[0].field == "managed_by");
-    CHECK(act.request == json{{"metadata", {{"team", "x"}, {"managed_by", "rossum-accounts"}}}});
+    CHECK(patch_body(act, api.context(), json{{"team", "x"}}).value() ==
+          json{{"metadata", {{"team", "x"}, {"managed_by", "rossum-accounts"}}}});
 }
 
 TEST_CASE("planner: fields the manifest omits are not managed", "[planner]") {
@@ -164,7 +168,9 @@ TEST_CASE("planner: prune deactivates only marked users, never the caller", "[pl
           std::vector<std::pair<std::string, ActionKind>>{{"gone@acme", ActionKind::deactivate},
                                                           {"keep@acme", ActionKind::skip},
                                                           {"old@acme", ActionKind::skip}});
-    CHECK(plan.actions[0].request == json{{"is_active", false}});
+    CHECK(plan.actions[0].changes.size() == 1);
+    CHECK(patch_body(plan.actions[0], api.context(), json::object()).value() ==
+          json{{"is_active", false}});
 }
 
 TEST_CASE("planner: without prune nothing is deactivated", "[planner][prune]") {
@@ -220,16 +226,41 @@ TEST_CASE("planner: password problems where the plan runs become warnings", "[pl
     CHECK(plan.actions[0].warnings[0] == "password source env PW_5 is not set here");
 }
 
-TEST_CASE("planner: patch_to_match_create brings an adopted user in line", "[planner]") {
+TEST_CASE("planner: a declared null metadata value differs from an absent key", "[planner]") {
     FakeApi api;
-    auto& u = api.add_user("svc@acme", {"viewer"});
-    json request = {{"groups", {api.group_url("admin")}},
-                    {"is_active", true},
-                    {"metadata", {{"managed_by", "rossum-accounts"}}}};
-    json patch = patch_to_match_create(u, request);
-    CHECK(patch == json{{"groups", {api.group_url("admin")}},
-                        {"metadata", {{"managed_by", "rossum-accounts"}}}});
-    u.groups = {api.group_url("admin")};
-    u.metadata = marker();
-    CHECK(patch_to_match_create(u, request).empty());
+    api.add_user("absent@acme", {"viewer"}, marker());
+    api.add_user("null@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}, {"k", nullptr}});
+    auto absent = account("absent@acme", {"viewer"});
+    absent.metadata = {{"k", nullptr}};
+    auto null = account("null@acme", {"viewer"});
+    null.metadata = {{"k", nullptr}};
+    Plan plan = plan_for(api, desired({absent, null}));
+    REQUIRE(plan.actions[0].kind == ActionKind::update);
+    REQUIRE(change(plan.actions[0], "metadata.k"));
+    CHECK(change(plan.actions[0], "metadata.k")->after == nullptr);
+    CHECK(plan.actions[1].kind == ActionKind::skip);
+}
+
+TEST_CASE("planner: a plan that deactivates or demotes the caller says so", "[planner][caller]") {
+    FakeApi api;
+    auto demoted = account("admin@acme", {"viewer"});
+    Plan plan = plan_for(api, desired({demoted}));
+    REQUIRE(plan.actions[0].kind == ActionKind::update);
+    CHECK(plan.actions[0].warnings ==
+          std::vector<std::string>{"this removes the role admin from admin@acme, the account the "
+                                   "tool runs as: it may lose the right to manage users"});
+    auto deactivated = account("admin@acme", {"admin"});
+    deactivated.active = false;
+    plan = plan_for(api, desired({deactivated}));
+    CHECK(plan.actions[0].warnings ==
+          std::vector<std::string>{"this deactivates admin@acme, the account the tool runs as: "
+                                   "its credentials stop working"});
+    // More roles, or another user losing admin, is nothing to warn about.
+    api.add_user("other@acme", {"admin"}, marker());
+    plan = plan_for(api, desired({account("admin@acme", {"admin", "viewer"}),
+                                  account("other@acme", {"viewer"})}));
+    CHECK(plan.actions[0].kind == ActionKind::update);
+    CHECK(plan.actions[0].warnings.empty());
+    CHECK(plan.actions[1].kind == ActionKind::update);
+    CHECK(plan.actions[1].warnings.empty());
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -233,5 +234,22 @@ TEST_CASE("manifest loader: every example manifest loads without diagnostics",
                     CHECK((q == 812 || q == 813 || q == 814));
             }
         }
+    }
+}
+
+TEST_CASE("manifest: a relative manifest path gives an absolute, normalized base directory",
+          "[manifest][valid]") {
+    // A saved plan records the password file joined with it, so apply --plan finds the same
+    // file from any working directory.
+    const auto fixture = std::filesystem::path(k_fixtures) / "valid" / "full.yaml";
+    const auto relative = std::filesystem::relative(fixture).string();
+    REQUIRE(std::filesystem::path(relative).is_relative());
+    for (const std::string& path : {relative, k_fixtures + "valid/../valid/full.yaml"}) {
+        INFO(path);
+        ra::LoadResult result = ra::load_manifest_file(path);
+        REQUIRE(result.manifest.has_value());
+        const std::string& base_dir = result.manifest->accounts[0].password->base_dir;
+        CHECK(base_dir == std::filesystem::path(k_fixtures + "valid").lexically_normal().string());
+        CHECK(std::filesystem::path(base_dir).is_absolute());
     }
 }

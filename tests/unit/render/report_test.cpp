@@ -127,14 +127,39 @@ TEST_CASE("report: the JSON report has the documented shape", "[render][report][
         "summary": {"created": 1, "updated": 0, "deactivated": 0, "skipped": 0, "failed": 1,
                     "not_attempted": 1},
         "results": [
-            {"username": "a", "action": "create", "status": "done", "error": null},
-            {"username": "b", "action": "update", "status": "failed", "error": "groups: invalid"},
-            {"username": "c", "action": "deactivate", "status": "not_attempted", "error": null}
+            {"username": "a", "action": "create", "status": "done", "error": null, "note": null},
+            {"username": "b", "action": "update", "status": "failed", "error": "groups: invalid",
+             "note": null},
+            {"username": "c", "action": "deactivate", "status": "not_attempted", "error": null,
+             "note": null}
         ]})"));
     std::ostringstream out;
     ra::render_report_json(report, out);
     CHECK(out.str().ends_with("}\n"));
     CHECK(nlohmann::json::parse(out.str()) == ra::report_to_json(report));
+}
+
+TEST_CASE("report: a create settled as a user made by another run counts as updated",
+          "[render][report]") {
+    ra::Report report;
+    ra::ActionResult adopted = result("a", K::create, S::done);
+    adopted.note = "adopted: created concurrently";
+    adopted.created_elsewhere = true;
+    ra::ActionResult ours = result("b", K::create, S::done);
+    ours.note = "adopted after an ambiguous create";
+    report.results = {adopted, ours};
+    CHECK(ra::report_summary_line(report) ==
+          "Apply complete: 1 created, 1 updated, 0 deactivated, 0 unchanged, 0 failed, 0 not "
+          "attempted.");
+    CHECK(ra::progress_line(adopted, ra::Action{}) ==
+          "  ~ updated a (adopted: created concurrently)");
+    CHECK(ra::progress_line(ours, ra::Action{}) ==
+          "  + created b (adopted after an ambiguous create)");
+    const nlohmann::json j = ra::report_to_json(report);
+    CHECK(j["summary"]["created"] == 1);
+    CHECK(j["summary"]["updated"] == 1);
+    CHECK(j["results"][0]["action"] == "create");
+    CHECK(j["results"][0]["note"] == "adopted: created concurrently");
 }
 
 TEST_CASE("report: secrets in an error never reach any report output",

@@ -20,7 +20,8 @@ inline Action sample_create() {
     a.kind = ActionKind::create;
     a.username = "api_user@mycompany";
     a.source = "accounts.yaml:12";
-    a.changes = {change("first_name", nullptr, "SYSTEM USER"),
+    a.changes = {change("username", nullptr, "api_user@mycompany"),
+                 change("first_name", nullptr, "SYSTEM USER"),
                  change("last_name", nullptr, "(DO NOT DELETE)"),
                  change("email", nullptr, "ops@mycompany.com"),
                  change("groups", nullptr, {"admin"}),
@@ -30,19 +31,6 @@ inline Action sample_create() {
                  change("managed_by", nullptr, "rossum-accounts"),
                  change("password", nullptr, "(sensitive: env API_USER_PASSWORD)")};
     a.password_source = PasswordSource{PasswordSourceKind::env, "API_USER_PASSWORD", "", {}};
-    a.request = {
-        {"organization", "https://mycompany.rossum.app/api/v1/organizations/1234"},
-        {"username", "api_user@mycompany"},
-        {"first_name", "SYSTEM USER"},
-        {"last_name", "(DO NOT DELETE)"},
-        {"email", "ops@mycompany.com"},
-        {"groups", {"https://mycompany.rossum.app/api/v1/groups/3"}},
-        {"queues",
-         {"https://mycompany.rossum.app/api/v1/queues/812",
-          "https://mycompany.rossum.app/api/v1/queues/813"}},
-        {"is_active", true},
-        {"metadata", {{"managed_by", "rossum-accounts"}, {"team", "integrations"}}},
-    };
     return a;
 }
 
@@ -74,37 +62,29 @@ inline Plan sample_plan() {
     update.changes = {change("first_name", "ETL", "ETL bot"),
                       change("groups", {"viewer"}, {"annotator", "viewer"}),
                       change("active", false, true)};
-    update.request = {{"first_name", "ETL bot"},
-                      {"groups",
-                       {"https://mycompany.rossum.app/api/v1/groups/2",
-                        "https://mycompany.rossum.app/api/v1/groups/1"}},
-                      {"is_active", true}};
     plan.actions.push_back(update);
 
     Action adopt = existing(ActionKind::update, "legacy@mycompany", "accounts.yaml:40", 23);
     adopt.changes = {change("managed_by", nullptr, "rossum-accounts")};
-    adopt.request = {{"metadata", {{"managed_by", "rossum-accounts"}, {"cost_center", "7"}}}};
     plan.actions.push_back(adopt);
 
     Action prune = existing(ActionKind::deactivate, "old_bot@mycompany", "", 99);
     prune.changes = {change("active", true, false)};
-    prune.request = {{"is_active", false}};
     plan.actions.push_back(prune);
 
     Action file_create;
     file_create.kind = ActionKind::create;
     file_create.username = "uploader@mycompany";
     file_create.source = "teams/accounts.yaml:8";
-    file_create.changes = {change("groups", nullptr, {"annotator"}),
-                           change("managed_by", nullptr, "rossum-accounts"),
-                           change("password", nullptr, "(sensitive: file secrets/uploader.txt)")};
+    file_create.changes = {
+        change("username", nullptr, "uploader@mycompany"), change("groups", nullptr, {"annotator"}),
+        change("active", nullptr, true), change("managed_by", nullptr, "rossum-accounts"),
+        change("password", nullptr, "(sensitive: file secrets/uploader.txt)")};
     file_create.warnings = {"password file teams/secrets/uploader.txt is not readable here; apply "
                             "will need it"};
+    // The loader makes the manifest's directory absolute; the plan records the joined path.
     file_create.password_source =
-        PasswordSource{PasswordSourceKind::file, "secrets/uploader.txt", "teams", {}};
-    file_create.request = {{"username", "uploader@mycompany"},
-                           {"groups", {"https://mycompany.rossum.app/api/v1/groups/2"}},
-                           {"metadata", {{"managed_by", "rossum-accounts"}}}};
+        PasswordSource{PasswordSourceKind::file, "secrets/uploader.txt", "/srv/gitops/teams", {}};
     plan.actions.push_back(file_create);
 
     plan.actions.push_back(existing(ActionKind::skip, "viewer@mycompany", "accounts.yaml:50", 51));

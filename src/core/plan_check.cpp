@@ -1,0 +1,287 @@
+#include "rossum_accounts/core/plan_check.hpp"
+
+#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/write.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+namespace ra {
+namespace {
+
+using nlohmann::json;
+
+Error invalid(const std::string& path, const std::string& message) {
+    return make_error(ErrorKind::invalid_input, path + ": " + message);
+}
+
+std::string action_path(std::size_t i) {
+    return fmt::format("actions[{}]", i);
+}
+
+std::string change_path(std::size_t i, std::size_t j) {
+    return fmt::format("actions[{}].changes[{}]", i, j);
+}
+
+bool is_sensitive_placeholder(const json& j) {
+    if (!j.is_string())
+        return false;
+    const auto& s = j.get_ref<const std::string&>();
+    return s.starts_with("(sensitive: ") && s.ends_with(")");
+}
+
+bool distinct(const json& list) {
+    std::set<std::string> seen;
+    for (const auto& item : list)
+        if (!seen.insert(item.dump()).second)
+            return false;
+    return true;
+}
+
+bool all_of_type(const json& list, bool (json::*is)() const noexcept) {
+    return std::all_of(list.begin(), list.end(), [&](const json& item) { return (item.*is)(); });
+}
+
+// Why `after` is not a value FIELD can take, or empty.
+std::string after_problem(const FieldChange& change) {
+    const json& after = change.after;
+    const std::string& field = change.field;
+    if (field == "username" || field == "first_name" || field == "last_name" || field == "email")
+        return after.is_string() ? "" : "expected a string";
+    if (field == "groups") {
+        bool ok = after.is_array() && !after.empty() && all_of_type(after, &json::is_string) &&
+                  distinct(after);
+        return ok ? "" : "expected a non-empty list of distinct role names";
+    }
+    if (field == "queues") {
+        bool ok =
+            after.is_array() && all_of_type(after, &json::is_number_integer) && distinct(after);
+        return ok ? "" : "expected a list of distinct queue ids";
+    }
+    if (field == "active")
+        return after.is_boolean() ? "" : "expected true or false";
+    if (field == k_marker_key)
+        return after == k_marker_value ? "" : "the ownership marker is always \"rossum-accounts\"";
+    if (field == "password")
+        return is_sensitive_placeholder(after) ? ""
+                                               : "a password change must read \"(sensitive: ...)\"";
+    if (metadata_key(field))
+        return after.is_structured() ? "expected a scalar metadata value" : "";
+    return "";
+}
+
+// Why FIELD may not be changed by an action of KIND, or empty.
+std::string field_problem(ActionKind kind, const std::string& field) {
+    static const std::set<std::string> k_writable = {"first_name", "last_name", "groups",
+                                                     "queues",     "active",    k_marker_key};
+    if (metadata_key(field) == k_marker_key)
+        return "\"managed_by\" is the ownership marker, not a metadata key";
+    bool writable = k_writable.count(field) > 0 || metadata_key(field).has_value();
+    if (kind == ActionKind::create) {
+        if (writable || field == "username" || field == "email" || field == "password")
+            return "";
+        return fmt::format("\"{}\" is not a field a plan writes", field);
+    }
+    if (field == "username")
+        return "a plan never renames a user";
+    if (field == "password")
+        return "a password is set only when the user is created";
+    if (field == "email")
+        return "email cannot be changed through the API";
+    return writable ? "" : fmt::format("\"{}\" is not a field a plan writes", field);
+}
+
+Status check_change(const Action& action, const FieldChange& change, const std::string& path) {
+    if (auto problem = field_problem(action.kind, change.field); !problem.empty())
+        return invalid(path + ".field", problem);
+    if (change.field == "password" && !change.before.is_null())
+        return invalid(path + ".before", "a password change has no before value");
+    if (action.kind == ActionKind::create && !change.before.is_null())
+        return invalid(path + ".before", "a create has no before value");
+    if (auto problem = after_problem(change); !problem.empty())
+        return invalid(path + ".after", problem);
+    if (change.field == "username" && change.after != action.username)
+        return invalid(path + ".after",
+                       fmt::format("must be the action's username \"{}\"", action.username));
+    return ok_status();
+}
+
+// A deactivate and a skip have exactly one possible list of changes.
+Status check_fixed_changes(const Action& action, std::size_t i) {
+    const std::string changes = action_path(i) + ".changes";
+    if (action.kind == ActionKind::deactivate) {
+        const bool only_active =
+            action.changes.size() == 1 && action.changes[0].field == "active" &&
+            action.changes[0].before == true && action.changes[0].after == false;
+        if (!only_active)
+            return invalid(changes, "a deactivate changes exactly active from true to false");
+    }
+    if (action.kind == ActionKind::skip && !action.changes.empty())
+        return invalid(changes, "a skip changes nothing");
+    return ok_status();
+}
+
+Status check_changes(const Action& action, std::size_t i) {
+    if (auto st = check_fixed_changes(action, i); !st)
+        return st;
+    std::set<std::string> fields;
+    for (std::size_t j = 0; j < action.changes.size(); ++j) {
+        const FieldChange& change = action.changes[j];
+        if (!fields.insert(change.field).second)
+            return invalid(change_path(i, j) + ".field",
+                           fmt::format("\"{}\" is changed twice", change.field));
+        if (auto st = check_change(action, change, change_path(i, j)); !st)
+            return st;
+    }
+    const std::string changes = action_path(i) + ".changes";
+    if (action.kind == ActionKind::create)
+        for (const char* required : {"username", "groups", "active", k_marker_key, "password"})
+            if (!fields.count(required))
+                return invalid(changes, fmt::format("a create must set \"{}\"", required));
+    if (action.kind == ActionKind::update && action.changes.empty())
+        return invalid(changes, "an update changes at least one field");
+    return ok_status();
+}
+
+Status check_action(const Action& action, std::size_t i) {
+    if (action.kind != ActionKind::create && action.password_source)
+        return invalid(action_path(i) + ".password_source", "only a create has one");
+    return check_changes(action, i);
+}
+
+// Roles and queues named by `change` that the organization does not have.
+Status check_resolves(const FieldChange& change, const WriteContext& context, const LiveState& live,
+                      const std::string& path) {
+    if (change.field == "groups")
+        for (const auto& role : change.after)
+            if (!context.group_url_by_role.count(role.get<std::string>()))
+                return invalid(path + ".after",
+                               fmt::format("role \"{}\" is not offered by organization {}",
+                                           role.get<std::string>(), live.organization.id));
+    if (change.field == "queues")
+        for (const auto& id : change.after)
+            if (!context.queue_url_by_id.count(id.get<std::int64_t>()))
+                return invalid(path + ".after",
+                               fmt::format("queue {} does not exist in organization {}",
+                                           id.get<std::int64_t>(), live.organization.id));
+    return ok_status();
+}
+
+Status check_user(const Action& action, const LiveUser& user, const WriteContext& context,
+                  std::size_t i) {
+    const std::string path = action_path(i);
+    if (username_key(action.username) != username_key(user.username))
+        return invalid(path + ".username", fmt::format("user {} is \"{}\", not \"{}\"", user.id,
+                                                       user.username, action.username));
+    if (action.user_url != user.url)
+        return invalid(path + ".user_url", fmt::format("user {} is at {}", user.id, user.url));
+    for (std::size_t j = 0; j < action.changes.size(); ++j)
+        if (action.changes[j].before != live_value(user, action.changes[j].field, context))
+            return invalid(change_path(i, j) + ".before",
+                           "is not the user's value the plan was made from");
+    return ok_status();
+}
+
+Status check_caller(const Action& action, const LiveState& live, std::size_t i) {
+    const bool is_caller = live.caller.id != 0 && action.user_id == live.caller.id;
+    if (is_caller && action.kind == ActionKind::deactivate)
+        return invalid(action_path(i), fmt::format("deactivates {}, the account the tool runs as; "
+                                                   "a plan never prunes it",
+                                                   action.username));
+    for (const std::string& warning : caller_warnings(action, live))
+        if (std::find(action.warnings.begin(), action.warnings.end(), warning) ==
+            action.warnings.end())
+            return invalid(action_path(i) + ".warnings",
+                           fmt::format("changes the account the tool runs as without saying so: "
+                                       "expected the warning \"{}\"",
+                                       warning));
+    return ok_status();
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+} // namespace
+
+Status check_plan(const Plan& plan) {
+    std::map<std::int64_t, std::size_t> by_id;
+    std::map<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < plan.actions.size(); ++i) {
+        const Action& action = plan.actions[i];
+        if (auto st = check_action(action, i); !st)
+            return st;
+        if (action.user_id) {
+            auto [it, fresh] = by_id.emplace(*action.user_id, i);
+            if (!fresh)
+                return invalid(action_path(i) + ".user_id",
+                               fmt::format("user {} already has an action (actions[{}])",
+                                           *action.user_id, it->second));
+        }
+        auto [it, fresh] = by_name.emplace(username_key(action.username), i);
+        if (!fresh)
+            return invalid(action_path(i) + ".username",
+                           fmt::format("\"{}\" already has an action (actions[{}])",
+                                       action.username, it->second));
+    }
+    return ok_status();
+}
+
+Status check_plan_against_live(const Plan& plan, const LiveState& live) {
+    // The checks below read values whose shape check_plan vouches for.
+    if (auto st = check_plan(plan); !st)
+        return st;
+    const WriteContext context = write_context(live);
+    std::map<std::int64_t, const LiveUser*> users;
+    for (const auto& u : live.users)
+        users.emplace(u.id, &u);
+    for (std::size_t i = 0; i < plan.actions.size(); ++i) {
+        const Action& action = plan.actions[i];
+        for (std::size_t j = 0; j < action.changes.size(); ++j)
+            if (auto st = check_resolves(action.changes[j], context, live, change_path(i, j)); !st)
+                return st;
+        if (action.kind == ActionKind::create)
+            continue;
+        auto user = action.user_id ? users.find(*action.user_id) : users.end();
+        if (user == users.end())
+            return invalid(action_path(i) + ".user_id",
+                           "names no user of the organization that was read");
+        if (auto st = check_user(action, *user->second, context, i); !st)
+            return st;
+        if (auto st = check_caller(action, live, i); !st)
+            return st;
+    }
+    return ok_status();
+}
+
+std::vector<std::string> caller_warnings(const Action& action, const LiveState& live) {
+    std::vector<std::string> warnings;
+    if (live.caller.id == 0 || action.user_id != live.caller.id)
+        return warnings;
+    const WriteContext context = write_context(live);
+    for (const FieldChange& change : action.changes) {
+        if (change.field == "active" && change.after == false)
+            warnings.push_back(fmt::format("this deactivates {}, the account the tool runs as: "
+                                           "its credentials stop working",
+                                           action.username));
+        if (change.field != "groups" || !change.after.is_array())
+            continue;
+        std::vector<std::string> removed;
+        for (const auto& role : live_value(live.caller, "groups", context))
+            if (std::find(change.after.begin(), change.after.end(), role) == change.after.end())
+                removed.push_back(role.get<std::string>());
+        if (!removed.empty())
+            warnings.push_back(fmt::format("this removes the role{} {} from {}, the account the "
+                                           "tool runs as: it may lose the right to manage users",
+                                           removed.size() == 1 ? "" : "s", joined(removed),
+                                           action.username));
+    }
+    return warnings;
+}
+
+} // namespace ra
