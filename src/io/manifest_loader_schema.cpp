@@ -2,6 +2,7 @@
 // any order (the loader sorts them), and none echoes a password-bearing value.
 #include "manifest_loader_tree.hpp"
 #include "rossum_accounts/core/live.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -530,7 +531,7 @@ private:
         if (!name)
             return std::nullopt;
         a.username = *name;
-        auto [first, inserted] = usernames_.emplace(lower(a.username), name_node);
+        auto [first, inserted] = usernames_.emplace(fold_username(a.username), name_node);
         if (!inserted) {
             error(*name_node, join(path, "username"),
                   "duplicate username \"" + a.username + "\" (first at " +
@@ -556,7 +557,7 @@ private:
     const std::string& file_;
     const std::string& base_dir_;
     Diagnostics& diagnostics_;
-    std::map<std::string, const YamlNode*> usernames_; // lower-cased → first username node
+    std::map<std::string, const YamlNode*> usernames_; // folded → first username node
 };
 
 void check_features(const YamlNode& n, const std::string& path, const std::string& file,

@@ -20,7 +20,7 @@ struct ApplyHooks {
     std::function<bool()> cancelled;
 };
 
-// `passwords` maps username_key(username) → password for every create in the plan (resolved and
+// `passwords` maps each create's username, exactly as planned, to its password (resolved and
 // policy-checked by the caller before the first write).
 Report apply_plan(const Plan& plan, RossumApi& api,
                   const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks);

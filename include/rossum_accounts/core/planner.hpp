@@ -14,7 +14,7 @@
 namespace ra {
 
 struct PlanOptions {
-    // Lower-cased username → why its password source is not usable where the plan runs. Such a
+    // Username as declared → why its password source is not usable where the plan runs. Such a
     // create gets a warning; plan itself never needs passwords.
     std::map<std::string, std::string> password_warnings;
 };
@@ -31,8 +31,5 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
 // planned create), or an empty object when it already is. Used when a create turns out to have
 // been committed (ambiguous outcome, concurrent run): the user is adopted, not re-created.
 nlohmann::json patch_to_match_create(const LiveUser& user, const nlohmann::json& request);
-
-// Case-insensitive username key.
-std::string username_key(std::string_view username);
 
 } // namespace ra
