@@ -175,8 +175,10 @@ public:
         require(root, "", keys, "accounts");
         if (const YamlNode* v = find(keys, "version"))
             check_version(*v);
-        if (const YamlNode* v = find(keys, "api_url"))
+        if (const YamlNode* v = find(keys, "api_url")) {
             manifest.api_url = non_empty_string(*v, "api_url");
+            manifest.api_url_where = SourceLocation{file_, v->line, v->column};
+        }
         if (const YamlNode* v = find(keys, "organization"))
             manifest.organization = positive_integer(*v, "organization");
         if (const YamlNode* v = find(keys, "prune")) {
