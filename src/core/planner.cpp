@@ -264,9 +264,16 @@ void prune_users(const DesiredState& desired, const LiveState& live,
     for (const Account& account : desired.accounts)
         declared.emplace(fold_username(account.username), &account);
     for (const auto& user : live.users) {
-        if (user.deleted || !is_marked(user.metadata) || matched.count(&user) ||
-            is_caller(user, live.caller))
+        if (user.deleted || !is_marked(user.metadata) || matched.count(&user))
             continue;
+        if (is_caller(user, live.caller)) {
+            if (live.caller.id != 0 && user.id != live.caller.id)
+                plan.warnings.push_back(fmt::format(
+                    "user \"{}\" carries the ownership marker and differs only in case from the "
+                    "account the tool runs as (\"{}\"); it is not deactivated",
+                    user.username, live.caller.username));
+            continue;
+        }
         auto variant_of = declared.find(fold_username(user.username));
         if (variant_of == declared.end()) {
             plan.actions.push_back(plan_prune(user));

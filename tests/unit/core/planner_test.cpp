@@ -326,3 +326,18 @@ TEST_CASE("planner: the order is by folded username, Unicode included", "[planne
     CHECK(plan.actions[2].username == "\xC3\x89"
                                       "cho@x");
 }
+
+TEST_CASE("planner: prune leaves a marked case variant of the caller, with a warning",
+          "[planner][prune][matching]") {
+    FakeApi api;
+    api.caller_.metadata = marker();
+    api.users_[0].metadata = marker();
+    api.add_user("ADMIN@acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("keep@acme", {"viewer"})}, true));
+    for (const auto& a : plan.actions)
+        CHECK(a.kind != ActionKind::deactivate);
+    CHECK(plan.warnings ==
+          std::vector<std::string>{"user \"ADMIN@acme\" carries the ownership marker and differs "
+                                   "only in case from the account the tool runs as "
+                                   "(\"admin@acme\"); it is not deactivated"});
+}
