@@ -3,7 +3,7 @@
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
 #include "rossum_accounts/core/exit_code.hpp"
-#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
 #include "rossum_accounts/io/system_environment.hpp"
@@ -15,9 +15,11 @@
 namespace ra::cli {
 namespace {
 
+// The loader refuses two accounts that are the same username, so at most one can match; the
+// login then uses the username as declared.
 const Account* find_account(const DesiredState& desired, const std::string& username) {
     for (const auto& a : desired.accounts)
-        if (username_key(a.username) == username_key(username))
+        if (same_username(a.username, username))
             return &a;
     return nullptr;
 }

@@ -7,7 +7,7 @@
 namespace ra::cli {
 
 int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Console& console) {
-    auto desired = load_desired_state(args.manifests, console);
+    auto desired = load_desired_state(args.manifests, console, {.api_url = true});
     if (!desired)
         return to_int(ExitCode::invalid);
     std::size_t n = desired->accounts.size();

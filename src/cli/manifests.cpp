@@ -1,11 +1,26 @@
 #include "rossum_accounts/cli/manifests.hpp"
 
+#include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/io/manifest_loader.hpp"
 
 namespace ra::cli {
 
+namespace {
+
+// A file with other problems is not checked: the loader returns no manifest for it.
+Diagnostics api_url_problems(const std::vector<Manifest>& manifests) {
+    Diagnostics out;
+    for (const Manifest& m : manifests)
+        if (m.api_url)
+            if (auto valid = validate_api_url(*m.api_url); !valid)
+                out.push_back(Diagnostic{m.api_url_where, "api_url", valid.error().message});
+    return out;
+}
+
+} // namespace
+
 std::optional<DesiredState> load_desired_state(const std::vector<std::string>& paths,
-                                               Console& console) {
+                                               Console& console, ManifestChecks checks) {
     std::vector<Manifest> manifests;
     Diagnostics diagnostics;
     for (const auto& path : paths) {
@@ -17,6 +32,10 @@ std::optional<DesiredState> load_desired_state(const std::vector<std::string>& p
     DesiredState desired;
     if (diagnostics.empty())
         desired = merge_manifests(manifests, diagnostics);
+    if (checks.api_url) {
+        Diagnostics urls = api_url_problems(manifests);
+        diagnostics.insert(diagnostics.end(), urls.begin(), urls.end());
+    }
     for (const auto& d : diagnostics)
         console.error(format_diagnostic(d));
     if (!diagnostics.empty())

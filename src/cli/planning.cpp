@@ -22,13 +22,13 @@ PlanOptions password_warnings(const DesiredState& desired) {
             continue;
         auto password = lookup.resolve(*account.password);
         if (!password) {
-            options.password_warnings[username_key(account.username)] =
+            options.password_warnings[account.username] =
                 fmt::format("password source is not usable here: {}", password.error().message);
             continue;
         }
         process_redactor().add(*password);
         if (auto violation = check_password_policy(*password, account.username))
-            options.password_warnings[username_key(account.username)] =
+            options.password_warnings[account.username] =
                 fmt::format("password from {} violates the password policy: {}",
                             describe(*account.password), *violation);
     }
@@ -109,7 +109,7 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             ok = false;
             continue;
         }
-        passwords[username_key(action.username)] = std::move(*password);
+        passwords[action.username] = std::move(*password);
     }
     if (!ok)
         return std::nullopt;

@@ -1,6 +1,7 @@
 #include "rossum_accounts/core/apply.hpp"
 
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <fmt/format.h>
 
@@ -29,10 +30,12 @@ ActionResult result_for(const Action& action, ResultStatus status, std::string e
     return r;
 }
 
-// The user in our organization with this username, if any (deleted users do not count).
+// The user in our organization with this username, if any (deleted users do not count), chosen
+// by the planner's rule: the exact username wins, else a single case variant.
 struct Settled {
     std::optional<LiveUser> ours;
-    bool taken_elsewhere = false; // visible but deleted, or in another organization
+    std::vector<std::string> ambiguous; // several case variants in our organization, none exact
+    bool taken_elsewhere = false;       // visible but deleted, or in another organization
 };
 
 Result<Settled> look_up(RossumApi& api, const Plan& plan, const std::string& username) {
@@ -40,17 +43,32 @@ Result<Settled> look_up(RossumApi& api, const Plan& plan, const std::string& use
     if (!found)
         return found.error();
     Settled s;
+    std::vector<LiveUser> ours;
     for (auto& u : *found) {
-        if (username_key(u.username) != username_key(username))
+        if (!same_username(u.username, username))
             continue;
         bool same_org = u.organization == plan.organization.url ||
                         id_from_url(u.organization) == plan.organization.id;
         if (same_org && !u.deleted)
-            s.ours = std::move(u);
+            ours.push_back(std::move(u));
         else
             s.taken_elsewhere = true;
     }
+    std::vector<std::string_view> names;
+    for (const auto& u : ours)
+        names.push_back(u.username);
+    UsernameMatch m = match_username(username, names);
+    if (m.matched)
+        s.ours = ours[*m.matched];
+    for (std::size_t i : m.ambiguous)
+        s.ambiguous.push_back(ours[i].username);
     return s;
+}
+
+std::string ambiguity(const std::string& username, const std::vector<std::string>& variants) {
+    return fmt::format("username \"{}\" matches several users that differ only in case ({}) and "
+                       "none exactly",
+                       username, quote_usernames({variants.begin(), variants.end()}));
 }
 
 // The user exists in our organization after all: adopt it and bring it in line with `create`
@@ -102,6 +120,10 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
             // Most likely our own POST, committed before the connection failed.
             return {adopt(action, api, *settled->ours, create, "adopted after an ambiguous create"),
                     std::nullopt};
+        if (!settled->ambiguous.empty())
+            return {result_for(action, ResultStatus::failed,
+                               ambiguity(action.username, settled->ambiguous)),
+                    std::nullopt};
         if (settled->taken_elsewhere || username_taken(last_error))
             return {conflict(action), std::nullopt};
         if (attempt > 0) {
@@ -130,7 +152,7 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
 Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
                    const WriteContext& context, const std::map<std::string, std::string>& passwords,
                    const ApplyHooks& hooks) {
-    auto pw = passwords.find(username_key(action.username));
+    auto pw = passwords.find(action.username);
     if (pw == passwords.end())
         return {result_for(action, ResultStatus::failed, "no password was resolved"), std::nullopt};
     auto create = create_body(action, context);
@@ -233,6 +255,9 @@ Result<std::optional<std::string>> action_drift(const Action& action, const Plan
         if (settled->ours)
             return Drift(
                 fmt::format("{}: planned create, but the user now exists", action.username));
+        if (!settled->ambiguous.empty())
+            return Drift(fmt::format("{}: planned create, but {}", action.username,
+                                     ambiguity(action.username, settled->ambiguous)));
         return Drift();
     }
     if (!action.user_id)

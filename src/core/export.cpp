@@ -1,10 +1,9 @@
 #include "rossum_accounts/core/export.hpp"
 
-#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <fnmatch.h>
 #include <map>
 
 namespace ra {
@@ -13,9 +12,8 @@ namespace {
 bool matches(const std::string& username, const std::vector<std::string>& globs) {
     if (globs.empty())
         return true;
-    return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
-        return fnmatch(glob.c_str(), username.c_str(), FNM_CASEFOLD) == 0;
-    });
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& glob) { return username_matches(glob, username); });
 }
 
 // The manifest format rejects usernames with whitespace or control characters (the loader's
@@ -23,6 +21,12 @@ bool matches(const std::string& username, const std::vector<std::string>& globs)
 bool representable_username(const std::string& username) {
     return std::none_of(username.begin(), username.end(),
                         [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
+}
+
+// The caller is left out: by id when the API gave one, since a case variant of the caller's
+// username is another user; by username otherwise.
+bool is_caller(const LiveUser& user, const LiveUser& caller) {
+    return caller.id != 0 ? user.id == caller.id : same_username(user.username, caller.username);
 }
 
 std::optional<std::string> non_empty(const std::string& s) {
@@ -39,8 +43,7 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         role_by_url[g.url] = g.name;
     ExportResult out;
     for (const auto& user : live.users) {
-        if (user.deleted || username_key(user.username) == username_key(live.caller.username) ||
-            !matches(user.username, globs))
+        if (user.deleted || is_caller(user, live.caller) || !matches(user.username, globs))
             continue;
         if (!representable_username(user.username)) {
             out.warnings.push_back(fmt::format("user \"{}\" has whitespace or control characters "
@@ -80,7 +83,7 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         out.accounts.push_back(std::move(a));
     }
     std::sort(out.accounts.begin(), out.accounts.end(), [](const Account& a, const Account& b) {
-        return username_key(a.username) < username_key(b.username);
+        return username_less(a.username, b.username);
     });
     return out;
 }

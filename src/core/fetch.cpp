@@ -1,6 +1,6 @@
 #include "rossum_accounts/core/fetch.hpp"
 
-#include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <fmt/format.h>
 #include <set>
@@ -38,15 +38,16 @@ void keep_organization_users(std::vector<LiveUser>& into, std::vector<LiveUser> 
             into.push_back(std::move(u));
 }
 
-// Accounts not found among the users read so far.
+// Accounts whose exact username is not among the users read so far. A case variant read so far
+// does not count: the exact user may be on a later page, and it would win the match.
 std::vector<std::string> missing_accounts(const DesiredState& desired,
                                           const std::vector<LiveUser>& users) {
     std::set<std::string> seen;
     for (const auto& u : users)
-        seen.insert(username_key(u.username));
+        seen.insert(u.username);
     std::vector<std::string> missing;
     for (const auto& a : desired.accounts)
-        if (!seen.count(username_key(a.username)))
+        if (!seen.count(a.username))
             missing.push_back(a.username);
     return missing;
 }
@@ -75,13 +76,18 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
         live.complete_user_list = true;
         return ok_status();
     }
+    std::set<std::int64_t> read;
+    for (const auto& u : live.users)
+        read.insert(u.id);
     for (const auto& username : missing) {
         auto found = api.users_by_username(username);
         if (!found)
             return found.error();
+        // A look-up may return case variants already read (or found by another look-up); each
+        // user is kept once, or it would look like two users differing only in case.
         std::vector<LiveUser> same_name;
         for (auto& u : *found)
-            if (username_key(u.username) == username_key(username))
+            if (same_username(u.username, username) && read.insert(u.id).second)
                 same_name.push_back(std::move(u));
         keep_organization_users(live.users, std::move(same_name), live.organization);
     }

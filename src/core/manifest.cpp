@@ -1,7 +1,7 @@
 #include "rossum_accounts/core/manifest.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "rossum_accounts/core/username.hpp"
+
 #include <map>
 #include <string>
 
@@ -24,13 +24,6 @@ std::string describe(const PasswordSource& source) {
 }
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Settings that may appear in several files must agree wherever they are set.
 template <class T, class Show>
@@ -59,7 +52,7 @@ DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics
     std::string organization_file;
     std::optional<bool> prune;
     std::string prune_file;
-    std::map<std::string, SourceLocation> seen; // lower-cased username → first declaration
+    std::map<std::string, SourceLocation> seen; // folded username → first declaration
     for (const Manifest& m : manifests) {
         state.files.push_back(m.file);
         merge_setting(
@@ -74,7 +67,7 @@ DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics
             prune, prune_file, declared_prune, m.file, "prune",
             [](bool b) { return std::string(b ? "true" : "false"); }, diagnostics);
         for (const Account& account : m.accounts) {
-            auto [it, inserted] = seen.emplace(lower(account.username), account.where);
+            auto [it, inserted] = seen.emplace(fold_username(account.username), account.where);
             if (!inserted) {
                 diagnostics.push_back(Diagnostic{account.where, "",
                                                  "username \"" + account.username +

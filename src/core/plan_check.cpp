@@ -1,6 +1,7 @@
 #include "rossum_accounts/core/plan_check.hpp"
 
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/core/write.hpp"
 
 #include <algorithm>
@@ -172,7 +173,7 @@ Status check_resolves(const FieldChange& change, const WriteContext& context, co
 Status check_user(const Action& action, const LiveUser& user, const WriteContext& context,
                   std::size_t i) {
     const std::string path = action_path(i);
-    if (username_key(action.username) != username_key(user.username))
+    if (!same_username(action.username, user.username))
         return invalid(path + ".username", fmt::format("user {} is \"{}\", not \"{}\"", user.id,
                                                        user.username, action.username));
     if (action.user_url != user.url)
@@ -223,7 +224,7 @@ Status check_plan(const Plan& plan) {
                                fmt::format("user {} already has an action (actions[{}])",
                                            *action.user_id, it->second));
         }
-        auto [it, fresh] = by_name.emplace(username_key(action.username), i);
+        auto [it, fresh] = by_name.emplace(fold_username(action.username), i);
         if (!fresh)
             return invalid(action_path(i) + ".username",
                            fmt::format("\"{}\" already has an action (actions[{}])",

@@ -1,10 +1,10 @@
 #include "rossum_accounts/core/planner.hpp"
 
 #include "rossum_accounts/core/plan_check.hpp"
+#include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/core/write.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fmt/format.h>
 #include <set>
 
@@ -17,7 +17,7 @@ struct Lookup {
     std::map<std::string, const Group*> group_by_name;
     std::map<std::string, const Group*> group_by_url;
     std::map<std::int64_t, const Queue*> queue_by_id;
-    std::map<std::string, const LiveUser*> user_by_key;
+    std::map<std::string, std::vector<const LiveUser*>> users_by_fold; // case variants together
 };
 
 Lookup index_live(const LiveState& live) {
@@ -30,7 +30,7 @@ Lookup index_live(const LiveState& live) {
         idx.queue_by_id.emplace(q.id, &q);
     for (const auto& u : live.users)
         if (!u.deleted)
-            idx.user_by_key.emplace(username_key(u.username), &u);
+            idx.users_by_fold[fold_username(u.username)].push_back(&u);
     return idx;
 }
 
@@ -111,7 +111,7 @@ Action plan_create(const Account& account, const PlanOptions& options) {
     if (!account.password)
         a.warnings.push_back("account must be created but declares no password source; apply "
                              "will refuse it");
-    auto warn = options.password_warnings.find(username_key(account.username));
+    auto warn = options.password_warnings.find(account.username);
     if (warn != options.password_warnings.end())
         a.warnings.push_back(warn->second);
     return a;
@@ -177,7 +177,62 @@ Action plan_prune(const LiveUser& user) {
 bool is_caller(const LiveUser& user, const LiveUser& caller) {
     if (caller.id != 0 && user.id == caller.id)
         return true;
-    return username_key(user.username) == username_key(caller.username);
+    return same_username(user.username, caller.username);
+}
+
+// The live user an account names: the exact username wins, else its only case variant; several
+// case variants and no exact one make a diagnostic, since picking one could update the wrong
+// user (docs/design.md, matching).
+const LiveUser* find_user(const Account& account, std::size_t index, const Lookup& idx,
+                          Diagnostics& diagnostics) {
+    auto it = idx.users_by_fold.find(fold_username(account.username));
+    if (it == idx.users_by_fold.end())
+        return nullptr;
+    std::vector<std::string_view> names;
+    for (const LiveUser* u : it->second)
+        names.push_back(u->username);
+    UsernameMatch m = match_username(account.username, names);
+    if (m.matched)
+        return it->second[*m.matched];
+    std::vector<std::string_view> variants;
+    for (std::size_t i : m.ambiguous)
+        variants.push_back(names[i]);
+    diagnostics.push_back(
+        {account.where, fmt::format("accounts[{}].username", index),
+         fmt::format("username \"{}\" matches several users that differ only in case ({}) and "
+                     "none exactly; write the exact one",
+                     account.username, quote_usernames(variants))});
+    return nullptr;
+}
+
+// prune: a marked user not matched by any account but a case variant of a declared username is
+// left alone, with a warning: deactivating it would surprise whoever declared the name.
+void prune_users(const DesiredState& desired, const LiveState& live,
+                 const std::set<const LiveUser*>& matched, Plan& plan) {
+    std::map<std::string, const Account*> declared;
+    for (const Account& account : desired.accounts)
+        declared.emplace(fold_username(account.username), &account);
+    for (const auto& user : live.users) {
+        if (user.deleted || !is_marked(user.metadata) || matched.count(&user))
+            continue;
+        if (is_caller(user, live.caller)) {
+            if (live.caller.id != 0 && user.id != live.caller.id)
+                plan.warnings.push_back(fmt::format(
+                    "user \"{}\" carries the ownership marker and differs only in case from the "
+                    "account the tool runs as (\"{}\"); it is not deactivated",
+                    user.username, live.caller.username));
+            continue;
+        }
+        auto variant_of = declared.find(fold_username(user.username));
+        if (variant_of == declared.end()) {
+            plan.actions.push_back(plan_prune(user));
+            continue;
+        }
+        plan.warnings.push_back(fmt::format(
+            "user \"{}\" carries the ownership marker and differs only in case from the declared "
+            "\"{}\" ({}); it is not deactivated",
+            user.username, variant_of->second->username, format_source(variant_of->second->where)));
+    }
 }
 
 // Deactivating or demoting the account the tool runs as is allowed, but never silently.
@@ -189,13 +244,6 @@ void add_caller_warnings(Plan& plan, const LiveState& live) {
 
 } // namespace
 
-std::string username_key(std::string_view username) {
-    std::string key(username);
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return key;
-}
-
 PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
                       const PlanOptions& options) {
     PlanOutcome out;
@@ -205,35 +253,32 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     plan.api_url = live.api_url;
     plan.organization = live.organization;
 
-    std::set<std::string> declared;
+    std::set<const LiveUser*> matched;
     for (std::size_t i = 0; i < desired.accounts.size(); ++i) {
         const Account& account = desired.accounts[i];
-        declared.insert(username_key(account.username));
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);
-        auto it = idx.user_by_key.find(username_key(account.username));
-        if (it == idx.user_by_key.end())
+        const std::size_t problems = out.diagnostics.size();
+        const LiveUser* user = find_user(account, i, idx, out.diagnostics);
+        if (user != nullptr) {
+            matched.insert(user);
+            plan.actions.push_back(plan_existing(account, r, *user, context));
+        } else if (out.diagnostics.size() == problems) {
             plan.actions.push_back(plan_create(account, options));
-        else
-            plan.actions.push_back(plan_existing(account, r, *it->second, context));
+        }
     }
     if (desired.prune) {
         if (!live.complete_user_list)
             plan.warnings.push_back("prune is on but the user list was not read completely; "
                                     "nothing is deactivated");
         else
-            for (const auto& user : live.users)
-                if (!user.deleted && is_marked(user.metadata) &&
-                    !declared.count(username_key(user.username)) && !is_caller(user, live.caller))
-                    plan.actions.push_back(plan_prune(user));
+            prune_users(desired, live, matched, plan);
     }
     if (!out.diagnostics.empty())
         return out;
     add_caller_warnings(plan, live);
-    std::stable_sort(plan.actions.begin(), plan.actions.end(),
-                     [](const Action& a, const Action& b) {
-                         auto ka = username_key(a.username), kb = username_key(b.username);
-                         return ka != kb ? ka < kb : a.username < b.username;
-                     });
+    std::stable_sort(
+        plan.actions.begin(), plan.actions.end(),
+        [](const Action& a, const Action& b) { return username_less(a.username, b.username); });
     out.plan = std::move(plan);
     return out;
 }

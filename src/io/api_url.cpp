@@ -101,6 +101,26 @@ bool has_dot_segment(std::string_view path) {
     return false;
 }
 
+// Where a path that goes on into the versioned API (".../api/v1", ".../api/v1/users", ".../v1")
+// should have ended: the position of the "/v1" segment, or npos. The tool appends /v1/... itself,
+// so such a URL would send every request to .../v1/v1/... and fail confusingly (a 404 or 401).
+std::size_t versioned_api_segment(std::string_view path) {
+    std::string_view previous;
+    std::size_t start = 0;
+    while (start < path.size()) {
+        auto end = path.find('/', start + 1);
+        auto segment = path.substr(start + 1, end == std::string_view::npos ? std::string_view::npos
+                                                                            : end - start - 1);
+        if (lower(segment) == "v1" && (end == std::string_view::npos || lower(previous) == "api"))
+            return start;
+        previous = segment;
+        if (end == std::string_view::npos)
+            break;
+        start = end;
+    }
+    return std::string_view::npos;
+}
+
 // The URL is quoted without its query and fragment, which could carry a token.
 Error url_error(std::string_view url, std::string_view problem) {
     auto cut = url.find_first_of("?#");
@@ -199,6 +219,9 @@ Result<std::string> validate_api_url(std::string_view url) {
         path.pop_back();
     auto authority_start = sep + 3;
     auto authority = url.substr(authority_start, url.substr(authority_start).find_first_of("/"));
+    if (auto v1 = versioned_api_segment(path); v1 != std::string::npos)
+        return url_error(url, fmt::format("the API URL ends before /v1: use {}://{}{}",
+                                          parts->scheme, lower(authority), path.substr(0, v1)));
     return fmt::format("{}://{}{}", parts->scheme, lower(authority), path);
 }
 

@@ -2,6 +2,7 @@
 // any order (the loader sorts them), and none echoes a password-bearing value.
 #include "manifest_loader_tree.hpp"
 #include "rossum_accounts/core/live.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -174,8 +175,10 @@ public:
         require(root, "", keys, "accounts");
         if (const YamlNode* v = find(keys, "version"))
             check_version(*v);
-        if (const YamlNode* v = find(keys, "api_url"))
+        if (const YamlNode* v = find(keys, "api_url")) {
             manifest.api_url = non_empty_string(*v, "api_url");
+            manifest.api_url_where = SourceLocation{file_, v->line, v->column};
+        }
         if (const YamlNode* v = find(keys, "organization"))
             manifest.organization = positive_integer(*v, "organization");
         if (const YamlNode* v = find(keys, "prune")) {
@@ -530,7 +533,7 @@ private:
         if (!name)
             return std::nullopt;
         a.username = *name;
-        auto [first, inserted] = usernames_.emplace(lower(a.username), name_node);
+        auto [first, inserted] = usernames_.emplace(fold_username(a.username), name_node);
         if (!inserted) {
             error(*name_node, join(path, "username"),
                   "duplicate username \"" + a.username + "\" (first at " +
@@ -556,7 +559,7 @@ private:
     const std::string& file_;
     const std::string& base_dir_;
     Diagnostics& diagnostics_;
-    std::map<std::string, const YamlNode*> usernames_; // lower-cased → first username node
+    std::map<std::string, const YamlNode*> usernames_; // folded → first username node
 };
 
 void check_features(const YamlNode& n, const std::string& path, const std::string& file,

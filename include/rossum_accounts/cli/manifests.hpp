@@ -10,8 +10,15 @@
 
 namespace ra::cli {
 
+struct ManifestChecks {
+    // Also check each manifest's api_url with the rule plan applies (validate_api_url), as a
+    // manifest diagnostic. For `validate`, which is offline: plan checks whichever URL wins the
+    // precedence (--api-url, ROSSUM_API_URL, the manifest) and reports it as a usage error.
+    bool api_url = false;
+};
+
 // The merged desired state, or nullopt after printing every diagnostic (the caller exits 65).
 std::optional<DesiredState> load_desired_state(const std::vector<std::string>& paths,
-                                               Console& console);
+                                               Console& console, ManifestChecks checks = {});
 
 } // namespace ra::cli

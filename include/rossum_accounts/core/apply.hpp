@@ -21,7 +21,7 @@ struct ApplyHooks {
     std::function<bool()> cancelled;
 };
 
-// `passwords` maps username_key(username) → password for every create in the plan (resolved and
+// `passwords` maps each create's username, exactly as planned, to its password (resolved and
 // policy-checked by the caller before the first write). Every body is derived from the action's
 // changes with `context` (write.hpp), for fresh and saved plans alike; the plan must have passed
 // check_plan_against_live (plan_check.hpp) against the state `context` comes from.

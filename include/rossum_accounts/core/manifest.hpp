@@ -46,6 +46,7 @@ struct Account {
 struct Manifest {
     std::string file;
     std::optional<std::string> api_url;
+    SourceLocation api_url_where; // of the api_url value, when set
     std::optional<std::int64_t> organization;
     bool prune = false;
     bool prune_declared = false; // "prune" is written in the file (merging needs to know)

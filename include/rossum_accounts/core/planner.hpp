@@ -14,7 +14,7 @@
 namespace ra {
 
 struct PlanOptions {
-    // Lower-cased username → why its password source is not usable where the plan runs. Such a
+    // Username as declared → why its password source is not usable where the plan runs. Such a
     // create gets a warning; plan itself never needs passwords.
     std::map<std::string, std::string> password_warnings;
 };
@@ -26,8 +26,5 @@ struct PlanOutcome {
 
 PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
                       const PlanOptions& options = {});
-
-// Case-insensitive username key.
-std::string username_key(std::string_view username);
 
 } // namespace ra

@@ -37,14 +37,14 @@ DesiredState desired(std::vector<Account> accounts) {
 std::map<std::string, std::string> passwords(std::initializer_list<std::string> usernames) {
     std::map<std::string, std::string> out;
     for (const auto& u : usernames)
-        out[username_key(u)] = "correct-horse-battery";
+        out[u] = "correct-horse-battery";
     return out;
 }
 
 int count_users(FakeApi& api, const std::string& username) {
     int n = 0;
     for (const auto& u : api.users_)
-        n += username_key(u.username) == username_key(username);
+        n += same_username(u.username, username);
     return n;
 }
 
@@ -133,6 +133,64 @@ TEST_CASE("apply: a user created concurrently by another run is adopted and coun
     CHECK(report.summary().updated == 1);
     CHECK(count_users(api, "a@acme") == 1);
     CHECK(api.find("a@acme")->groups == std::vector<std::string>{api.group_url("admin")});
+}
+
+TEST_CASE("apply: settling a create adopts the exact username, not a case variant",
+          "[apply][conflict][matching]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("new@acme", {"admin"})}));
+    const std::int64_t exact_id = api.add_user("new@acme", {"viewer"}).id; // the other run's
+    const std::int64_t variant_id = api.add_user("New@acme", {"viewer"}).id;
+    Report report = apply_plan(plan, api.context(), api, passwords({"new@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(report.results[0].note == "adopted: created concurrently");
+    for (const auto& u : api.users_) {
+        if (u.id == exact_id)
+            CHECK(u.groups == std::vector<std::string>{api.group_url("admin")});
+        if (u.id == variant_id)
+            CHECK(u.groups == std::vector<std::string>{api.group_url("viewer")});
+    }
+}
+
+TEST_CASE("apply: settling a create among several case variants fails it, naming them",
+          "[apply][conflict][matching]") {
+    FakeApi api;
+    Plan plan =
+        plan_for(api, desired({account("new@acme", {"admin"}), account("other@acme", {"admin"})}));
+    api.add_user("New@acme", {"viewer"});
+    api.add_user("NEW@acme", {"viewer"});
+    Report report = apply_plan(plan, api.context(), api, passwords({"new@acme", "other@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "username \"new@acme\" matches several users that differ only in case (\"NEW@acme\", "
+          "\"New@acme\") and none exactly");
+    CHECK(api.calls("patch_user") == 0);
+    CHECK(report.results[1].status == ResultStatus::done);
+    CHECK(report.exit_code() == ExitCode::partial);
+}
+
+TEST_CASE("apply --plan: case variants that appeared since a planned create are drift",
+          "[apply][drift][matching]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("new@acme", {"admin"})}));
+    api.add_user("New@acme", {"viewer"});
+    api.add_user("NEW@acme", {"viewer"});
+    auto recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(recheck->drift ==
+          std::vector<std::string>{
+              "new@acme: planned create, but username \"new@acme\" matches several users "
+              "that differ only in case (\"NEW@acme\", \"New@acme\") and none exactly"});
+}
+
+TEST_CASE("apply: passwords are looked up by the planned username exactly", "[apply]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("Caps@acme", {"viewer"})}));
+    Report report =
+        apply_plan(plan, api.context(), api, {{"caps@acme", "correct-horse-battery"}}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error == "no password was resolved");
+    CHECK(api.calls("create_user") == 0);
 }
 
 TEST_CASE("apply: an unavailable API stops further writes", "[apply][stop]") {

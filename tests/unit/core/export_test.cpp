@@ -47,3 +47,32 @@ TEST_CASE("export: the caller, deleted users and users without a role are left o
     CHECK(out.warnings ==
           std::vector<std::string>{"user \"norole@acme\" has no role and is left out"});
 }
+
+TEST_CASE("export: --match globs fold non-ASCII letters and count characters, not bytes",
+          "[export][matching]") {
+    auto live = live_with({user("\xC3\x84pi@demo"), user("\xC3\xA4pi2@demo"), user("api@demo"),
+                           user("STRASSE@demo")});
+    auto out = export_accounts(live, {"\xC3\xA4pi*"});
+    REQUIRE(out.accounts.size() == 2);
+    CHECK(out.accounts[0].username == "\xC3\xA4pi2@demo"); // '2' sorts before '@'
+    CHECK(out.accounts[1].username == "\xC3\x84pi@demo");
+    auto one = export_accounts(live, {"?pi@demo"});
+    REQUIRE(one.accounts.size() == 2);
+    CHECK(one.accounts[0].username == "api@demo");
+    CHECK(one.accounts[1].username == "\xC3\x84pi@demo");
+    auto sharp = export_accounts(live, {"stra\xC3\x9F"
+                                        "e@*"});
+    REQUIRE(sharp.accounts.size() == 1);
+    CHECK(sharp.accounts[0].username == "STRASSE@demo");
+}
+
+TEST_CASE("export: a case variant of the caller is another user and is exported",
+          "[export][matching]") {
+    auto live = live_with({user("admin@acme"), user("Admin@acme")});
+    live.caller.id = 7;
+    live.users[0].id = 7;
+    live.users[1].id = 8;
+    auto out = export_accounts(live, {});
+    REQUIRE(out.accounts.size() == 1);
+    CHECK(out.accounts[0].username == "Admin@acme");
+}

@@ -3,6 +3,7 @@
 
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/core/write.hpp"
 
 #include <deque>
@@ -61,9 +62,13 @@ public:
         return write_context(live);
     }
 
+    // The user with exactly this username, else the first case variant.
     LiveUser* find(const std::string& username) {
         for (auto& u : users_)
-            if (username_key(u.username) == username_key(username))
+            if (u.username == username)
+                return &u;
+        for (auto& u : users_)
+            if (same_username(u.username, username))
                 return &u;
         return nullptr;
     }
@@ -113,8 +118,7 @@ public:
         }
         std::vector<LiveUser> out;
         for (const auto& u : users_)
-            if (username_key(u.username) == username_key(username) &&
-                u.organization == organization_.url)
+            if (same_username(u.username, username) && u.organization == organization_.url)
                 out.push_back(u);
         return out;
     }
@@ -138,9 +142,9 @@ public:
         if (fault == Fault::unavailable)
             return make_error(ErrorKind::unavailable, "service unavailable", 503);
         for (const auto& u : users_)
-            if (username_key(u.username) == username_key(body["username"].get<std::string>()))
+            if (same_username(u.username, body["username"].get<std::string>()))
                 return taken();
-        if (taken_elsewhere.count(username_key(body["username"].get<std::string>())))
+        if (taken_elsewhere.count(fold_username(body["username"].get<std::string>())))
             return taken();
         LiveUser u;
         u.id = next_id_++;
@@ -202,7 +206,7 @@ public:
     std::deque<Fault> create_faults;
     std::deque<Error> patch_errors;
     std::deque<Error> lookup_errors;
-    std::set<std::string> taken_elsewhere; // username keys owned by invisible users
+    std::set<std::string> taken_elsewhere; // folded usernames owned by invisible users
     std::vector<nlohmann::json> created_bodies;
     std::vector<nlohmann::json> patched_bodies;
     std::vector<LiveUser> users_;

@@ -114,3 +114,25 @@ TEST_CASE("fetch: soft-deleted users are ignored", "[fetch]") {
     for (const auto& u : live->users)
         CHECK(u.username != "svc0@acme");
 }
+
+TEST_CASE("fetch: a case variant on the first page does not stop the look-up of the exact user",
+          "[fetch][matching]") {
+    FakeApi api;
+    const std::int64_t variant_id = api.add_user("Dup@acme", {"viewer"}).id; // on page 1
+    populate(api, 998);
+    const std::int64_t exact_id = api.add_user("dup@acme", {"viewer"}).id; // on page 10
+    DesiredState d;
+    Account a;
+    a.username = "dup@acme";
+    a.groups = {"viewer"};
+    d.accounts.push_back(a);
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_by_username") == 1);
+    std::vector<std::int64_t> dups;
+    for (const auto& u : live->users)
+        if (u.username == "Dup@acme" || u.username == "dup@acme")
+            dups.push_back(u.id);
+    std::sort(dups.begin(), dups.end());
+    CHECK(dups == std::vector<std::int64_t>{variant_id, exact_id}); // each user once
+}

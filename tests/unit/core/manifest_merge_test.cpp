@@ -81,6 +81,16 @@ TEST_CASE("merge: a username in two files names both places", "[manifest][merge]
           std::vector<std::string>{"b.yaml:9:5: username \"bot\" is also declared at a.yaml:3"});
 }
 
+TEST_CASE("merge: usernames differing only in non-ASCII case are the same, both places named",
+          "[manifest][merge][matching]") {
+    ra::Diagnostics ds;
+    ra::merge_manifests({manifest("a.yaml", {account("\xC3\x84pi@demo", "a.yaml", 3)}),
+                         manifest("b.yaml", {account("\xC3\xA4pi@demo", "b.yaml", 9)})},
+                        ds);
+    CHECK(formatted(ds) == std::vector<std::string>{"b.yaml:9:5: username \"\xC3\xA4pi@demo\" is "
+                                                    "also declared at a.yaml:3"});
+}
+
 TEST_CASE("merge: settings that disagree between files are diagnostics", "[manifest][merge]") {
     auto a = manifest("a.yaml", {});
     a.api_url = "https://a.rossum.app/api";

@@ -264,3 +264,111 @@ TEST_CASE("planner: a plan that deactivates or demotes the caller says so", "[pl
     CHECK(plan.actions[1].kind == ActionKind::update);
     CHECK(plan.actions[1].warnings.empty());
 }
+
+TEST_CASE("planner: an exact username match wins over a case variant", "[planner][matching]") {
+    FakeApi api;
+    api.add_user("Dup@demo", {"admin"}, marker());
+    const std::int64_t exact_id = api.add_user("dup@demo", {"viewer"}, marker()).id;
+    Plan plan = plan_for(api, desired({account("dup@demo", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].user_id == exact_id);
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+    CHECK(plan.actions[0].changes.empty());
+}
+
+TEST_CASE("planner: the exact user wins whichever order the API lists them in",
+          "[planner][matching]") {
+    FakeApi api;
+    const std::int64_t exact_id = api.add_user("Dup@demo", {"viewer"}, marker()).id;
+    api.add_user("dup@demo", {"admin"}, marker());
+    Plan plan = plan_for(api, desired({account("Dup@demo", {"viewer"})}));
+    CHECK(plan.actions[0].user_id == exact_id);
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+}
+
+TEST_CASE("planner: a single case variant is matched as the same user, Unicode included",
+          "[planner][matching]") {
+    FakeApi api;
+    const std::int64_t id = api.add_user("\xC3\x84pi@Demo", {"viewer"}, marker()).id;
+    Plan plan = plan_for(api, desired({account("\xC3\xA4pi@demo", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].user_id == id);
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+}
+
+TEST_CASE("planner: several case variants and no exact match are a diagnostic naming them",
+          "[planner][matching]") {
+    FakeApi api;
+    api.add_user("Dup@demo", {"viewer"}, marker());
+    api.add_user("dup@demo", {"viewer"}, marker());
+    auto d = desired({account("ok@demo", {"viewer"}, 3), account("dup@Demo", {"viewer"}, 7)});
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    CHECK_FALSE(out.plan);
+    REQUIRE(out.diagnostics.size() == 1);
+    CHECK(format_diagnostic(out.diagnostics[0]) ==
+          "accounts.yaml:7:5: accounts[1].username: username \"dup@Demo\" matches several users "
+          "that differ only in case (\"Dup@demo\", \"dup@demo\") and none exactly; write the "
+          "exact one");
+}
+
+TEST_CASE("planner: prune leaves a marked case variant of a declared username, with a warning",
+          "[planner][prune][matching]") {
+    FakeApi api;
+    api.add_user("Dup@demo", {"viewer"}, marker());
+    const std::int64_t exact_id = api.add_user("dup@demo", {"viewer"}, marker()).id;
+    api.add_user("gone@demo", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("dup@demo", {"viewer"}, 4)}, true));
+    std::vector<std::pair<std::string, ActionKind>> got;
+    for (const auto& a : plan.actions)
+        got.emplace_back(a.username, a.kind);
+    CHECK(got == std::vector<std::pair<std::string, ActionKind>>{
+                     {"dup@demo", ActionKind::skip}, {"gone@demo", ActionKind::deactivate}});
+    CHECK(plan.actions[0].user_id == exact_id);
+    CHECK(plan.warnings ==
+          std::vector<std::string>{"user \"Dup@demo\" carries the ownership marker and differs "
+                                   "only in case from the declared \"dup@demo\" "
+                                   "(accounts.yaml:4); it is not deactivated"});
+}
+
+TEST_CASE("planner: prune keeps a single case variant matched by an account", "[planner][prune]") {
+    FakeApi api;
+    api.add_user("Svc@demo", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("svc@demo", {"viewer"})}, true));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].kind == ActionKind::skip);
+    CHECK(plan.warnings.empty());
+}
+
+TEST_CASE("planner: the order is by folded username, Unicode included", "[planner]") {
+    FakeApi api;
+    // Bytes alone would put "Écho" (C3 89) before "ébert" (C3 A9).
+    Plan plan = plan_for(api, desired({account("\xC3\x89"
+                                               "cho@x",
+                                               {"viewer"}, 1),
+                                       account("\xC3\xA9"
+                                               "bert@x",
+                                               {"viewer"}, 2),
+                                       account("zed@x", {"viewer"}, 3)}));
+    CHECK(plan.actions[0].username == "zed@x");
+    CHECK(plan.actions[1].username == "\xC3\xA9"
+                                      "bert@x");
+    CHECK(plan.actions[2].username == "\xC3\x89"
+                                      "cho@x");
+}
+
+TEST_CASE("planner: prune leaves a marked case variant of the caller, with a warning",
+          "[planner][prune][matching]") {
+    FakeApi api;
+    api.caller_.metadata = marker();
+    api.users_[0].metadata = marker();
+    api.add_user("ADMIN@acme", {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({account("keep@acme", {"viewer"})}, true));
+    for (const auto& a : plan.actions)
+        CHECK(a.kind != ActionKind::deactivate);
+    CHECK(plan.warnings ==
+          std::vector<std::string>{"user \"ADMIN@acme\" carries the ownership marker and differs "
+                                   "only in case from the account the tool runs as "
+                                   "(\"admin@acme\"); it is not deactivated"});
+}

@@ -122,6 +122,20 @@ TEST_CASE("manifest loader: every problem of a file is reported, in file order",
               "m.yaml:6:1: unknown key \"extra\""});
 }
 
+TEST_CASE("manifest loader: usernames differing only in Unicode case are duplicates",
+          "[manifest][matching]") {
+    CHECK(problems("version: 1\naccounts:\n  - {username: \"\xC3\x84pi@demo\", groups: [admin]}\n"
+                   "  - {username: \"\xC3\xA4pi@demo\", groups: [admin]}\n") ==
+          std::vector<std::string>{"m.yaml:4:16: accounts[1].username: duplicate username "
+                                   "\"\xC3\xA4pi@demo\" (first at 3:16)"});
+    CHECK(problems("version: 1\naccounts:\n  - {username: STRASSE, groups: [admin]}\n"
+                   "  - {username: \"stra\xC3\x9F"
+                   "e\", groups: [admin]}\n") ==
+          std::vector<std::string>{"m.yaml:4:16: accounts[1].username: duplicate username "
+                                   "\"stra\xC3\x9F"
+                                   "e\" (first at 3:16)"});
+}
+
 TEST_CASE("manifest loader: defaults may not name an identity", "[manifest]") {
     CHECK(problems("version: 1\ndefaults: {username: x, groups: [viewer]}\naccounts: []\n") ==
           std::vector<std::string>{"m.yaml:2:12: defaults: \"username\" cannot have a default"});

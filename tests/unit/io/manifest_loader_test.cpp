@@ -145,6 +145,8 @@ TEST_CASE("manifest loader: the full fixture applies defaults under each account
     const ra::Manifest& m = *result.manifest;
     CHECK(m.file == k_fixtures + "valid/full.yaml");
     CHECK(m.api_url == std::optional<std::string>("https://example.rossum.app/api"));
+    CHECK(ra::format_source(m.api_url_where) == k_fixtures + "valid/full.yaml:3");
+    CHECK(m.api_url_where.column == 10); // validate reports api_url problems here
     CHECK(m.organization == std::optional<std::int64_t>(1234));
     CHECK(m.prune);
     CHECK(m.prune_declared);

@@ -36,6 +36,26 @@ TEST_CASE("api url: plain http is accepted for loopback hosts only", "[url]") {
     CHECK(message_for("http://0177.0.0.1/api").find("plain http://") != std::string::npos);
 }
 
+TEST_CASE("api url: a URL that goes on into /v1 is refused, saying where it ends", "[url]") {
+    CHECK(message_for("http://127.0.0.1:8080/api/v1") ==
+          "invalid api url \"http://127.0.0.1:8080/api/v1\": the API URL ends before /v1: use "
+          "http://127.0.0.1:8080/api");
+    CHECK(message_for("https://Acme.rossum.app/api/v1/") ==
+          "invalid api url \"https://Acme.rossum.app/api/v1/\": the API URL ends before /v1: use "
+          "https://acme.rossum.app/api");
+    CHECK(message_for("https://acme.rossum.app/api/V1/users") ==
+          "invalid api url \"https://acme.rossum.app/api/V1/users\": the API URL ends before /v1: "
+          "use https://acme.rossum.app/api");
+    CHECK(message_for("https://gw.example/rossum/v1") ==
+          "invalid api url \"https://gw.example/rossum/v1\": the API URL ends before /v1: use "
+          "https://gw.example/rossum");
+    // A v1 segment elsewhere is a prefix of the caller's own, not the API version.
+    CHECK(validate_api_url("https://gw.example/v1/rossum/api").value() ==
+          "https://gw.example/v1/rossum/api");
+    CHECK(validate_api_url("https://acme.rossum.app/api/v10").value() ==
+          "https://acme.rossum.app/api/v10");
+}
+
 TEST_CASE("api url: credentials in the URL are refused without echoing them", "[url]") {
     auto message = message_for("https://admin:hunter2hunter2@acme.rossum.app/api");
     CHECK(message == "invalid api url: credentials in the URL are not allowed; use "

@@ -1,0 +1,51 @@
+#pragma once
+// The one definition of "same username" (docs/design.md, matching): two usernames are the same
+// when their Unicode full case foldings (CaseFolding.txt, status C and F, no Turkic mappings)
+// are equal, so "Äpi@demo" = "äpi@demo" and "STRASSE@x" = "straße@x". Everything that compares
+// usernames (manifest duplicates, matching live users, prune, export --match, token, the plan's
+// order) goes through this header. No normalization: "Ä" and "A" + U+0308 stay different, as
+// they do for the API.
+//
+// Total on any bytes: a username read from the API may be invalid UTF-8 (the manifest loader
+// rejects it); ill-formed bytes are kept as they are and only the valid text around them folds.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ra {
+
+// The case-folded form: the key under which usernames are compared.
+std::string fold_username(std::string_view username);
+
+// fold_username(a) == fold_username(b).
+bool same_username(std::string_view a, std::string_view b);
+
+// Orders by folded form, then by the exact bytes, so case variants sit together and the order
+// is total and stable.
+bool username_less(std::string_view a, std::string_view b);
+
+// Case-insensitive glob on code points, not bytes: `*` any run, `?` one character, `[abc]`,
+// `[a-z]`, `[!a]` / `[^a]` one character of (not of) a set, `\x` a literal x; an unclosed `[`
+// is literal. Both sides are folded first; `*` also matches `/` and a leading `.`.
+bool username_matches(std::string_view glob, std::string_view username);
+
+// How a declared username matches the usernames of some live users (product rule, see
+// docs/design.md): the exact one wins; otherwise a single case variant is the same user;
+// several case variants and no exact one are ambiguous. Candidates that are not the same
+// username are ignored.
+struct UsernameMatch {
+    std::optional<std::size_t> matched; // index into the candidates
+    bool exact = false;                 // matched byte for byte
+    std::vector<std::size_t> ambiguous; // every case variant, when there are several
+};
+
+UsernameMatch match_username(std::string_view wanted,
+                             const std::vector<std::string_view>& candidates);
+
+// `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.
+std::string quote_usernames(const std::vector<std::string_view>& usernames);
+
+} // namespace ra

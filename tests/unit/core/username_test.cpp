@@ -1,0 +1,134 @@
+#include "rossum_accounts/core/username.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+using namespace ra;
+
+TEST_CASE("username: ASCII usernames fold to lower case and nothing else changes", "[username]") {
+    CHECK(fold_username("Api_User+Bot@Example.COM") == "api_user+bot@example.com");
+    CHECK(same_username("Dup@demo", "dup@DEMO"));
+    CHECK_FALSE(same_username("dup@demo", "dup@demo2"));
+    CHECK_FALSE(same_username("a-b", "a_b"));
+}
+
+TEST_CASE("username: non-ASCII letters fold too, not only ASCII", "[username]") {
+    CHECK(same_username("\xC3\x84pi@demo", "\xC3\xA4pi@demo")); // Äpi / äpi
+    CHECK(fold_username("\xC3\x84pi@demo") == "\xC3\xA4pi@demo");
+    CHECK(same_username("\xCE\xA3\xCE\x91@x", "\xCF\x83\xCE\xB1@x")); // ΣΑ / σα
+    CHECK(same_username("\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD", "\xD0\xB8\xD0\xB2\xD0\xB0\xD0\xBD"));
+    CHECK_FALSE(same_username("\xC3\xA4pi@demo", "api@demo")); // no accent stripping
+}
+
+TEST_CASE("username: folding is full, so sharp s equals SS", "[username]") {
+    CHECK(fold_username("Stra\xC3\x9F"
+                        "e@x") == "strasse@x");
+    CHECK(same_username("STRASSE@x", "stra\xC3\x9F"
+                                     "e@x"));
+    CHECK(same_username("\xE1\xBA\x9E@x", "ss@x")); // capital sharp s
+}
+
+TEST_CASE("username: the Turkish dotted and dotless i fold by the default, non-Turkic rules",
+          "[username]") {
+    // I → i; dotless ı stays itself; dotted İ → i + U+0307. So none of them equals "i" but "I".
+    CHECK(same_username("I@x", "i@x"));
+    CHECK_FALSE(same_username("\xC4\xB1@x", "i@x"));
+    CHECK_FALSE(same_username("\xC4\xB0@x", "i@x"));
+    CHECK(fold_username("\xC4\xB0@x") == "i\xCC\x87@x");
+}
+
+TEST_CASE("username: composed and decomposed forms stay different (no normalization)",
+          "[username]") {
+    CHECK_FALSE(same_username("\xC3\x84", "A\xCC\x88"));
+    CHECK(same_username("A\xCC\x88", "a\xCC\x88"));
+}
+
+TEST_CASE("username: invalid UTF-8 is folded around, its bytes kept as they are", "[username]") {
+    CHECK(fold_username("AB\xFF"
+                        "C") == "ab\xFF"
+                                "c");
+    CHECK(fold_username("\xC3\x84\xC3") == "\xC3\xA4\xC3"); // truncated sequence at the end
+    CHECK(fold_username("\xE2\x82X") == "\xE2\x82x");
+    CHECK(fold_username(std::string("a\0B", 3)) == std::string("a\0b", 3));
+    // Different ill-formed bytes stay different (ICU alone would make both U+FFFD).
+    CHECK_FALSE(same_username("x\xFF", "x\xFE"));
+    CHECK(fold_username("") == "");
+}
+
+TEST_CASE("username: the order puts case variants together, then orders them by bytes",
+          "[username]") {
+    std::vector<std::string> names = {"b@x", "dup@x", "A@x", "Dup@x", "\xC3\x84@x", "c@x"};
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return username_less(a, b); });
+    CHECK(names == std::vector<std::string>{"A@x", "b@x", "c@x", "Dup@x", "dup@x", "\xC3\x84@x"});
+    CHECK_FALSE(username_less("a", "a"));
+}
+
+TEST_CASE("username: globs match case-insensitively", "[username][glob]") {
+    CHECK(username_matches("JANE.*", "jane.doe@demo"));
+    CHECK(username_matches("*@DEMO.example", "Jane.Doe@demo.EXAMPLE"));
+    CHECK(username_matches("\xC3\x84*", "\xC3\xA4pi@demo"));
+    CHECK(username_matches("*stra\xC3\x9F"
+                           "e*",
+                           "ops.STRASSE@x"));
+    CHECK_FALSE(username_matches("jane.*", "john.doe@demo"));
+    CHECK_FALSE(username_matches("jane", "jane.doe"));
+}
+
+TEST_CASE("username: glob wildcards work on characters, not bytes", "[username][glob]") {
+    CHECK(username_matches("?pi@demo", "\xC3\x84pi@demo")); // one character, two bytes
+    CHECK_FALSE(username_matches("??pi@demo", "\xC3\x84pi@demo"));
+    CHECK(username_matches("[\xC3\xA4\xC3\xB6]pi@demo", "\xC3\x96pi@demo"));
+    CHECK(username_matches("*", ""));
+    CHECK(username_matches("a*b*c", "aXbYbZc"));
+    CHECK_FALSE(username_matches("a*b*c", "aXbYbZ"));
+    CHECK(username_matches("*/*", "a/b")); // no pathname rule
+}
+
+TEST_CASE("username: glob sets, ranges, negation, escapes and unclosed brackets",
+          "[username][glob]") {
+    CHECK(username_matches("bot[0-9]@x", "BOT7@x"));
+    CHECK_FALSE(username_matches("bot[0-9]@x", "botx@x"));
+    CHECK(username_matches("bot[!0-9]@x", "botx@x"));
+    CHECK(username_matches("bot[^0-9]@x", "botx@x"));
+    CHECK_FALSE(username_matches("bot[!0-9]@x", "bot1@x"));
+    CHECK(username_matches("[A-C]*", "bob"));
+    CHECK(username_matches("[]]x", "]x"));
+    CHECK(username_matches("a\\*b", "a*b"));
+    CHECK_FALSE(username_matches("a\\*b", "aXb"));
+    CHECK(username_matches("a[b", "A[B"));
+    CHECK(username_matches("x\xFF*", "X\xFFyz")); // an ill-formed byte matches itself
+}
+
+TEST_CASE("username: a glob of many stars on a long name does not blow up", "[username][glob]") {
+    std::string glob(60, '*');
+    glob += "b";
+    CHECK_FALSE(username_matches(glob, std::string(5000, 'a')));
+}
+
+TEST_CASE("username: the exact username wins over case variants", "[username][match]") {
+    std::vector<std::string_view> live = {"Dup@demo", "dup@demo", "other@demo"};
+    auto m = match_username("dup@demo", live);
+    REQUIRE(m.matched);
+    CHECK(*m.matched == 1);
+    CHECK(m.exact);
+    CHECK(m.ambiguous.empty());
+}
+
+TEST_CASE("username: a single case variant is the same user", "[username][match]") {
+    std::vector<std::string_view> live = {"other@demo", "Svc@Demo"};
+    auto m = match_username("svc@demo", live);
+    REQUIRE(m.matched);
+    CHECK(*m.matched == 1);
+    CHECK_FALSE(m.exact);
+}
+
+TEST_CASE("username: several case variants and no exact one are ambiguous", "[username][match]") {
+    std::vector<std::string_view> live = {"Dup@demo", "x@demo", "dup@demo"};
+    auto m = match_username("dup@Demo", live);
+    CHECK_FALSE(m.matched);
+    CHECK(m.ambiguous == std::vector<std::size_t>{0, 2});
+    CHECK(quote_usernames({live[2], live[0]}) == "\"Dup@demo\", \"dup@demo\"");
+    CHECK_FALSE(match_username("nobody", live).matched);
+    CHECK(match_username("nobody", live).ambiguous.empty());
+}
