@@ -8,7 +8,7 @@ shift || true
 
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev catch2 libcli11-dev
-  libcpp-httplib-dev clang-14 libclang-rt-14-dev clang-format-14 python3 python3-jsonschema python3-yaml)
+  libcpp-httplib-dev libicu-dev clang-14 libclang-rt-14-dev clang-format-14 python3 python3-jsonschema python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do
