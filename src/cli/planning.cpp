@@ -3,6 +3,7 @@
 #include "rossum_accounts/cli/manifests.hpp"
 #include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/fetch.hpp"
+#include "rossum_accounts/core/password_policy.hpp"
 #include "rossum_accounts/core/planner.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
 #include "rossum_accounts/io/system_environment.hpp"
@@ -11,6 +12,30 @@
 
 namespace ra::cli {
 namespace {
+
+PasswordAttributes password_attributes(const Account& account) {
+    return {account.username, account.first_name, account.last_name, account.email};
+}
+
+// apply --plan has no manifest: the attributes Rossum compares come from the create's changes.
+PasswordAttributes password_attributes(const Action& action) {
+    PasswordAttributes who;
+    who.username = action.username;
+    for (const auto& change : action.changes) {
+        if (!change.after.is_string())
+            continue;
+        const std::string value = change.after.get<std::string>();
+        if (change.field == "username")
+            who.username = value;
+        else if (change.field == "first_name")
+            who.first_name = value;
+        else if (change.field == "last_name")
+            who.last_name = value;
+        else if (change.field == "email")
+            who.email = value;
+    }
+    return who;
+}
 
 // plan never needs passwords, but says when a create could not be applied from here.
 PlanOptions password_warnings(const DesiredState& desired) {
@@ -27,7 +52,7 @@ PlanOptions password_warnings(const DesiredState& desired) {
             continue;
         }
         process_redactor().add(*password);
-        if (auto violation = check_password_policy(*password, account.username))
+        if (auto violation = check_password_policy(*password, password_attributes(account)))
             options.password_warnings[account.username] =
                 fmt::format("password from {} violates the password policy: {}",
                             describe(*account.password), *violation);
@@ -101,7 +126,7 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             continue;
         }
         process_redactor().add(*password);
-        if (auto violation = check_password_policy(*password, action.username)) {
+        if (auto violation = check_password_policy(*password, password_attributes(action))) {
             console.error(fmt::format("account \"{}\": password from {} violates the password "
                                       "policy: {}",
                                       action.username, describe(*action.password_source),

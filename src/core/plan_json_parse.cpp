@@ -1,6 +1,7 @@
 // plan_from_json: the saved-plan reader. The file is untrusted input, so every key and type is
 // checked and the first problem is reported with its JSON path. nlohmann exceptions stay here.
 
+#include "rossum_accounts/core/json_numbers.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 
@@ -88,6 +89,10 @@ Result<Json> parse_strict(std::string_view text) {
         }
         return true;
     };
+    if (json_has_oversized_integer(text)) {
+        // It would be sent as a float (rounded); a saved plan never holds one.
+        return make_error(ErrorKind::invalid_input, "plan: integer beyond 64 bits");
+    }
     try {
         Json j = Json::parse(text.begin(), text.end(), callback);
         if (!duplicate.empty()) {

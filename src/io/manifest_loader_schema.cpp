@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cmath>
-#include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
+#include <variant>
 
 namespace ra::manifest_detail {
 
@@ -29,16 +29,30 @@ bool all_digits(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+bool all_of_digits(std::string_view s, std::string_view digits) {
+    return !s.empty() && s.find_first_not_of(digits) == std::string_view::npos;
+}
+
+// YAML 1.2 core schema integers: [-+]?[0-9]+, 0o[0-7]+ and 0x[0-9a-fA-F]+.
 bool looks_like_integer(const std::string& s) {
     std::string_view v = s;
+    if (v.size() > 2 && v[0] == '0' && v[1] == 'o')
+        return all_of_digits(v.substr(2), "01234567");
+    if (v.size() > 2 && v[0] == '0' && v[1] == 'x')
+        return all_of_digits(v.substr(2), "0123456789abcdefABCDEF");
     if (!v.empty() && (v[0] == '-' || v[0] == '+'))
         v.remove_prefix(1);
     return all_digits(v);
 }
 
+// YAML 1.2 core schema: [-+]?\.(inf|Inf|INF) and \.(nan|NaN|NAN).
+bool non_finite(const std::string& s) {
+    return one_of(s, {".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF",
+                      ".nan", ".NaN", ".NAN"});
+}
+
 bool looks_like_float(const std::string& s) {
-    if (one_of(s, {".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN",
-                   ".NAN"}))
+    if (non_finite(s))
         return true;
     std::string_view v = s;
     if (!v.empty() && (v[0] == '-' || v[0] == '+'))
@@ -100,6 +114,75 @@ std::string type_name(const YamlNode& n) {
         break;
     }
     return "a string";
+}
+
+// Numbers are sent exactly or refused: JSON has no infinity or NaN, an integer past 64 bits
+// would become a float, and 0x10, 0o10 and 010 mean different things to YAML 1.1 and 1.2
+// readers (and would not be sent as written).
+constexpr const char* k_quote_hint = "; quote it to send a string";
+
+enum class IntegerProblem { not_decimal, leading_zero, out_of_range };
+
+// An integer scalar's exact value: int64, or uint64 above INT64_MAX.
+std::variant<nlohmann::json, IntegerProblem> exact_integer(const std::string& s) {
+    std::string_view v = s;
+    if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'o'))
+        return IntegerProblem::not_decimal;
+    const bool negative = !v.empty() && v[0] == '-';
+    if (!v.empty() && (v[0] == '-' || v[0] == '+'))
+        v.remove_prefix(1);
+    if (v.size() > 1 && v[0] == '0')
+        return IntegerProblem::leading_zero;
+    const std::string digits = (negative ? "-" : "") + std::string(v);
+    const char* first = digits.data();
+    const char* last = digits.data() + digits.size();
+    std::int64_t signed_value = 0;
+    if (auto [end, ec] = std::from_chars(first, last, signed_value);
+        ec == std::errc() && end == last)
+        return nlohmann::json(signed_value);
+    std::uint64_t unsigned_value = 0;
+    if (auto [end, ec] = std::from_chars(first, last, unsigned_value);
+        !negative && ec == std::errc() && end == last)
+        return nlohmann::json(unsigned_value);
+    return IntegerProblem::out_of_range;
+}
+
+// METADATA: any 64-bit integer is allowed there, and quoting makes a string; elsewhere (ids,
+// version) the value is a signed 64-bit integer and must stay a number.
+std::string describe(IntegerProblem problem, bool metadata) {
+    const std::string hint = metadata ? k_quote_hint : "";
+    switch (problem) {
+    case IntegerProblem::not_decimal:
+        return "hexadecimal and octal integers are not allowed; write it in decimal" + hint;
+    case IntegerProblem::leading_zero:
+        return "an integer with a leading zero is ambiguous (YAML 1.1 reads it as octal); drop "
+               "the zero" +
+               hint;
+    case IntegerProblem::out_of_range:
+        break;
+    }
+    return metadata ? "integer is out of range (64 bits: -9223372036854775808 to "
+                      "18446744073709551615)" +
+                          hint
+                    : std::string("integer is out of range (at most 9223372036854775807)");
+}
+
+// A float scalar's value (the nearest double, which is what the API stores); or why it is
+// refused.
+std::variant<double, std::string> exact_float(const std::string& s) {
+    if (non_finite(s))
+        return std::string("infinity and NaN are not allowed (JSON has no such number)") +
+               k_quote_hint;
+    std::string_view v = s;
+    if (!v.empty() && v[0] == '+')
+        v.remove_prefix(1);
+    double value = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    if (ec == std::errc::result_out_of_range)
+        return std::string("number is out of range for a 64-bit float") + k_quote_hint;
+    if (ec != std::errc() || end != v.data() + v.size())
+        return std::string("invalid number") + k_quote_hint;
+    return value;
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -281,16 +364,19 @@ private:
             error(n, path, "expected an integer, got " + type_name(n));
             return std::nullopt;
         }
-        std::string_view text = n.value;
-        if (!text.empty() && text[0] == '+')
-            text.remove_prefix(1);
-        std::int64_t value = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size()) {
-            error(n, path, "integer is out of range");
+        auto exact = exact_integer(n.value);
+        if (auto* problem = std::get_if<IntegerProblem>(&exact)) {
+            error(n, path, describe(*problem, false));
             return std::nullopt;
         }
-        return value;
+        const auto& value = std::get<nlohmann::json>(exact);
+        if (value.is_number_unsigned() &&
+            value.get<std::uint64_t>() >
+                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            error(n, path, describe(IntegerProblem::out_of_range, false));
+            return std::nullopt;
+        }
+        return value.get<std::int64_t>();
     }
 
     std::optional<std::int64_t> positive_integer(const YamlNode& n, const std::string& path) {
@@ -358,27 +444,29 @@ private:
         return ids;
     }
 
-    nlohmann::json scalar_json(const YamlNode& n) {
+    // A metadata value as JSON, exactly; nullopt (reported) for a number that cannot be sent
+    // as written.
+    std::optional<nlohmann::json> scalar_json(const YamlNode& n, const std::string& path) {
         switch (scalar_type(n)) {
         case ScalarType::null:
             return nullptr;
         case ScalarType::boolean:
             return lower(n.value) == "true";
         case ScalarType::integer: {
-            std::string_view text = n.value;
-            if (!text.empty() && text[0] == '+')
-                text.remove_prefix(1);
-            std::int64_t value = 0;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec == std::errc() && end == text.data() + text.size())
-                return value;
-            return std::strtod(n.value.c_str(), nullptr);
+            auto exact = exact_integer(n.value);
+            if (auto* problem = std::get_if<IntegerProblem>(&exact)) {
+                error(n, path, describe(*problem, true));
+                return std::nullopt;
+            }
+            return std::get<nlohmann::json>(exact);
         }
         case ScalarType::floating: {
-            const double d = std::strtod(n.value.c_str(), nullptr);
-            if (std::isfinite(d))
-                return d;
-            return n.value; // JSON has no inf/nan; keep the text
+            auto exact = exact_float(n.value);
+            if (auto* problem = std::get_if<std::string>(&exact)) {
+                error(n, path, *problem);
+                return std::nullopt;
+            }
+            return std::get<double>(exact);
         }
         case ScalarType::string:
             break;
@@ -408,7 +496,8 @@ private:
                 error(value, key_path, "expected a scalar value, got " + type_name(value));
                 continue;
             }
-            result[key.value] = scalar_json(value);
+            if (auto json = scalar_json(value, key_path))
+                result[key.value] = std::move(*json);
         }
         return result;
     }

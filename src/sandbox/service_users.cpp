@@ -360,7 +360,9 @@ Reply Service::create_user(const ApiRequest& request, const User& caller) {
     user.date_joined = utc_timestamp_now();
     apply_user_fields(*this, config_, *body, user, true, errors);
     if (user.password) {
-        for (const auto& problem : password_problems(*user.password, user.username)) {
+        const PasswordAttributes attributes{user.username, user.first_name, user.last_name,
+                                            user.email};
+        for (const auto& problem : password_problems(*user.password, attributes)) {
             errors.add("password", problem);
         }
     }

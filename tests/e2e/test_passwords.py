@@ -2,6 +2,7 @@
 import json
 import os
 import unittest
+import urllib.error
 import urllib.request
 
 from harness import _OPENER, Sandbox, ToolTestCase, other_requests
@@ -97,6 +98,92 @@ class PasswordSourcesTest(ToolTestCase):
                 self.assertIn("violates the password policy", plan.stdout)
             self.assertEqual(self.writes(sb), [])
         self.assertNoSecrets()
+
+    ROBOT = """\
+version: 1
+accounts:
+  - username: integration.robot@demo
+    first_name: Maximilian
+    last_name: Ballantyne
+    email: ops.mailbox@example.com
+    groups: [annotator]
+    password: {env: ROBOT_PASSWORD}
+"""
+    # Rossum's whole policy (Django's validators); each of these passed the old local check.
+    ROSSUM_REFUSES = (("password1234", "password is too common"),
+                      ("PASSWORD1234  ", "password is too common"),
+                      ("Integration-Robot1", "password is too similar to the username"),
+                      ("Maximilian-99", "password is too similar to the first name"),
+                      ("Ballantyne-2024", "password is too similar to the last name"),
+                      ("Mailbox-Example1", "password is too similar to the email"))
+
+    def test_rossums_whole_policy_is_65_naming_account_and_source_before_any_write(self):
+        path = self.write("robot.yaml", self.ROBOT)
+        with Sandbox() as sb:
+            for bad, why in self.ROSSUM_REFUSES:
+                self.secrets.add(bad)
+                env = self.env(sb, ROBOT_PASSWORD=bad)
+                run = self.run_tool("apply", path, "--auto-approve", env=env)
+                self.assertExit(run, 65)
+                self.assertIn('account "integration.robot@demo": password from env '
+                              'ROBOT_PASSWORD violates the password policy: ' + why, run.stderr)
+                plan = self.run_tool("plan", path, env=env)
+                self.assertExit(plan, 0)
+                self.assertIn("password from env ROBOT_PASSWORD violates the password policy: "
+                              + why, plan.stdout)
+            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(sb.users_named("integration.robot@demo"), [])
+            # The sandbox, like Rossum, would have refused each of them (the same rules).
+            for bad, _ in self.ROSSUM_REFUSES:
+                body = {"username": "integration.robot@demo", "first_name": "Maximilian",
+                        "last_name": "Ballantyne", "email": "ops.mailbox@example.com",
+                        "password": bad}
+                self.assertIn("password", self.post_user(sb, body))
+            # A compliant password is created.
+            good = self.password("robot")
+            run = self.run_tool("apply", path, "--auto-approve",
+                                env=self.env(sb, ROBOT_PASSWORD=good))
+            self.assertExit(run, 0)
+            self.assertEqual(len(sb.users_named("integration.robot@demo")), 1)
+        self.assertNoSecrets()
+
+    def test_apply_plan_takes_the_names_from_the_saved_plan(self):
+        path = self.write("robot.yaml", self.ROBOT)
+        bad = "Maximilian-99"  # similar to the first name only, which only the plan holds
+        self.secrets.add(bad)
+        with Sandbox() as sb:
+            env = self.env(sb, ROBOT_PASSWORD=bad)
+            self.assertExit(self.run_tool("plan", path, "--out", "plan.json", env=env), 0)
+            os.remove(path)  # apply --plan has no manifest
+            run = self.run_tool("apply", "--plan", "plan.json", "--auto-approve", env=env)
+            self.assertExit(run, 65)
+            self.assertIn('account "integration.robot@demo": password from env ROBOT_PASSWORD '
+                          'violates the password policy: password is too similar to the first '
+                          'name', run.stderr)
+            self.assertEqual(self.writes(sb), [])
+        self.assertNoSecrets()
+
+    def post_user(self, sb, fields):
+        """POSTs a user as the sandbox admin; returns the 400 body (or {} on success)."""
+        login = urllib.request.Request(
+            sb.url + "/v1/auth/login", method="POST",
+            data=json.dumps({"username": sb.admin_username,
+                             "password": sb.admin_password}).encode(),
+            headers={"Content-Type": "application/json"})
+        with _OPENER.open(login, timeout=10) as resp:
+            token = json.loads(resp.read())["key"]
+        self.secrets.add(token)
+        body = dict(fields, organization=sb.url + "/v1/organizations/4201",
+                    groups=[sb.url + "/v1/groups/5102"])
+        req = urllib.request.Request(
+            sb.url + "/v1/users", method="POST", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+        try:
+            with _OPENER.open(req, timeout=10):
+                return {}
+        except urllib.error.HTTPError as e:
+            self.assertEqual(e.code, 400)
+            return json.loads(e.read())
 
     def test_existing_accounts_need_no_password_source(self):
         with Sandbox() as sb:

@@ -92,9 +92,28 @@ TEST_CASE("users: the password policy answers Django-style messages", "[sandbox]
           json{"This password is too short. It must contain at least 12 characters."});
     CHECK(check(std::string(65, 'x') + "Q1") ==
           json{"This password is too long. It must contain at most 64 characters."});
-    CHECK(check("123456789012") ==
+    // Django's list has 111111111111 (not 123456789012, which is only numeric).
+    CHECK(check("111111111111") ==
           json{"This password is too common.", "This password is entirely numeric."});
+    CHECK(check("123456789012") == json{"This password is entirely numeric."});
     CHECK(check("policy.check@demo") == json{"The password is too similar to the username."});
+    CHECK(check("password1234") == json{"This password is too common."});
+}
+
+TEST_CASE("users: the password is compared with the names and email of the new user",
+          "[sandbox][users]") {
+    Harness h;
+    auto body = new_user(h, "svc.policy@demo.example");
+    body["first_name"] = "Integration Robot";
+    body["password"] = "Integration-Robot1";
+    auto response = h.admin("POST", "/api/v1/users", body);
+    CHECK(response.status == 400);
+    CHECK(response.body["password"] == json{"The password is too similar to the first name."});
+    body["first_name"] = "Other";
+    body["email"] = "integration.robot@example.com";
+    response = h.admin("POST", "/api/v1/users", body);
+    CHECK(response.status == 400);
+    CHECK(response.body["password"] == json{"The password is too similar to the email address."});
 }
 
 TEST_CASE("users: email is read-only on PATCH (ignored, or rejected when configured)",

@@ -1,6 +1,6 @@
 #pragma once
-// Secret handling shared by every output path: password sources, the local password policy, and
-// the redactor that scrubs known secret values from anything printed or written.
+// Secret handling shared by every output path: password sources and the redactor that scrubs
+// known secret values from anything printed or written (the policy: password_policy.hpp).
 
 #include "rossum_accounts/core/manifest.hpp"
 #include "rossum_accounts/core/result.hpp"
@@ -12,11 +12,6 @@
 #include <vector>
 
 namespace ra {
-
-// Rossum's policy as far as it can be checked locally: 12–64 characters, not all digits, not the
-// username. Returns the violation (without the password) or nullopt.
-std::optional<std::string> check_password_policy(std::string_view password,
-                                                 std::string_view username);
 
 // Contents of a password file → the password: one trailing "\n" or "\r\n" stripped; NUL, CR, LF
 // or other control characters elsewhere are an error; empty is an error.

@@ -1,3 +1,4 @@
+#include "rossum_accounts/core/json_numbers.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/render/plan_json.hpp"
 #include "unit/render/golden.hpp"
@@ -148,6 +149,25 @@ TEST_CASE("plan json: text that is not a plan is refused before reading it",
     // Found by the fuzzer: nlohmann throws out_of_range, not parse_error, for 1e400.
     CHECK(error_of(R"({"format_version": 1e400})") == "plan: number out of range");
     CHECK(error_of(R"({"format_version": [-1e400]})") == "plan: number out of range");
+}
+
+TEST_CASE("plan json: integers are read exactly, and one beyond 64 bits is refused",
+          "[plan_json][strict][numbers]") {
+    Json j = ra::plan_to_json(ra::test::sample_plan());
+    j["actions"][0]["changes"][7]["after"] = std::uint64_t{18446744073709551615u};
+    const auto kept = ra::plan_from_json(j.dump());
+    REQUIRE(kept.ok());
+    CHECK(kept->actions[0].changes[7].after.dump() == "18446744073709551615");
+    // nlohmann would read the next one as a double; the plan says what it cannot hold.
+    j["actions"][0]["changes"][7]["after"] = "BIG";
+    std::string text = j.dump();
+    text.replace(text.find("\"BIG\""), 5, "18446744073709551616");
+    CHECK(error_of(text) == "plan: integer beyond 64 bits");
+    text = j.dump();
+    text.replace(text.find("\"BIG\""), 5, "-123456789012345678901234567890");
+    CHECK(error_of(text) == "plan: integer beyond 64 bits");
+    CHECK(ra::json_has_oversized_integer("[1.5e300, 18446744073709551615, -9223372036854775808]") ==
+          false);
 }
 
 TEST_CASE("plan json: the top level needs exactly its keys with the right types",

@@ -104,11 +104,109 @@ TEST_CASE("manifest loader: typing follows YAML 1.2 core, quoted scalars are str
     CHECK(problems("version: 1.0\naccounts: []\n") ==
           std::vector<std::string>{"m.yaml:1:10: version: expected an integer, got a float"});
     CHECK(problems("version: 1\norganization: 99999999999999999999\naccounts: []\n") ==
-          std::vector<std::string>{"m.yaml:2:15: organization: integer is out of range"});
+          std::vector<std::string>{
+              "m.yaml:2:15: organization: integer is out of range (at most 9223372036854775807)"});
     CHECK(problems("version: 1\naccounts:\n  - {username: 2024, groups: [admin]}\n") ==
           std::vector<std::string>{
               "m.yaml:3:16: accounts[0].username: expected a string, got an integer"});
     CHECK(problems("version: 1\naccounts:\n  - {username: \"2024\", groups: [admin]}\n").empty());
+}
+
+namespace {
+
+std::string with_metadata(const std::string& value) {
+    return "version: 1\naccounts:\n  - username: a@demo\n    groups: [admin]\n    metadata: {k: " +
+           value + "}\n";
+}
+
+// The metadata value as the POST body will carry it.
+std::string sent(const std::string& value) {
+    auto result = ra::load_manifest_text(with_metadata(value), "m.yaml", ".");
+    INFO(value);
+    REQUIRE(result.diagnostics.empty());
+    return result.manifest->accounts.at(0).metadata.at("k").dump();
+}
+
+std::vector<std::string> refused(const std::string& value) {
+    return problems(with_metadata(value));
+}
+
+const std::string k_hint = "; quote it to send a string";
+
+} // namespace
+
+TEST_CASE("manifest loader: metadata integers are sent exactly, within 64 bits",
+          "[manifest][numbers]") {
+    CHECK(sent("12345678901234567890") == "12345678901234567890"); // above int64, a uint64
+    CHECK(sent("18446744073709551615") == "18446744073709551615");
+    CHECK(sent("-9223372036854775808") == "-9223372036854775808");
+    CHECK(sent("9223372036854775807") == "9223372036854775807");
+    CHECK(sent("+12") == "12");
+    CHECK(sent("-0") == "0");
+    CHECK(sent("0") == "0");
+    const std::string out_of_range =
+        "m.yaml:5:19: accounts[0].metadata.k: integer is out of range (64 bits: "
+        "-9223372036854775808 to 18446744073709551615)" +
+        k_hint;
+    CHECK(refused("18446744073709551616") == std::vector<std::string>{out_of_range});
+    CHECK(refused("-9223372036854775809") == std::vector<std::string>{out_of_range});
+    CHECK(refused("123456789012345678901234567890") == std::vector<std::string>{out_of_range});
+}
+
+TEST_CASE("manifest loader: integers YAML 1.1 and 1.2 read differently are refused",
+          "[manifest][numbers]") {
+    const std::string not_decimal =
+        "m.yaml:5:19: accounts[0].metadata.k: hexadecimal and octal integers are not allowed; "
+        "write it in decimal" +
+        k_hint;
+    CHECK(refused("0x10") == std::vector<std::string>{not_decimal});
+    CHECK(refused("0o10") == std::vector<std::string>{not_decimal});
+    CHECK(refused("010") ==
+          std::vector<std::string>{"m.yaml:5:19: accounts[0].metadata.k: an integer with a "
+                                   "leading zero is ambiguous (YAML 1.1 reads it as octal); drop "
+                                   "the zero" +
+                                   k_hint});
+    CHECK(refused("-007").size() == 1);
+    // Not integers in YAML 1.2: strings, sent as written.
+    CHECK(sent("1_000") == "\"1_000\"");
+    CHECK(sent("0b101") == "\"0b101\"");
+    CHECK(sent("0x") == "\"0x\"");
+    CHECK(sent("\"0x10\"") == "\"0x10\"");
+    CHECK(problems("version: 1\norganization: 0x10\naccounts: []\n") ==
+          std::vector<std::string>{"m.yaml:2:15: organization: hexadecimal and octal integers "
+                                   "are not allowed; write it in decimal"});
+    CHECK(problems("version: 1\naccounts:\n  - {username: a@demo, groups: [admin], queues: "
+                   "[0812]}\n") ==
+          std::vector<std::string>{"m.yaml:3:50: accounts[0].queues[0]: an integer with a "
+                                   "leading zero is ambiguous (YAML 1.1 reads it as octal); drop "
+                                   "the zero"});
+    CHECK(problems("version: 1\naccounts:\n  - {username: a@demo, groups: [admin], first_name: "
+                   "0x1F}\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:53: accounts[0].first_name: expected a string, got an integer"});
+}
+
+TEST_CASE("manifest loader: metadata floats are finite doubles or refused", "[manifest][numbers]") {
+    CHECK(sent("1.0") == "1.0");
+    CHECK(sent("1.5") == "1.5");
+    CHECK(sent("-0.25") == "-0.25");
+    CHECK(sent("1e3") == "1000.0");
+    CHECK(sent(".5") == "0.5");
+    CHECK(sent("0.1") == "0.1");
+    CHECK(sent("4e-320") == "4e-320"); // subnormal, still that number
+    const std::string non_finite =
+        "m.yaml:5:19: accounts[0].metadata.k: infinity and NaN are not allowed (JSON has no such "
+        "number)" +
+        k_hint;
+    for (const char* value : {".inf", "-.inf", "+.inf", ".Inf", "-.INF", ".nan", ".NaN", ".NAN"})
+        CHECK(refused(value) == std::vector<std::string>{non_finite});
+    const std::string too_big =
+        "m.yaml:5:19: accounts[0].metadata.k: number is out of range for a 64-bit float" + k_hint;
+    CHECK(refused("1e400") == std::vector<std::string>{too_big});
+    CHECK(refused("-1e400") == std::vector<std::string>{too_big});
+    CHECK(refused("1e-400") == std::vector<std::string>{too_big}); // would become 0.0
+    CHECK(sent("\".inf\"") == "\".inf\"");
+    CHECK(sent("-.nan") == "\"-.nan\""); // not a YAML 1.2 number
 }
 
 TEST_CASE("manifest loader: every problem of a file is reported, in file order", "[manifest]") {

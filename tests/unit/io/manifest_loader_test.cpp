@@ -122,6 +122,28 @@ TEST_CASE("manifest loader: each invalid fixture gives exactly its diagnostics",
         {"nul_byte.yaml", {"nul_byte.yaml:2:13: manifest contains a NUL byte"}},
         {"invalid_utf8.yaml", {"invalid_utf8.yaml:3:16: invalid UTF-8 at byte offset 36"}},
         {"too_deep_block.yaml", {"too_deep_block.yaml:35:65: nesting is too deep"}},
+        {"non_finite_metadata.yaml",
+         {"non_finite_metadata.yaml:6:14: accounts[0].metadata.ratio: infinity and NaN are not "
+          "allowed (JSON has no such number); quote it to send a string",
+          "non_finite_metadata.yaml:7:14: accounts[0].metadata.floor: infinity and NaN are not "
+          "allowed (JSON has no such number); quote it to send a string",
+          "non_finite_metadata.yaml:8:14: accounts[0].metadata.score: infinity and NaN are not "
+          "allowed (JSON has no such number); quote it to send a string",
+          "non_finite_metadata.yaml:9:13: accounts[0].metadata.huge: number is out of range for "
+          "a 64-bit float; quote it to send a string"}},
+        {"big_integer_metadata.yaml",
+         {"big_integer_metadata.yaml:5:53: accounts[0].metadata.too_big: integer is out of range "
+          "(64 bits: -9223372036854775808 to 18446744073709551615); quote it to send a string"}},
+        {"organization_out_of_range.yaml",
+         {"organization_out_of_range.yaml:2:15: organization: integer is out of range (at most "
+          "9223372036854775807)"}},
+        {"non_decimal_queue.yaml",
+         {"non_decimal_queue.yaml:5:14: accounts[0].queues[0]: hexadecimal and octal integers "
+          "are not allowed; write it in decimal",
+          "non_decimal_queue.yaml:5:21: accounts[0].queues[1]: hexadecimal and octal integers "
+          "are not allowed; write it in decimal",
+          "non_decimal_queue.yaml:5:29: accounts[0].queues[2]: an integer with a leading zero is "
+          "ambiguous (YAML 1.1 reads it as octal); drop the zero"}},
     }));
     CAPTURE(c.name);
     CHECK(problems("invalid", c.name) == c.expected);
