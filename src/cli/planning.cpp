@@ -13,7 +13,7 @@ namespace ra::cli {
 namespace {
 
 // plan never needs passwords, but says when a create could not be applied from here.
-PlanOptions password_warnings(const DesiredState& desired) {
+PlanOptions password_warnings(const DesiredState& desired, SecretMasker& masker) {
     SystemEnvironment env;
     SystemSecretLookup lookup(env);
     PlanOptions options;
@@ -26,7 +26,7 @@ PlanOptions password_warnings(const DesiredState& desired) {
                 fmt::format("password source is not usable here: {}", password.error().message);
             continue;
         }
-        process_redactor().add(*password);
+        masker.add(*password);
         if (auto violation = check_password_policy(*password, account.username))
             options.password_warnings[username_key(account.username)] =
                 fmt::format("password from {} violates the password policy: {}",
@@ -43,7 +43,7 @@ int report_error(const Error& error, Console& console) {
 }
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Console& console) {
+                     Console& console, SecretMasker& masker) {
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
     if (!desired) {
@@ -56,7 +56,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         run.exit_code = report_error(api_url.error(), console);
         return run;
     }
-    auto session = open_session(global, *api_url, console);
+    auto session = open_session(global, *api_url, console, masker);
     if (!session) {
         run.exit_code = report_error(session.error(), console);
         return run;
@@ -67,7 +67,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         run.exit_code = report_error(live.error(), console);
         return run;
     }
-    PlanOutcome outcome = make_plan(run.desired, *live, password_warnings(run.desired));
+    PlanOutcome outcome = make_plan(run.desired, *live, password_warnings(run.desired, masker));
     for (const auto& d : outcome.diagnostics)
         console.error(format_diagnostic(d));
     if (!outcome.plan) {
@@ -79,7 +79,8 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
 }
 
 std::optional<std::map<std::string, std::string>>
-resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console) {
+resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console,
+                         SecretMasker& masker) {
     std::map<std::string, std::string> passwords;
     bool ok = true;
     for (const auto& action : plan.actions) {
@@ -99,7 +100,7 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             ok = false;
             continue;
         }
-        process_redactor().add(*password);
+        masker.add(*password);
         if (auto violation = check_password_policy(*password, action.username)) {
             console.error(fmt::format("account \"{}\": password from {} violates the password "
                                       "policy: {}",

@@ -1,4 +1,3 @@
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/render/report.hpp"
 #include "unit/render/sample_plan.hpp"
 
@@ -135,19 +134,6 @@ TEST_CASE("report: the JSON report has the documented shape", "[render][report][
     ra::render_report_json(report, out);
     CHECK(out.str().ends_with("}\n"));
     CHECK(nlohmann::json::parse(out.str()) == ra::report_to_json(report));
-}
-
-TEST_CASE("report: secrets in an error never reach any report output",
-          "[render][report][secrets]") {
-    ra::process_redactor().add("ReportSecret-77aa66bb");
-    ra::Report report;
-    report.results = {result("a", K::create, S::failed, "password ReportSecret-77aa66bb is weak")};
-    std::ostringstream json;
-    ra::render_report_json(report, json);
-    CHECK(json.str().find("ReportSecret") == std::string::npos);
-    CHECK(text_of(report).find("  ! failed a: password *** is weak\n") != std::string::npos);
-    CHECK(ra::progress_line(report.results[0], ra::Action{}) ==
-          "  ! failed a: password *** is weak");
 }
 
 TEST_CASE("report: exit codes follow the documented precedence", "[render][report][exit]") {
