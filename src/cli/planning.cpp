@@ -51,6 +51,8 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         return run;
     }
     run.desired = std::move(*desired);
+    // Before any request: the passwords it reads are then masked in whatever the API echoes.
+    PlanOptions options = password_warnings(run.desired, masker);
     auto api_url = resolve_api_url(global, run.desired.api_url);
     if (!api_url) {
         run.exit_code = report_error(api_url.error(), console);
@@ -67,7 +69,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         run.exit_code = report_error(live.error(), console);
         return run;
     }
-    PlanOutcome outcome = make_plan(run.desired, *live, password_warnings(run.desired, masker));
+    PlanOutcome outcome = make_plan(run.desired, *live, std::move(options));
     for (const auto& d : outcome.diagnostics)
         console.error(format_diagnostic(d));
     if (!outcome.plan) {
