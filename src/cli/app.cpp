@@ -47,7 +47,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
         ->check(CLI::Range(0.1, 1000.0));
     app.add_flag("--no-token-cache", g.no_token_cache,
-                 "Do not read or write the token cache; log out at the end of the run");
+                 "Do not read or write the token cache; log out every token of the run at the end");
     app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");
     app.add_flag("-q,--quiet", g.quiet, "Print only errors and the final summary line");
     app.add_flag("--no-color", g.no_color, "Never use colour (also: NO_COLOR)");

@@ -177,7 +177,8 @@ void Authenticator::finish() {
     if (credentials_.token || logins_ == 0 || !token_ || token_cached_)
         return;
     if (auto out = logout(sender_, api_url_, *token_); !out) {
-        warnings_.push_back(fmt::format("logout failed: {}", out.error().message));
+        warnings_.push_back(fmt::format("logging out the token of user \"{}\" failed: {}",
+                                        credentials_.username, out.error().message));
         return;
     }
     token_.reset();

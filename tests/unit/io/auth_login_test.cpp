@@ -249,6 +249,21 @@ TEST_CASE("auth: without the cache every token of the run is logged out", "[auth
     CHECK(client->take_warnings().empty());
 }
 
+TEST_CASE("auth: a failed logout at the end of the run is a warning naming the user",
+          "[auth][logout]") {
+    ClientFixture f;
+    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(me());
+    f.transport.push(json_response(401, {{"detail", "Invalid token."}}));
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    client->finish();
+    CHECK(client->take_warnings() ==
+          std::vector<std::string>{"logging out the token of user \"admin@example.com\" failed: "
+                                   "POST http://127.0.0.1:9/api/v1/auth/logout: the API rejected "
+                                   "the credentials (401): Invalid token."});
+}
+
 TEST_CASE("auth: with the cache only the login token is logged out, never the cached one",
           "[auth][cache][logout]") {
     TempDir dir;
