@@ -2,13 +2,14 @@
 
 #include "rossum_accounts/cli/commands.hpp"
 #include "rossum_accounts/core/exit_code.hpp"
-#include "rossum_accounts/core/secrets.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
 #include "rossum_accounts/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
         ->check(CLI::Range(0.1, 1000.0));
     app.add_flag("--no-token-cache", g.no_token_cache,
-                 "Do not read or write the token cache; log out at the end of the run");
+                 "Do not read or write the token cache; log out every token of the run at the end");
     app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");
     app.add_flag("-q,--quiet", g.quiet, "Print only errors and the final summary line");
     app.add_flag("--no-color", g.no_color, "Never use colour (also: NO_COLOR)");
@@ -74,7 +75,7 @@ void warn_about_key_log(Console& console) {
                         "decryptable; unset it unless you are debugging TLS");
 }
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, Console& console, SecretMasker& masker) {
     CLI::App app{"Manages Rossum service accounts declaratively: a YAML manifest says which "
                  "technical users an organization must have; plan shows what would change, apply "
                  "makes it so.",
@@ -141,24 +142,29 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) // --help, --version
-            return app.exit(e);
-        std::cerr << "rossum-accounts: error: " << e.what() << "\n"
-                  << "Run 'rossum-accounts --help' for usage.\n";
+        if (e.get_exit_code() == 0) { // --help, --version
+            std::ostringstream out;
+            std::ostringstream err;
+            const int code = app.exit(e, out, err);
+            console.print(out.str());
+            return code;
+        }
+        console.error(e.what());
+        console.note("Run 'rossum-accounts --help' for usage.");
         return to_int(ExitCode::usage);
     }
 
-    Console console(std::cout, std::cerr, decide_color(global.no_color, STDOUT_FILENO),
-                    global.quiet     ? Verbosity::quiet
-                    : global.verbose ? Verbosity::verbose
-                                     : Verbosity::normal);
+    console.configure(decide_color(global.no_color, STDOUT_FILENO), global.quiet ? Verbosity::quiet
+                                                                    : global.verbose
+                                                                        ? Verbosity::verbose
+                                                                        : Verbosity::normal);
     if (help->parsed()) {
         if (help_topic.empty()) {
-            std::cout << app.help();
+            console.print(app.help());
             return 0;
         }
         try {
-            std::cout << app.get_subcommand(help_topic)->help("rossum-accounts");
+            console.print(app.get_subcommand(help_topic)->help("rossum-accounts"));
             return 0;
         } catch (const CLI::OptionNotFound&) {
             console.error("unknown command \"" + help_topic + "\"");
@@ -169,33 +175,37 @@ int run(int argc, char** argv) {
         return run_validate(global, validate_args, console);
     warn_about_key_log(console);
     if (plan->parsed())
-        return run_plan(global, plan_args, console);
+        return run_plan(global, plan_args, console, masker);
     if (apply->parsed()) {
         if (apply_args.plan_file.empty() && apply_args.manifests.empty()) {
             console.error("apply needs MANIFEST... or --plan FILE");
             return to_int(ExitCode::usage);
         }
-        return run_apply(global, apply_args, console);
+        return run_apply(global, apply_args, console, masker);
     }
     if (exp->parsed())
-        return run_export(global, export_args, console);
-    return run_token(global, token_args, console);
+        return run_export(global, export_args, console, masker);
+    return run_token(global, token_args, console, masker);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
     harden_process();
+    // The run's secrets, registered as they become known (credentials, tokens, passwords) and
+    // masked in the free text that can echo them; it outlives everything that uses it.
+    SecretMasker masker;
+    Console console(std::cout, std::cerr, ColorMode::never, Verbosity::normal);
     if (auto st = curl_global_setup(); !st) {
-        std::cerr << "rossum-accounts: error: " << st.error().message << '\n';
+        console.error(st.error().message);
         return to_int(ExitCode::error);
     }
     try {
-        return run(argc, argv);
+        return run(argc, argv, console, masker);
     } catch (const std::exception& e) {
-        // A bug: expected failures travel as Result values. The text may come from a library,
-        // so it is redacted like every other output.
-        std::cerr << "rossum-accounts: internal error: " << process_redactor().redact(e.what())
+        // A bug: expected failures travel as Result values. The text may come from a library
+        // and quote a secret; written directly, as the console itself may have failed.
+        std::cerr << "rossum-accounts: internal error: " << escape_controls(masker.mask(e.what()))
                   << '\n';
         return to_int(ExitCode::error);
     }

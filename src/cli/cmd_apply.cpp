@@ -140,7 +140,8 @@ Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Plan& 
     return planned;
 }
 
-int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console& console) {
+int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console& console,
+                     SecretMasker& masker) {
     auto text = read_regular_file(args.plan_file, k_max_plan_bytes);
     if (!text) {
         console.error(text.error().message);
@@ -156,10 +157,10 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         return report_error(api_url.error(), console);
     SystemEnvironment env;
     SystemSecretLookup lookup(env);
-    auto passwords = resolve_create_passwords(*plan, lookup, console);
+    auto passwords = resolve_create_passwords(*plan, lookup, console, masker);
     if (!passwords)
         return to_int(ExitCode::invalid);
-    auto session = open_session(global, *api_url, console);
+    auto session = open_session(global, *api_url, console, masker);
     if (!session)
         return report_error(session.error(), console);
     auto recheck = recheck_saved_plan(*plan, (*session)->api());
@@ -172,8 +173,8 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         console.error(
             fmt::format("the saved plan {} is stale; nothing was applied:", args.plan_file));
         for (const auto& line : recheck->drift)
-            console.err() << "  " << process_redactor().redact(line) << '\n';
-        console.err() << "Run plan again to see the current changes.\n";
+            console.note("  " + line);
+        console.note("Run plan again to see the current changes.");
         return to_int(ExitCode::error);
     }
     // The file is untrusted: it must hold what a fresh plan of these users would (ids, values
@@ -197,15 +198,16 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
 
 } // namespace
 
-int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console) {
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console,
+              SecretMasker& masker) {
     if (needs_confirmation(args) && isatty(STDIN_FILENO) == 0) {
         console.error("apply asks for confirmation, but standard input is not a terminal; "
                       "use --auto-approve to apply without asking");
         return to_int(ExitCode::usage);
     }
     if (!args.plan_file.empty())
-        return apply_saved_plan(global, args, console);
-    PlanRun run = prepare_plan(global, args.manifests, console);
+        return apply_saved_plan(global, args, console, masker);
+    PlanRun run = prepare_plan(global, args.manifests, console, masker);
     if (run.exit_code) {
         if (run.session)
             run.session->finish();
@@ -220,7 +222,7 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
     }
     SystemEnvironment env;
     SystemSecretLookup lookup(env);
-    auto passwords = resolve_create_passwords(run.plan, lookup, console);
+    auto passwords = resolve_create_passwords(run.plan, lookup, console, masker);
     if (!passwords) {
         run.session->finish();
         return to_int(ExitCode::invalid);

@@ -11,11 +11,12 @@
 
 namespace ra::cli {
 
-int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console) {
+int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
+               SecretMasker& masker) {
     auto api_url = resolve_api_url(global, std::nullopt);
     if (!api_url)
         return report_error(api_url.error(), console);
-    auto session = open_session(global, *api_url, console);
+    auto session = open_session(global, *api_url, console, masker);
     if (!session)
         return report_error(session.error(), console);
     DesiredState everything; // prune reads the whole users list, which export needs

@@ -25,8 +25,9 @@ void show_plan(const Plan& plan, const std::string& format, Console& console) {
     console.print(out.str());
 }
 
-int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console) {
-    PlanRun run = prepare_plan(global, args.manifests, console);
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
+             SecretMasker& masker) {
+    PlanRun run = prepare_plan(global, args.manifests, console, masker);
     if (run.session)
         run.session->finish();
     if (run.exit_code)

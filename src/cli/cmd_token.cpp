@@ -9,7 +9,6 @@
 #include "rossum_accounts/io/system_environment.hpp"
 
 #include <fmt/format.h>
-#include <iostream>
 #include <unistd.h>
 
 namespace ra::cli {
@@ -26,7 +25,8 @@ const Account* find_account(const DesiredState& desired, const std::string& user
 
 } // namespace
 
-int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console) {
+int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console,
+              SecretMasker& masker) {
     if (args.lifetime_s < 1 || args.lifetime_s > k_max_token_lifetime_s) {
         console.error(fmt::format("--lifetime must be between 1 and {} seconds (162 h)",
                                   k_max_token_lifetime_s));
@@ -60,14 +60,13 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
         console.error(fmt::format("account \"{}\": {}", args.username, password.error().message));
         return to_int(ExitCode::invalid);
     }
-    process_redactor().add(*password);
+    masker.add(*password);
     auto token = service_account_token(global, *api_url, account->username, *password,
-                                       args.lifetime_s, console);
+                                       args.lifetime_s, console, masker);
     if (!token)
         return report_error(token.error(), console);
-    process_redactor().add(*token);
     if (args.output.empty()) {
-        std::cout << *token << '\n' << std::flush; // stdout is not a terminal (checked above)
+        console.print(*token + "\n"); // stdout is not a terminal (checked above)
         return to_int(ExitCode::ok);
     }
     if (auto st = write_file_atomic(args.output, *token + "\n", 0600); !st)

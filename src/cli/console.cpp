@@ -1,68 +1,81 @@
 #include "rossum_accounts/cli/console.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
-
 #include <cstdlib>
 #include <ostream>
 #include <string>
 #include <unistd.h>
 
 namespace ra::cli {
-namespace {
 
-// Messages can carry server text (error bodies, Location headers): control characters become
-// "\u001b"-style escapes so a hostile API cannot move the cursor or forge lines.
-std::string one_line(std::string_view message) {
-    std::string redacted = process_redactor().redact(message);
+// Messages can carry server text (error bodies, Location headers) and values from manifests and
+// saved plans: C0 controls, DEL and the C1 controls U+0080..U+009F (U+009B is CSI on some
+// terminals) become "\u001b"-style escapes, so a hostile API or file cannot move the cursor or
+// forge lines.
+std::string escape_controls(std::string_view message) {
+    constexpr const char* k_hex = "0123456789abcdef";
+    auto escape = [&](std::string& out, unsigned char code) {
+        out += "\\u00";
+        out += k_hex[code >> 4];
+        out += k_hex[code & 0xf];
+    };
     std::string out;
-    out.reserve(redacted.size());
-    for (char c : redacted) {
-        const auto byte = static_cast<unsigned char>(c);
+    out.reserve(message.size());
+    for (std::size_t i = 0; i < message.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(message[i]);
+        const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0U;
         if (byte < 0x20 || byte == 0x7f) {
-            constexpr const char* k_hex = "0123456789abcdef";
-            out += "\\u00";
-            out += k_hex[byte >> 4];
-            out += k_hex[byte & 0xf];
+            escape(out, byte);
+        } else if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            escape(out, static_cast<unsigned char>(next));
+            ++i;
         } else {
-            out += c;
+            out += message[i];
         }
     }
     return out;
 }
 
-} // namespace
-
 Console::Console(std::ostream& out, std::ostream& err, ColorMode color, Verbosity verbosity)
     : out_(out), err_(err), color_(color), verbosity_(verbosity) {}
 
+void Console::configure(ColorMode color, Verbosity verbosity) {
+    color_ = color;
+    verbosity_ = verbosity;
+}
+
 void Console::print(std::string_view text) {
-    out_ << process_redactor().redact(text);
+    out_ << text;
     out_.flush();
 }
 
 void Console::info(std::string_view line) {
     if (quiet())
         return;
-    out_ << process_redactor().redact(line) << '\n';
+    out_ << escape_controls(line) << '\n';
     out_.flush();
 }
 
 void Console::error(std::string_view message) {
-    err_ << "rossum-accounts: error: " << one_line(message) << '\n';
+    err_ << "rossum-accounts: error: " << escape_controls(message) << '\n';
+    err_.flush();
+}
+
+void Console::note(std::string_view line) {
+    err_ << escape_controls(line) << '\n';
     err_.flush();
 }
 
 void Console::warning(std::string_view message) {
     if (quiet())
         return;
-    err_ << "rossum-accounts: warning: " << one_line(message) << '\n';
+    err_ << "rossum-accounts: warning: " << escape_controls(message) << '\n';
     err_.flush();
 }
 
 void Console::log(std::string_view line) {
     if (!verbose())
         return;
-    err_ << one_line(line) << '\n';
+    err_ << escape_controls(line) << '\n';
     err_.flush();
 }
 

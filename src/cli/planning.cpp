@@ -38,7 +38,7 @@ PasswordAttributes password_attributes(const Action& action) {
 }
 
 // plan never needs passwords, but says when a create could not be applied from here.
-PlanOptions password_warnings(const DesiredState& desired) {
+PlanOptions password_warnings(const DesiredState& desired, SecretMasker& masker) {
     SystemEnvironment env;
     SystemSecretLookup lookup(env);
     PlanOptions options;
@@ -51,7 +51,7 @@ PlanOptions password_warnings(const DesiredState& desired) {
                 fmt::format("password source is not usable here: {}", password.error().message);
             continue;
         }
-        process_redactor().add(*password);
+        masker.add(*password);
         if (auto violation = check_password_policy(*password, password_attributes(account)))
             options.password_warnings[account.username] =
                 fmt::format("password from {} violates the password policy: {}",
@@ -68,7 +68,7 @@ int report_error(const Error& error, Console& console) {
 }
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Console& console) {
+                     Console& console, SecretMasker& masker) {
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
     if (!desired) {
@@ -76,12 +76,14 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         return run;
     }
     run.desired = std::move(*desired);
+    // Before any request: the passwords it reads are then masked in whatever the API echoes.
+    PlanOptions options = password_warnings(run.desired, masker);
     auto api_url = resolve_api_url(global, run.desired.api_url);
     if (!api_url) {
         run.exit_code = report_error(api_url.error(), console);
         return run;
     }
-    auto session = open_session(global, *api_url, console);
+    auto session = open_session(global, *api_url, console, masker);
     if (!session) {
         run.exit_code = report_error(session.error(), console);
         return run;
@@ -92,7 +94,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         run.exit_code = report_error(live.error(), console);
         return run;
     }
-    PlanOutcome outcome = make_plan(run.desired, *live, password_warnings(run.desired));
+    PlanOutcome outcome = make_plan(run.desired, *live, std::move(options));
     for (const auto& d : outcome.diagnostics)
         console.error(format_diagnostic(d));
     if (!outcome.plan) {
@@ -105,7 +107,8 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
 }
 
 std::optional<std::map<std::string, std::string>>
-resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console) {
+resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console,
+                         SecretMasker& masker) {
     std::map<std::string, std::string> passwords;
     bool ok = true;
     for (const auto& action : plan.actions) {
@@ -125,7 +128,7 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             ok = false;
             continue;
         }
-        process_redactor().add(*password);
+        masker.add(*password);
         if (auto violation = check_password_policy(*password, password_attributes(action))) {
             console.error(fmt::format("account \"{}\": password from {} violates the password "
                                       "policy: {}",

@@ -1,7 +1,6 @@
 #include "rossum_accounts/cli/session.hpp"
 
 #include "rossum_accounts/core/clock.hpp"
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/io/auth.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
@@ -15,21 +14,28 @@
 namespace ra::cli {
 namespace {
 
+void print_warnings(const std::vector<std::string>& warnings, Console& console) {
+    for (const auto& w : warnings)
+        console.warning(w);
+}
+
 class CurlSession : public Session {
 public:
-    CurlSession(std::string api_url, std::unique_ptr<CurlTransport> transport)
-        : api_url_(std::move(api_url)), transport_(std::move(transport)) {}
+    CurlSession(std::string api_url, std::unique_ptr<CurlTransport> transport, Console& console)
+        : api_url_(std::move(api_url)), transport_(std::move(transport)), console_(console) {}
 
-    void connect(ClientConfig config, Credentials credentials) {
+    void connect(ClientConfig config, Credentials credentials, SecretMasker& masker) {
         config.clock = &clock_;
-        client_ =
-            std::make_unique<RossumClient>(*transport_, std::move(config), std::move(credentials));
+        client_ = std::make_unique<RossumClient>(*transport_, std::move(config),
+                                                 std::move(credentials), masker);
     }
     RossumApi& api() override { return *client_; }
     const std::string& api_url() const override { return api_url_; }
     void finish() override {
-        if (!finished_ && client_)
+        if (!finished_ && client_) {
             client_->finish();
+            print_warnings(client_->take_warnings(), console_);
+        }
         finished_ = true;
     }
 
@@ -37,15 +43,16 @@ private:
     std::string api_url_;
     SystemClock clock_;
     std::unique_ptr<CurlTransport> transport_;
+    Console& console_;
     std::unique_ptr<RossumClient> client_;
     bool finished_ = false;
 };
 
-Result<Credentials> credentials_from(const Environment& env) {
+Result<Credentials> credentials_from(const Environment& env, SecretMasker& masker) {
     Credentials c;
     auto token = env.get("ROSSUM_TOKEN");
     if (token && !token->empty()) {
-        process_redactor().add(*token);
+        masker.add(*token);
         c.token = *token;
         return c;
     }
@@ -55,7 +62,7 @@ Result<Credentials> credentials_from(const Environment& env) {
         return make_error(ErrorKind::usage,
                           "missing credentials: set ROSSUM_TOKEN, or ROSSUM_USERNAME and "
                           "ROSSUM_PASSWORD, in the environment");
-    process_redactor().add(*password);
+    masker.add(*password);
     c.username = *username;
     c.password = *password;
     return c;
@@ -65,13 +72,14 @@ std::chrono::milliseconds millis(double seconds) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
 }
 
-Result<std::unique_ptr<CurlTransport>> make_transport(const GlobalOptions& global) {
+Result<std::unique_ptr<CurlTransport>> make_transport(const GlobalOptions& global,
+                                                      const SecretMasker& masker) {
     CurlOptions options;
     if (!global.ca_bundle.empty())
         options.ca_bundle = global.ca_bundle;
     options.timeout = millis(global.timeout_s);
     options.connect_timeout = std::min(options.connect_timeout, options.timeout);
-    return CurlTransport::create(options);
+    return CurlTransport::create(options, masker);
 }
 
 } // namespace
@@ -91,33 +99,39 @@ Result<std::string> resolve_api_url(const GlobalOptions& global,
 }
 
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
-                                              const std::string& api_url, Console& console) {
+                                              const std::string& api_url, Console& console,
+                                              SecretMasker& masker) {
     SystemEnvironment env;
-    auto credentials = credentials_from(env);
+    auto credentials = credentials_from(env, masker);
     if (!credentials)
         return credentials.error();
-    auto transport = make_transport(global);
+    auto transport = make_transport(global, masker);
     if (!transport)
         return transport.error();
-    auto session = std::make_unique<CurlSession>(api_url, std::move(*transport));
+    auto session = std::make_unique<CurlSession>(api_url, std::move(*transport), console);
     ClientConfig config;
     config.api_url = api_url;
     config.max_rps = global.max_rps;
     config.token_cache = global.no_token_cache ? TokenCacheMode::disabled : TokenCacheMode::enabled;
     config.cache_dir = default_token_cache_dir(env);
     config.log = [&console](std::string_view line) { console.log(line); };
-    config.warn = [&console](std::string_view line) { console.warning(line); };
-    session->connect(std::move(config), std::move(*credentials));
+    session->connect(std::move(config), std::move(*credentials), masker);
     return std::unique_ptr<Session>(std::move(session));
 }
 
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, Console& /*console*/) {
-    auto transport = make_transport(global);
+                                          std::int64_t lifetime_s, Console& console,
+                                          SecretMasker& masker) {
+    auto transport = make_transport(global, masker);
     if (!transport)
         return transport.error();
-    return ra::service_account_token(**transport, api_url, username, password, lifetime_s);
+    SystemClock clock;
+    std::vector<std::string> warnings;
+    auto token = ra::service_account_token(**transport, clock, masker,
+                                           {api_url, username, password, lifetime_s}, warnings);
+    print_warnings(warnings, console);
+    return token;
 }
 
 } // namespace ra::cli

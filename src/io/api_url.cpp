@@ -1,7 +1,5 @@
 #include "rossum_accounts/io/api_url.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -127,8 +125,7 @@ Error url_error(std::string_view url, std::string_view problem) {
     std::string shown(url.substr(0, cut));
     if (cut != std::string_view::npos)
         shown += "?...";
-    return make_error(ErrorKind::usage, process_redactor().redact(fmt::format(
-                                            "invalid api url \"{}\": {}", shown, problem)));
+    return make_error(ErrorKind::usage, fmt::format("invalid api url \"{}\": {}", shown, problem));
 }
 
 } // namespace

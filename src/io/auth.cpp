@@ -1,9 +1,8 @@
 #include "rossum_accounts/io/auth.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
-
 #include <algorithm>
 #include <fmt/format.h>
+#include <utility>
 
 namespace ra {
 namespace {
@@ -16,13 +15,19 @@ HttpRequest json_post(const std::string& url, const nlohmann::json& body) {
     return r;
 }
 
+HttpRequest with_token(HttpRequest request, const std::string& token) {
+    request.headers.emplace_back("Authorization", "Bearer " + token);
+    return request;
+}
+
 // Header values go to the wire as they are; a token with CR/LF would inject headers.
 bool header_safe(const std::string& value) {
     return !value.empty() && std::all_of(value.begin(), value.end(),
                                          [](unsigned char c) { return c > 0x20 && c < 0x7f; });
 }
 
-Result<std::string> key_from(const HttpResponse& response, const std::string& step) {
+Result<std::string> key_from(const HttpResponse& response, const std::string& step,
+                             SecretMasker& masker) {
     auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("key") ||
         !body["key"].is_string() || !header_safe(body["key"].get<std::string>()))
@@ -30,58 +35,81 @@ Result<std::string> key_from(const HttpResponse& response, const std::string& st
                           fmt::format("{}: the API answered without a usable \"key\"", step),
                           response.status);
     auto key = body["key"].get<std::string>();
-    process_redactor().add(key);
+    masker.add(key);
     return key;
 }
 
-Result<std::string> auth_step(RequestSender& sender, const HttpRequest& request,
-                              const std::string& step, const std::string& username) {
+Result<std::string> auth_step(RequestSender& sender, SecretMasker& masker,
+                              const HttpRequest& request, const std::string& step,
+                              const std::string& username) {
     auto response = sender.send(request, RetryMode::login);
     if (!response)
         return response.error();
     const int status = response->status;
     if (status == 200 || status == 201)
-        return key_from(*response, step);
+        return key_from(*response, step, masker);
     if (status == 400 || status == 401 || status == 403)
         return make_error(ErrorKind::auth,
-                          process_redactor().redact(fmt::format(
-                              "{} for user \"{}\" failed: the API rejected the credentials ({})",
-                              step, username, status)),
+                          fmt::format("{} for user \"{}\" failed: the API rejected the "
+                                      "credentials ({})",
+                                      step, username, status),
                           status);
     if (status == 429)
         return make_error(
             ErrorKind::throttled,
             fmt::format("{} for user \"{}\" is throttled (429); try again later", step, username),
             status);
-    return error_for_response(request, *response);
+    return sender.error_for(request, *response);
 }
 
 } // namespace
 
-Result<std::string> login_and_exchange(RequestSender& sender, const std::string& api_url,
-                                       const std::string& username, const std::string& password,
-                                       std::int64_t lifetime_s) {
-    if (!password.empty())
-        process_redactor().add(password);
+Status logout(RequestSender& sender, const std::string& api_url, const std::string& token) {
+    auto request =
+        with_token(json_post(api_url + "/v1/auth/logout", nlohmann::json::object()), token);
+    auto response = sender.send(request, RetryMode::login);
+    if (!response)
+        return response.error();
+    if (response->status != 200)
+        return sender.error_for(request, *response);
+    return ok_status();
+}
+
+Result<std::string> login_and_exchange(RequestSender& sender, SecretMasker& masker,
+                                       const std::string& api_url, const std::string& username,
+                                       const std::string& password, std::int64_t lifetime_s,
+                                       std::vector<std::string>& warnings) {
+    masker.add(password);
     auto login = auth_step(
-        sender,
+        sender, masker,
         json_post(api_url + "/v1/auth/login", {{"username", username}, {"password", password}}),
         "login", username);
     if (!login)
         return login.error();
-    auto exchange = json_post(api_url + "/v1/auth/token", {{"max_token_lifetime_s", lifetime_s}});
-    exchange.headers.emplace_back("Authorization", "Bearer " + *login);
-    return auth_step(sender, exchange, "token exchange", username);
+    auto exchanged = auth_step(
+        sender, masker,
+        with_token(json_post(api_url + "/v1/auth/token", {{"max_token_lifetime_s", lifetime_s}}),
+                   *login),
+        "token exchange", username);
+    // The login token would stay valid for the server's default lifetime (162 h). It is logged
+    // out rather than requested with a short lifetime: the exchange's lifetime defaults to the
+    // current token's and can only be lowered (docs/rossum-api.md, "Token exchange"), so a
+    // short-lived login token could shorten the token the user asked for; a logout is
+    // documented to end a token at once.
+    if (auto out = logout(sender, api_url, *login); !out)
+        warnings.push_back(fmt::format("logging out the login token of user \"{}\" failed: {}",
+                                       username, out.error().message));
+    return exchanged;
 }
 
-Authenticator::Authenticator(RequestSender& sender, std::string api_url, Credentials credentials,
-                             const TokenCache* cache, std::int64_t lifetime_s)
-    : sender_(sender), api_url_(std::move(api_url)), credentials_(std::move(credentials)),
-      cache_(cache), lifetime_s_(lifetime_s) {
+Authenticator::Authenticator(RequestSender& sender, SecretMasker& masker, std::string api_url,
+                             Credentials credentials, const TokenCache* cache,
+                             std::int64_t lifetime_s)
+    : sender_(sender), masker_(masker), api_url_(std::move(api_url)),
+      credentials_(std::move(credentials)), cache_(cache), lifetime_s_(lifetime_s) {
     if (credentials_.token)
-        process_redactor().add(*credentials_.token);
-    if (!credentials_.password.empty())
-        process_redactor().add(credentials_.password);
+        masker_.add(*credentials_.token);
+    masker_.add(credentials_.password);
 }
 
 Result<std::string> Authenticator::token() {
@@ -95,10 +123,13 @@ Result<std::string> Authenticator::token() {
         return *token_;
     }
     if (cache_) {
-        if (auto cached = cache_->load(api_url_, credentials_.username, sender_.clock().wall_now());
-            cached && header_safe(*cached)) {
-            process_redactor().add(*cached);
-            token_ = cached;
+        auto cached = cache_->load(api_url_, credentials_.username, sender_.clock().wall_now());
+        if (!cached)
+            warnings_.push_back("token cache: " + cached.error().message);
+        else if (*cached && header_safe(**cached)) {
+            masker_.add(**cached);
+            token_ = *cached;
+            token_cached_ = true;
             return *token_;
         }
     }
@@ -114,14 +145,20 @@ Result<std::string> Authenticator::fresh_login() {
                           401);
     ++logins_;
     const auto issued = sender_.clock().wall_now();
-    auto fresh = login_and_exchange(sender_, api_url_, credentials_.username, credentials_.password,
-                                    lifetime_s_);
+    auto fresh = login_and_exchange(sender_, masker_, api_url_, credentials_.username,
+                                    credentials_.password, lifetime_s_, warnings_);
     if (!fresh)
         return fresh.error();
     token_ = *fresh;
-    if (cache_)
-        cache_->store(api_url_, credentials_.username, *token_,
-                      issued + std::chrono::seconds(lifetime_s_));
+    token_cached_ = false;
+    if (cache_) {
+        auto stored = cache_->store(api_url_, credentials_.username, *token_,
+                                    issued + std::chrono::seconds(lifetime_s_));
+        if (stored)
+            token_cached_ = true;
+        else
+            warnings_.push_back("token cache: " + stored.error().message);
+    }
     return *token_;
 }
 
@@ -131,24 +168,24 @@ Result<std::string> Authenticator::renew(const std::string& rejected) {
     if (token_ && *token_ != rejected)
         return *token_; // already renewed
     token_.reset();
+    token_cached_ = false;
     return fresh_login();
 }
 
-void Authenticator::finish(const LogSink& warn) {
-    if (cache_ || credentials_.token || logins_ == 0 || !token_)
+void Authenticator::finish() {
+    // Only a token this run obtained by logging in; one in the cache is what the user asked for.
+    if (credentials_.token || logins_ == 0 || !token_ || token_cached_)
         return;
-    auto request = json_post(api_url_ + "/v1/auth/logout", nlohmann::json::object());
-    request.headers.emplace_back("Authorization", "Bearer " + *token_);
-    auto response = sender_.send(request, RetryMode::login);
-    if (!response || response->status != 200) {
-        if (warn)
-            warn(process_redactor().redact(
-                fmt::format("warning: logout failed: {}",
-                            response ? error_for_response(request, *response).message
-                                     : response.error().message)));
+    if (auto out = logout(sender_, api_url_, *token_); !out) {
+        warnings_.push_back(fmt::format("logging out the token of user \"{}\" failed: {}",
+                                        credentials_.username, out.error().message));
         return;
     }
     token_.reset();
+}
+
+std::vector<std::string> Authenticator::take_warnings() {
+    return std::exchange(warnings_, {});
 }
 
 } // namespace ra

@@ -1,6 +1,5 @@
 #include "rossum_accounts/io/curl_transport.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/version.hpp"
 
@@ -69,7 +68,9 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 } // namespace
 
 struct CurlTransport::Impl {
+    explicit Impl(const SecretMasker& m) : masker(m) {}
     CurlOptions options;
+    const SecretMasker& masker;
     CURL* handle = nullptr;
     std::string user_agent;
     char error_buffer[CURL_ERROR_SIZE] = {};
@@ -79,7 +80,7 @@ struct CurlTransport::Impl {
             curl_easy_cleanup(handle);
     }
 
-    Error classify(CURLcode code, const Exchange& ex, const HttpRequest& request) const;
+    Error classify(CURLcode code, const Exchange& ex) const;
     void configure_static();
 };
 
@@ -133,13 +134,14 @@ void CurlTransport::Impl::configure_static() {
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
 }
 
-Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options) {
+Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options,
+                                                             const SecretMasker& masker) {
     if (auto init = curl_global_setup(); !init)
         return init.error();
     if (options.ca_bundle)
         if (auto ok = check_ca_bundle(*options.ca_bundle); !ok)
             return ok.error();
-    auto impl = std::make_unique<Impl>();
+    auto impl = std::make_unique<Impl>(masker);
     impl->options = std::move(options);
     impl->user_agent = fmt::format("rossum-accounts/{}", k_version);
     impl->handle = curl_easy_init();
@@ -152,13 +154,13 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options
 CurlTransport::CurlTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CurlTransport::~CurlTransport() = default;
 
-Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex,
-                                    const HttpRequest& request) const {
-    const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    const std::string where = fmt::format("{} {}", to_string(request.method), request.url);
+Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex) const {
+    // libcurl's text can quote the URL or a header: it is masked; the request itself is named
+    // by the sender.
+    const std::string detail =
+        masker.mask(error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
     auto fail = [&](TransportFailure failure, const char* what) {
-        return make_transport_error(
-            failure, process_redactor().redact(fmt::format("{}: {} ({})", where, what, detail)));
+        return make_transport_error(failure, fmt::format("{} ({})", what, detail));
     };
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -186,8 +188,7 @@ Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex,
         if (ex.over_cap)
             return make_transport_error(
                 TransportFailure::body_too_large,
-                process_redactor().redact(fmt::format("{}: the answer is larger than {} bytes",
-                                                      where, options.max_body_bytes)));
+                fmt::format("the answer is larger than {} bytes", options.max_body_bytes));
         return fail(TransportFailure::dropped, "the answer could not be stored");
     case CURLE_PARTIAL_FILE:
         return fail(TransportFailure::partial_body, "the answer was cut short");
@@ -205,9 +206,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
         (parts->scheme == "http" && !is_loopback_host(parts->host)))
         return make_transport_error(
             TransportFailure::refused,
-            process_redactor().redact(
-                fmt::format("{} {}: refusing a URL that is not https (or http on a loopback host)",
-                            to_string(request.method), request.url)));
+            "refusing a URL that is not https (or http on a loopback host)");
     Slist headers(curl_slist_append(nullptr, "Accept: application/json"));
     curl_slist_append(headers.get(), "Expect:");
     if (request.method != HttpMethod::get)
@@ -215,8 +214,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     for (const auto& [name, value] : request.headers) {
         if (!header_value_safe(name) || !header_value_safe(value))
             return make_transport_error(TransportFailure::refused,
-                                        fmt::format("{} {}: a header contains a line break",
-                                                    to_string(request.method), request.url));
+                                        "a header contains a line break");
         curl_slist_append(headers.get(), fmt::format("{}: {}", name, value).c_str());
     }
     CURL* h = impl_->handle;
@@ -252,7 +250,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
     if (code != CURLE_OK)
-        return impl_->classify(code, ex, request);
+        return impl_->classify(code, ex);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     ex.response.status = static_cast<int>(status);

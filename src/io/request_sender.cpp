@@ -1,7 +1,5 @@
 #include "rossum_accounts/io/request_sender.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
-
 #include <fmt/format.h>
 
 namespace ra {
@@ -18,32 +16,18 @@ long long to_ms(Clock::Duration d) {
     return static_cast<long long>(duration_cast<milliseconds>(d).count());
 }
 
-std::string describe(const HttpRequest& request) {
-    return fmt::format("{} {}", to_string(request.method), request.url);
-}
-
-Error redacted(Error e) {
-    e.message = process_redactor().redact(e.message);
-    return e;
-}
-
 bool retryable_failure(TransportFailure failure) {
     return failure != TransportFailure::tls_verification &&
            failure != TransportFailure::body_too_large && failure != TransportFailure::refused;
 }
 
-Error unknown_outcome(const HttpRequest& request, const std::string& what) {
-    return redacted(make_error(
-        ErrorKind::unknown_outcome,
-        fmt::format("{}: {}; the request may have been processed", describe(request), what)));
-}
-
-// Summary of a DRF error body: {"detail": "..."} or {"field": ["message", ...], ...}.
-std::string summarize_body(const nlohmann::json& body) {
+// Summary of a DRF error body: {"detail": "..."} or {"field": ["message", ...], ...}. Every
+// piece is server text, masked before the summary is cut (a cut could keep half a secret).
+std::string summarize_body(const nlohmann::json& body, const SecretMasker& masker) {
     if (!body.is_object())
         return {};
     if (auto it = body.find("detail"); it != body.end() && it->is_string())
-        return it->get<std::string>();
+        return masker.mask(it->get<std::string>());
     std::string out;
     for (const auto& [field, messages] : body.items()) {
         std::string text;
@@ -55,7 +39,8 @@ std::string summarize_body(const nlohmann::json& body) {
                     text += (text.empty() ? "" : " ") + m.get<std::string>();
         if (text.empty())
             continue;
-        out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", field, text);
+        out +=
+            fmt::format("{}{}: {}", out.empty() ? "" : "; ", masker.mask(field), masker.mask(text));
         if (out.size() > 500)
             return out.substr(0, 500) + "...";
     }
@@ -64,37 +49,29 @@ std::string summarize_body(const nlohmann::json& body) {
 
 } // namespace
 
-nlohmann::json redact_json(const nlohmann::json& value) {
-    const Redactor& r = process_redactor();
-    if (value.is_string())
-        return r.redact(value.get<std::string>());
-    if (value.is_array()) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& item : value)
-            out.push_back(redact_json(item));
-        return out;
-    }
-    if (value.is_object()) {
-        nlohmann::json out = nlohmann::json::object();
-        for (const auto& [key, item] : value.items())
-            out[r.redact(key)] = redact_json(item);
-        return out;
-    }
-    return value;
+RequestSender::RequestSender(HttpTransport& transport, Clock& clock, double max_rps,
+                             RetryPolicy policy, LogSink log, const SecretMasker& masker)
+    : transport_(transport), clock_(clock), limiter_(clock, max_rps, k_rate_guard), policy_(policy),
+      backoff_(policy_), log_(std::move(log)), masker_(masker) {}
+
+std::string RequestSender::describe(const HttpRequest& request) const {
+    // The URL can come from the server (a pagination link) or hold a username.
+    return fmt::format("{} {}", to_string(request.method), masker_.mask(request.url));
 }
 
-Error error_for_response(const HttpRequest& request, const HttpResponse& response) {
+Error RequestSender::error_for(const HttpRequest& request, const HttpResponse& response) const {
     const int status = response.status;
     if (status >= 300 && status < 400) {
-        auto location = response.header("Location").value_or("(no location)");
-        return redacted(make_error(ErrorKind::protocol,
-                                   fmt::format("{}: the API answered with a redirect ({}) to {}; "
-                                               "redirects are not followed",
-                                               describe(request), status, location),
-                                   status));
+        auto location = response.header("Location");
+        return make_error(ErrorKind::protocol,
+                          fmt::format("{}: the API answered with a redirect ({}) to {}; "
+                                      "redirects are not followed",
+                                      describe(request), status,
+                                      location ? masker_.mask(*location) : "(no location)"),
+                          status);
     }
     auto body = nlohmann::json::parse(response.body, nullptr, false);
-    std::string summary = body.is_discarded() ? std::string{} : summarize_body(body);
+    std::string summary = body.is_discarded() ? std::string{} : summarize_body(body, masker_);
     ErrorKind kind = ErrorKind::protocol;
     std::string what = "the API answered";
     if (status == 400) {
@@ -120,19 +97,30 @@ Error error_for_response(const HttpRequest& request, const HttpResponse& respons
                          fmt::format("{}: {} ({}){}", describe(request), what, status,
                                      summary.empty() ? "" : ": " + summary),
                          status);
+    // The body as it is: the executor reads field names from it (a masked key could hide
+    // "username"); it is never printed.
     if (status == 400 && !body.is_discarded())
-        e.details = redact_json(body);
-    return redacted(std::move(e));
+        e.details = std::move(body);
+    return e;
 }
 
-RequestSender::RequestSender(HttpTransport& transport, Clock& clock, double max_rps,
-                             RetryPolicy policy, LogSink log)
-    : transport_(transport), clock_(clock), limiter_(clock, max_rps, k_rate_guard), policy_(policy),
-      backoff_(policy_), log_(std::move(log)) {}
-
+// Every value in a log line is masked where it is inserted (describe, transport messages).
 void RequestSender::log(const std::string& line) const {
     if (log_)
-        log_(process_redactor().redact(line));
+        log_(line);
+}
+
+// The transport's message says what failed, with the secrets in what it quotes already masked
+// (http_transport.hpp); the sender names the request once.
+Error RequestSender::transport_error(const HttpRequest& request, Error e) const {
+    e.message = fmt::format("{}: {}", describe(request), e.message);
+    return e;
+}
+
+Error RequestSender::unknown_outcome(const HttpRequest& request, const std::string& what) const {
+    return make_error(
+        ErrorKind::unknown_outcome,
+        fmt::format("{}: {}; the request may have been processed", describe(request), what));
 }
 
 Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request) {
@@ -172,15 +160,15 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
             if (mode == RetryMode::create && may_have_been_sent(*failure))
                 return unknown_outcome(request, result.error().message);
             if (!retryable_failure(*failure) || mode == RetryMode::login)
-                return redacted(result.error());
+                return transport_error(request, result.error());
             reason = result.error().message;
         }
         const ErrorKind give_up = throttled ? ErrorKind::throttled : ErrorKind::unavailable;
         if (attempt >= (mode == RetryMode::login ? 1 : policy_.max_retries))
-            return redacted(make_error(give_up,
-                                       fmt::format("{}: giving up after {} retries: {}",
-                                                   describe(request), attempt, reason),
-                                       result ? result->status : 0));
+            return make_error(give_up,
+                              fmt::format("{}: giving up after {} retries: {}", describe(request),
+                                          attempt, reason),
+                              result ? result->status : 0);
         Clock::Duration wait = backoff_.delay(attempt);
         if (retry_after) {
             const auto asked = std::chrono::duration<double>(*retry_after);
@@ -192,17 +180,17 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
                                                  policy_.max_retry_after.count() / 1000),
                                      result->status);
                 e.retry_after_seconds = *retry_after;
-                return redacted(std::move(e));
+                return e;
             }
             wait = std::max(wait, duration_cast<Clock::Duration>(asked));
         }
         if (waited_ + wait > policy_.wait_budget)
-            return redacted(make_error(
+            return make_error(
                 give_up,
                 fmt::format("{}: giving up: {}, and waiting again would exceed the {} s wait "
                             "budget of this run",
                             describe(request), reason, policy_.wait_budget.count() / 1000),
-                result ? result->status : 0));
+                result ? result->status : 0);
         log(fmt::format("{}: {}; retrying in {} ms", describe(request), reason, to_ms(wait)));
         clock_.sleep_for(wait);
         waited_ += wait;

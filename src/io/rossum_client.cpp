@@ -1,10 +1,10 @@
 #include "rossum_accounts/io/rossum_client.hpp"
 
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 
 #include <fmt/format.h>
 #include <stdexcept>
+#include <utility>
 
 namespace ra {
 namespace {
@@ -12,19 +12,19 @@ namespace {
 constexpr int k_page_size = 100;
 
 Error protocol(std::string message) {
-    return make_error(ErrorKind::protocol, process_redactor().redact(message));
+    return make_error(ErrorKind::protocol, std::move(message));
 }
 
-std::unique_ptr<TokenCache> make_cache(const ClientConfig& config) {
+std::unique_ptr<TokenCache> make_cache(const ClientConfig& config,
+                                       std::vector<std::string>& warnings) {
     if (config.token_cache == TokenCacheMode::disabled)
         return nullptr;
     if (!config.cache_dir) {
-        if (config.warn)
-            config.warn("warning: token cache: no cache directory (XDG_CACHE_HOME and HOME are "
-                        "unset); logging in without a cache");
+        warnings.emplace_back("token cache: no cache directory (XDG_CACHE_HOME and HOME are "
+                              "unset); logging in without a cache");
         return nullptr;
     }
-    return std::make_unique<TokenCache>(*config.cache_dir, config.warn);
+    return std::make_unique<TokenCache>(*config.cache_dir);
 }
 
 Clock& required_clock(const ClientConfig& config) {
@@ -54,10 +54,12 @@ std::string url_encode(std::string_view value) {
     return out;
 }
 
-RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials)
-    : config_(std::move(config)), cache_(make_cache(config_)),
-      sender_(transport, required_clock(config_), config_.max_rps, config_.retry, config_.log),
-      auth_(sender_, config_.api_url, std::move(credentials), cache_.get()) {}
+RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials,
+                           SecretMasker& masker)
+    : config_(std::move(config)), masker_(masker), cache_(make_cache(config_, warnings_)),
+      sender_(transport, required_clock(config_), config_.max_rps, config_.retry, config_.log,
+              masker_),
+      auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {}
 
 Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& url,
                                           const nlohmann::json* body, RetryMode mode) {
@@ -81,11 +83,11 @@ Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& 
             continue;
         }
         if (response->status < 200 || response->status >= 300)
-            return error_for_response(request, *response);
+            return sender_.error_for(request, *response);
         auto json = nlohmann::json::parse(response->body, nullptr, false);
         if (json.is_discarded())
-            return protocol(fmt::format("{} {}: the API answered {} with a body that is not JSON",
-                                        to_string(method), url, response->status));
+            return protocol(fmt::format("{}: the API answered {} with a body that is not JSON",
+                                        sender_.describe(request), response->status));
         return json;
     }
 }
@@ -97,11 +99,11 @@ Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trai
         if (!is_within_api(config_.api_url, url))
             return protocol(fmt::format("refusing to follow a {} page link outside the API "
                                         "({}): {}",
-                                        what, config_.api_url, url));
+                                        what, config_.api_url, masker_.mask(url)));
         if (trail.fetched.count(url) != 0)
             return protocol(fmt::format("refusing a {} page link that was already fetched "
                                         "(a pagination loop): {}",
-                                        what, url));
+                                        what, masker_.mask(url)));
         if (trail.pages >= config_.max_pages)
             return protocol(fmt::format("stopping after {} pages of {}", config_.max_pages, what));
     }
@@ -195,7 +197,7 @@ Result<LiveUser> RossumClient::user(std::int64_t id) {
 
 Result<LiveUser> RossumClient::create_user(const nlohmann::json& body) {
     if (auto it = body.find("password"); it != body.end() && it->is_string())
-        process_redactor().add(it->get<std::string>());
+        masker_.add(it->get<std::string>());
     return parse_object<LiveUser>(
         call(HttpMethod::post, config_.api_url + "/v1/users", &body, RetryMode::create),
         parse_user);
@@ -209,21 +211,22 @@ Result<LiveUser> RossumClient::patch_user(std::int64_t id, const nlohmann::json&
 }
 
 void RossumClient::finish() {
-    auth_.finish(config_.warn);
+    auth_.finish();
+}
+
+std::vector<std::string> RossumClient::take_warnings() {
+    std::vector<std::string> all = std::exchange(warnings_, {});
+    for (auto& w : auth_.take_warnings())
+        all.push_back(std::move(w));
+    return all;
 }
 
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
-                                          const std::string& api_url, const std::string& username,
-                                          const std::string& password, std::int64_t lifetime_s) {
-    RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{});
-    return login_and_exchange(sender, api_url, username, password, lifetime_s);
-}
-
-Result<std::string> service_account_token(HttpTransport& transport, const std::string& api_url,
-                                          const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s) {
-    SystemClock clock;
-    return service_account_token(transport, clock, api_url, username, password, lifetime_s);
+                                          SecretMasker& masker, const ServiceTokenRequest& request,
+                                          std::vector<std::string>& warnings) {
+    RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{}, masker);
+    return login_and_exchange(sender, masker, request.api_url, request.username, request.password,
+                              request.lifetime_s, warnings);
 }
 
 } // namespace ra

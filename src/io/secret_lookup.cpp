@@ -34,11 +34,7 @@ std::string full_path(const PasswordSource& source) {
 } // namespace
 
 Result<std::string> SystemSecretLookup::resolve(const PasswordSource& source) const {
-    Result<std::string> value =
-        source.kind == PasswordSourceKind::env ? from_env(source) : from_file(source);
-    if (value.ok())
-        process_redactor().add(*value);
-    return value;
+    return source.kind == PasswordSourceKind::env ? from_env(source) : from_file(source);
 }
 
 Result<std::string> SystemSecretLookup::from_env(const PasswordSource& source) const {

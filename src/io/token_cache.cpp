@@ -56,6 +56,10 @@ bool ensure_private_dir(const std::string& dir, std::string& problem) {
     return true;
 }
 
+Error problem(std::string message) {
+    return make_error(ErrorKind::io, std::move(message));
+}
+
 } // namespace
 
 std::optional<std::string> default_token_cache_dir(const Environment& env) {
@@ -66,13 +70,7 @@ std::optional<std::string> default_token_cache_dir(const Environment& env) {
     return std::nullopt;
 }
 
-TokenCache::TokenCache(std::string dir, LogSink warn)
-    : dir_(std::move(dir)), warn_(std::move(warn)) {}
-
-void TokenCache::warn(const std::string& message) const {
-    if (warn_)
-        warn_(fmt::format("warning: token cache: {}", message));
-}
+TokenCache::TokenCache(std::string dir) : dir_(std::move(dir)) {}
 
 std::string TokenCache::path_for(const std::string& api_url, const std::string& username) const {
     // Two independent FNV passes give a 128-bit name; collisions only cost a fresh login.
@@ -81,14 +79,15 @@ std::string TokenCache::path_for(const std::string& api_url, const std::string& 
                        fnv1a64(key, 0x84222325cbf29ce4ULL));
 }
 
-std::optional<std::string> TokenCache::load(const std::string& api_url, const std::string& username,
-                                            std::chrono::system_clock::time_point now) const {
+Result<std::optional<std::string>>
+TokenCache::load(const std::string& api_url, const std::string& username,
+                 std::chrono::system_clock::time_point now) const {
     const auto path = path_for(api_url, username);
     int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT)
-            warn(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-        return std::nullopt;
+            return problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        return std::optional<std::string>();
     }
     struct stat st {};
     std::string text;
@@ -98,32 +97,27 @@ std::optional<std::string> TokenCache::load(const std::string& api_url, const st
         auto n = ::read(fd, text.data(), text.size());
         text.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
     } else {
-        warn(fmt::format("ignoring {}: not a private regular file of this user", path));
         ::close(fd);
-        return std::nullopt;
+        return problem(fmt::format("ignoring {}: not a private regular file of this user", path));
     }
     ::close(fd);
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("token") || !j["token"].is_string() ||
-        !j.contains("expires_at") || !j["expires_at"].is_number_integer()) {
-        warn(fmt::format("ignoring {}: not a token cache file", path));
-        return std::nullopt;
-    }
+        !j.contains("expires_at") || !j["expires_at"].is_number_integer())
+        return problem(fmt::format("ignoring {}: not a token cache file", path));
     if (j.value("api_url", "") != api_url || j.value("username", "") != username)
-        return std::nullopt;
+        return std::optional<std::string>();
     if (j["expires_at"].get<std::int64_t>() <= to_unix(now + k_expiry_margin))
-        return std::nullopt;
-    return j["token"].get<std::string>();
+        return std::optional<std::string>();
+    return std::optional<std::string>(j["token"].get<std::string>());
 }
 
-bool TokenCache::store(const std::string& api_url, const std::string& username,
-                       const std::string& token,
-                       std::chrono::system_clock::time_point expires_at) const {
-    std::string problem;
-    if (!ensure_private_dir(dir_, problem)) {
-        warn(problem);
-        return false;
-    }
+Status TokenCache::store(const std::string& api_url, const std::string& username,
+                         const std::string& token,
+                         std::chrono::system_clock::time_point expires_at) const {
+    std::string why;
+    if (!ensure_private_dir(dir_, why))
+        return problem(why);
     const auto path = path_for(api_url, username);
     nlohmann::json j = {{"api_url", api_url},
                         {"username", username},
@@ -131,11 +125,9 @@ bool TokenCache::store(const std::string& api_url, const std::string& username,
                         {"expires_at", to_unix(expires_at)}};
     auto written = write_file_atomic(
         path, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 0600);
-    if (!written) {
-        warn(written.error().message);
-        return false;
-    }
-    return true;
+    if (!written)
+        return problem(written.error().message);
+    return ok_status();
 }
 
 } // namespace ra

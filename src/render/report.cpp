@@ -1,7 +1,6 @@
 #include "rossum_accounts/render/report.hpp"
 
 #include "format.hpp"
-#include "rossum_accounts/core/secrets.hpp"
 
 #include <fmt/format.h>
 #include <sstream>
@@ -54,7 +53,7 @@ std::string result_line(const ActionResult& r, const std::string& fields, bool c
     if (!r.note.empty()) {
         line += " (" + printable(r.note) + ")";
     }
-    return process_redactor().redact(line);
+    return line;
 }
 
 std::string changed_fields(const Action& action) {
@@ -126,11 +125,10 @@ nlohmann::json report_to_json(const Report& report) {
     nlohmann::json results = nlohmann::json::array();
     for (const ActionResult& r : report.results) {
         results.push_back({
-            {"username", process_redactor().redact(r.username)},
+            {"username", r.username},
             {"action", to_string(r.action)},
             {"status", to_string(r.status)},
-            {"error", r.error.empty() ? nlohmann::json(nullptr)
-                                      : nlohmann::json(process_redactor().redact(r.error))},
+            {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
             {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
         });
     }
@@ -148,9 +146,8 @@ nlohmann::json report_to_json(const Report& report) {
 }
 
 void render_report_json(const Report& report, std::ostream& out) {
-    const std::string text =
-        report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    out << process_redactor().redact(text) << '\n';
+    out << report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
 }
 
 } // namespace ra

@@ -352,6 +352,11 @@ void Sandbox::expire_tokens() {
     impl_->service.expire_tokens();
 }
 
+nlohmann::json Sandbox::live_tokens() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->service.live_tokens();
+}
+
 std::string Sandbox::configure(const nlohmann::json& changes) {
     std::lock_guard lock(impl_->mutex);
     Reply reply = control(impl_->service, "POST", "/_sandbox/config", changes);

@@ -43,6 +43,7 @@ public:
     nlohmann::json users() const;                 // GET /_sandbox/users
     void clear_request_log();                     // DELETE /_sandbox/requests
     void expire_tokens();                         // POST /_sandbox/tokens/expire
+    nlohmann::json live_tokens() const;           // GET /_sandbox/tokens
     std::string configure(const nlohmann::json&); // POST /_sandbox/config; "" or the problem
     std::string add_fault(const nlohmann::json&); // POST /_sandbox/faults; "" or the problem
     // The stored password of `username` equals `password` (passwords never leave otherwise).

@@ -1,5 +1,6 @@
 #include "sandbox/service.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 
@@ -239,6 +240,31 @@ void Service::expire_tokens() {
     for (auto& [key, token] : tokens_) {
         token.expires = now;
     }
+}
+
+nlohmann::json Service::live_tokens() const {
+    const auto now = Clock::now();
+    std::vector<const Token*> live;
+    for (const auto& [key, token] : tokens_) {
+        if (token.expires > now) {
+            live.push_back(&token);
+        }
+    }
+    std::sort(live.begin(), live.end(),
+              [](const Token* a, const Token* b) { return a->seq < b->seq; });
+    nlohmann::json list = nlohmann::json::array();
+    for (const Token* token : live) {
+        const User* user = world_.user(token->user);
+        list.push_back(
+            {{"seq", token->seq},
+             {"user", token->user},
+             {"username", user != nullptr ? nlohmann::json(user->username) : nullptr},
+             {"issued_by", token->issued_by},
+             {"lifetime_s", token->lifetime_s},
+             {"expires_in_s",
+              std::chrono::duration_cast<std::chrono::seconds>(token->expires - now).count()}});
+    }
+    return {{"tokens", list}};
 }
 
 nlohmann::json to_json(const Config& config) {

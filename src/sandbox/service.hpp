@@ -50,6 +50,8 @@ struct Token {
     Id user = 0;
     std::chrono::steady_clock::time_point expires;
     std::int64_t lifetime_s = 0;
+    std::string issued_by; // "login" or "exchange"
+    long long seq = 0;     // issue order
 };
 
 struct LogEntry {
@@ -85,6 +87,8 @@ public:
     bool check_password(const std::string& username, const std::string& password) const;
     nlohmann::json all_users() const;
     void expire_tokens();
+    // GET /_sandbox/tokens: tokens neither expired nor logged out, in issue order, no values.
+    nlohmann::json live_tokens() const;
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -101,7 +105,7 @@ private:
     Reply logout(const std::string& key);
     // The caller's user, or the 401/403 reply; `key` receives the token.
     const User* authenticate(const ApiRequest& request, Reply& failure, std::string& key);
-    std::string issue_token(Id user, std::int64_t lifetime_s);
+    std::string issue_token(Id user, std::int64_t lifetime_s, const char* issued_by);
 
     // Resources (service_resources.cpp).
     Reply root() const;
@@ -151,6 +155,7 @@ private:
     FaultQueue faults_;
     std::vector<LogEntry> log_;
     long long next_seq_ = 1;
+    long long next_token_seq_ = 1;
 };
 
 // Helpers shared by the service's files.

@@ -54,9 +54,10 @@ std::string body_string(const nlohmann::json& body, const char* key) {
 
 } // namespace
 
-std::string Service::issue_token(Id user, std::int64_t lifetime_s) {
+std::string Service::issue_token(Id user, std::int64_t lifetime_s, const char* issued_by) {
     std::string key = random_token(40, false);
-    tokens_[key] = Token{user, Clock::now() + std::chrono::seconds(lifetime_s), lifetime_s};
+    tokens_[key] = Token{user, Clock::now() + std::chrono::seconds(lifetime_s), lifetime_s,
+                         issued_by, next_token_seq_++};
     return key;
 }
 
@@ -89,7 +90,8 @@ Reply Service::login(const ApiRequest& request) {
             user.last_login = utc_timestamp_now();
             std::int64_t granted =
                 std::min(lifetime.value_or(config_.token_lifetime_s), config_.token_lifetime_s);
-            return json_reply(200, {{"key", issue_token(id, granted)}, {"domain", nullptr}});
+            return json_reply(200,
+                              {{"key", issue_token(id, granted, "login")}, {"domain", nullptr}});
         }
     }
     return detail_reply(401, "Unable to log in with provided credentials.");
@@ -109,9 +111,9 @@ Reply Service::exchange_token(const ApiRequest& request, const std::string& key)
     const Token current = tokens_.at(key);
     std::int64_t granted =
         std::min(lifetime.value_or(current.lifetime_s), config_.token_lifetime_s);
-    return json_reply(
-        200,
-        {{"key", issue_token(current.user, granted)}, {"domain", nullptr}, {"scope", "default"}});
+    return json_reply(200, {{"key", issue_token(current.user, granted, "exchange")},
+                            {"domain", nullptr},
+                            {"scope", "default"}});
 }
 
 Reply Service::logout(const std::string& key) {

@@ -107,6 +107,9 @@ Reply Service::handle_control(const ApiRequest& request) {
         }
         return method == "GET" ? json_reply(200, request_log()) : method_not_allowed(method);
     }
+    if (path == "/_sandbox/tokens") {
+        return method == "GET" ? json_reply(200, live_tokens()) : method_not_allowed(method);
+    }
     if (path == "/_sandbox/tokens/expire") {
         if (method != "POST") {
             return method_not_allowed(method);

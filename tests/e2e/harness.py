@@ -21,6 +21,10 @@ SOURCE_DIR = os.environ.get(
 EXAMPLES = os.path.join(SOURCE_DIR, "examples")
 LOOPBACK = "127.0.0.1,localhost,::1"
 
+# The authentication steps of a run: the login, the exchange for a long-lived token, and the
+# logout of the login token right after it (and of every token with --no-token-cache).
+AUTH_STEPS = ("/auth/login", "/auth/token", "/auth/logout")
+
 # urllib must never go through a proxy to reach the sandbox.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -122,13 +126,18 @@ class Sandbox:
         self.control("POST", "/tokens/expire", {})
 
     def api_requests(self, exclude_auth=True):
-        """The logged /api requests, without login and token exchange when exclude_auth."""
+        """The logged /api requests, without the authentication steps (login, token exchange,
+        logout) when exclude_auth."""
         out = []
         for r in self.requests():
-            if exclude_auth and r["path"].endswith(("/auth/login", "/auth/token")):
+            if exclude_auth and r["path"].endswith(AUTH_STEPS):
                 continue
             out.append(r)
         return out
+
+    def live_tokens(self):
+        """The tokens that are neither expired nor logged out (GET /_sandbox/tokens)."""
+        return self.control("GET", "/tokens")["tokens"]
 
 
 class Run:
@@ -289,6 +298,6 @@ class SeededSandbox(Sandbox):
 
 
 def other_requests(requests, *suffixes):
-    """Requests whose path does not end with any of `suffixes` (default: login and exchange)."""
-    suffixes = suffixes or ("/auth/login", "/auth/token")
+    """Requests whose path does not end with any of `suffixes` (default: the AUTH_STEPS)."""
+    suffixes = suffixes or AUTH_STEPS
     return [r for r in requests if not r["path"].endswith(tuple(suffixes))]

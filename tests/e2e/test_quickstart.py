@@ -2,7 +2,7 @@
 import os
 import unittest
 
-from harness import EXAMPLES, Sandbox, ToolTestCase
+from harness import AUTH_STEPS, EXAMPLES, Sandbox, ToolTestCase
 
 
 class QuickStartTest(ToolTestCase):
@@ -46,7 +46,7 @@ accounts:
             self.assertExit(again, 0)
             self.assertIn("No changes.", again.stdout)
             methods = {r["method"] for r in sb.requests()
-                       if not r["path"].endswith(("/auth/login", "/auth/token"))}
+                       if not r["path"].endswith(AUTH_STEPS)}
             self.assertEqual(methods, {"GET"})
         self.assertNoSecrets()
 

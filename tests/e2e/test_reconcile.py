@@ -2,7 +2,7 @@
 import json
 import unittest
 
-from harness import SEED_ADMIN, SeededSandbox, ToolTestCase, demo_seed, other_requests
+from harness import AUTH_STEPS, SEED_ADMIN, SeededSandbox, ToolTestCase, demo_seed, other_requests
 
 MARK = {"managed_by": "rossum-accounts"}
 
@@ -266,7 +266,7 @@ accounts:
             applied = self.run_tool("apply", path, "--auto-approve", env=env)
             self.assertExit(applied, 65)
             self.assertEqual([r for r in sb.requests() if r["method"] != "GET"
-                              and not r["path"].endswith(("/auth/login", "/auth/token"))], [])
+                              and not r["path"].endswith(AUTH_STEPS)], [])
             self.assertEqual(sb.users_named("approver.bot@demo"), [])
         self.assertNoSecrets()
 

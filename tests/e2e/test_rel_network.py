@@ -7,6 +7,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -219,6 +220,24 @@ class NetworkTest(ToolTestCase):
             self.assertLessEqual(len(gets), 5)
             self.assertLess(run.elapsed, 30)
             self.assertEqual([r for r in sb.api_requests() if r["method"] != "GET"], [])
+        self.assertNoSecrets()
+
+    def test_n2_verbose_names_a_timed_out_request_once_per_line(self):
+        with Sandbox() as sb:
+            sb.fault(method="GET", path="/api/v1/groups", action="hang", ms=2500)
+            run = self.tool("plan", self.manifest, "-v", *TIMEOUT, url=sb.url, sandbox=sb)
+            self.assertExit(run, 0)
+            url = re.escape("%s/v1/groups?page_size=100" % sb.url)
+            lines = run.stderr.splitlines()
+            failed = [l for l in lines if re.fullmatch(
+                r"GET %s -> failed: timed out waiting for the answer \(.+\) \(\d+ ms\)" % url,
+                l)]
+            retry = [l for l in lines if re.fullmatch(
+                r"GET %s: timed out waiting for the answer \(.+\); retrying in \d+ ms" % url, l)]
+            self.assertEqual(len(failed), 1, run.stderr)
+            self.assertEqual(len(retry), 1, run.stderr)
+            for line in lines:
+                self.assertLessEqual(line.count("GET "), 1, line)
         self.assertNoSecrets()
 
     def test_n3_trickling_answer_is_aborted_and_exits_75(self):

@@ -99,6 +99,30 @@ class SavedPlanTest(ToolTestCase):
             self.assertEqual(len(sb.users_named("new.bot@demo")), 1)
         self.assertNoSecrets()
 
+    def test_a_stale_plan_names_a_hostile_username_with_its_control_characters_escaped(self):
+        # A marked user with ESC and C1 CSI in its username, deactivated by prune: its name
+        # comes from the API into the saved plan, and from there into the stale-plan lines.
+        hostile = "evil\x1b[2J\u009b31m.bot@demo"
+        manifest = self.write("conf/prune.yaml", "version: 1\nprune: true\naccounts:\n"
+                              "  - username: jane.doe@demo.example\n    groups: [annotator]\n"
+                              "    queues: [812, 813]\n")
+        with Sandbox() as sb:
+            env = self.env(sb)
+            user = sb.add_user(username=hostile, organization=4201, groups=["viewer"],
+                               metadata={"managed_by": "rossum-accounts"})
+            plan = self.run_tool("plan", manifest, "--out", self.plan_path, env=env)
+            self.assertExit(plan, 0)
+            self.assertIn("- deactivate evil\\u001b[2J\\u009b31m.bot@demo", plan.stdout)
+            sb.patch_user(user["id"], first_name="Changed")
+            run = self.run_tool("apply", "--plan", self.plan_path, "--auto-approve", env=env)
+            self.assertExit(run, 1)
+            self.assertIn("\n  evil\\u001b[2J\\u009b31m.bot@demo: the user changed since the plan "
+                          "was made\nRun plan again to see the current changes.\n", run.stderr)
+            self.assertNotIn("\x1b", run.output)
+            self.assertNotIn("\u009b", run.output)
+            self.assertEqual(self.writes(sb), [])
+        self.assertNoSecrets()
+
     def test_an_invalid_or_tampered_plan_file_is_65_before_any_request(self):
         with Sandbox() as sb:
             env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))

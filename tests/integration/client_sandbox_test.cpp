@@ -71,14 +71,14 @@ struct TempDir {
 struct World {
     sandbox::Sandbox sandbox;
     FakeClock clock; // our waits never really sleep; the sockets are real
+    SecretMasker masker;
     std::unique_ptr<CurlTransport> transport;
     std::vector<std::string> log;
-    std::vector<std::string> warnings;
 
     explicit World(CurlOptions curl = {}, sandbox::Options options = quiet_options())
         : sandbox(std::move(options)) {
         REQUIRE(sandbox.start() > 0);
-        auto t = CurlTransport::create(curl);
+        auto t = CurlTransport::create(curl, masker);
         REQUIRE(t);
         transport = std::move(*t);
     }
@@ -89,7 +89,6 @@ struct World {
         c.clock = &clock;
         c.token_cache = cache;
         c.log = [this](std::string_view line) { log.emplace_back(line); };
-        c.warn = [this](std::string_view line) { warnings.emplace_back(line); };
         c.retry.seed = 1;
         return c;
     }
@@ -98,7 +97,7 @@ struct World {
         Credentials creds;
         creds.username = sandbox.admin_username();
         creds.password = std::move(password);
-        return std::make_unique<RossumClient>(*transport, std::move(c), std::move(creds));
+        return std::make_unique<RossumClient>(*transport, std::move(c), std::move(creds), masker);
     }
 
     int requests_to(const std::string& method, const std::string& path) const {
@@ -182,11 +181,12 @@ TEST_CASE("integration: every client operation works against the sandbox",
     CHECK_FALSE(page->next);
     CHECK(page->total == static_cast<std::int64_t>(page->results.size()));
 
-    client->finish(); // --no-token-cache: logs out
+    client->finish(); // --no-token-cache: the login token and the exchanged one are logged out
     CHECK(w.requests_to("POST", "/api/v1/auth/login") == 1);
     CHECK(w.requests_to("POST", "/api/v1/auth/token") == 1);
-    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 1);
-    CHECK(w.warnings.empty());
+    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 2);
+    CHECK(w.sandbox.live_tokens()["tokens"].empty());
+    CHECK(client->take_warnings().empty());
     for (const auto& line : w.log)
         CHECK(line.find(k_admin_password) == std::string::npos);
 }
@@ -264,8 +264,11 @@ TEST_CASE("integration: an expired cached token gets exactly one re-login", "[in
     REQUIRE(second->current_user());
     CHECK(second->logins() == 1);
     CHECK(w.requests_to("POST", "/api/v1/auth/login") == 2);
-    second->finish(); // cached: no logout
-    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 0);
+    second->finish(); // cached: only the login tokens were logged out, never the cached one
+    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 2);
+    const json live = w.sandbox.live_tokens()["tokens"];
+    REQUIRE(live.size() == 1);
+    CHECK(live[0]["issued_by"] == "exchange");
 }
 
 TEST_CASE("integration: bad credentials make exactly one login attempt", "[integration][auth]") {
@@ -366,6 +369,16 @@ TEST_CASE("integration: a hanging request times out and is retried a bounded num
     CHECK(groups.error().kind == ErrorKind::unavailable);
     CHECK(groups.error().message.find("giving up after 4 retries") != std::string::npos);
     CHECK(groups.error().message.find("timed out") != std::string::npos);
+    // libcurl's message is quoted, but the request is named once (it said "GET url: GET url:").
+    const std::string url = w.sandbox.base_url() + "/v1/groups?page_size=100";
+    CHECK(groups.error().message.rfind("GET " + url + ": giving up after 4 retries: ", 0) == 0);
+    CHECK(groups.error().message.find("GET", 1) == std::string::npos);
+    bool failed_line = false;
+    for (const auto& line : w.log) {
+        CHECK(line.find("GET", 1) == std::string::npos);
+        failed_line = failed_line || line.rfind("GET " + url + " -> failed: timed out", 0) == 0;
+    }
+    CHECK(failed_line);
 }
 
 TEST_CASE("integration: a create whose connection drops after commit is an unknown outcome",
@@ -416,7 +429,8 @@ TEST_CASE("integration: a missing CA bundle is a usage error before any request"
           "[integration][tls]") {
     CurlOptions curl;
     curl.ca_bundle = "/nonexistent/ca.pem";
-    auto t = CurlTransport::create(curl);
+    SecretMasker masker;
+    auto t = CurlTransport::create(curl, masker);
     REQUIRE_FALSE(t);
     CHECK(t.error().kind == ErrorKind::usage);
     CHECK(t.error().message ==
@@ -439,13 +453,22 @@ TEST_CASE("integration: the sandbox's rate limit is never hit at the default max
         CHECK(entry.value("status", 0) != 429);
 }
 
-TEST_CASE("integration: service_account_token logs in once and exchanges once",
+TEST_CASE("integration: service_account_token logs in once, exchanges once and leaves only the "
+          "exchanged token valid",
           "[integration][token]") {
     World w;
-    auto token = service_account_token(*w.transport, w.clock, w.sandbox.base_url(),
-                                       w.sandbox.admin_username(), k_admin_password, 3600);
+    std::vector<std::string> warnings;
+    auto token = service_account_token(
+        *w.transport, w.clock, w.masker,
+        {w.sandbox.base_url(), w.sandbox.admin_username(), k_admin_password, 3600}, warnings);
     REQUIRE(token);
     CHECK_FALSE(token->empty());
+    CHECK(warnings.empty());
     CHECK(w.requests_to("POST", "/api/v1/auth/login") == 1);
     CHECK(w.requests_to("POST", "/api/v1/auth/token") == 1);
+    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 1);
+    const json live = w.sandbox.live_tokens()["tokens"];
+    REQUIRE(live.size() == 1);
+    CHECK(live[0]["issued_by"] == "exchange");
+    CHECK(live[0]["lifetime_s"] == 3600);
 }

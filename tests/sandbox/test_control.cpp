@@ -91,3 +91,40 @@ TEST_CASE("control: health answers 200 and unknown paths 404", "[sandbox][contro
     CHECK(h.call("GET", "/_sandbox/health").status == 200);
     CHECK(h.call("GET", "/elsewhere").status == 404);
 }
+
+TEST_CASE("control: live tokens are listed per user in issue order, without their values",
+          "[sandbox][control][auth]") {
+    Harness h;
+    CHECK(h.call("GET", "/_sandbox/tokens").body == json{{"tokens", json::array()}});
+    const std::string login = h.login(test::k_admin, test::k_admin_password);
+    REQUIRE_FALSE(login.empty());
+    auto exchanged = h.call("POST", "/api/v1/auth/token", json{{"max_token_lifetime_s", 600}},
+                            "Bearer " + login);
+    REQUIRE(exchanged.status == 200);
+    auto live = h.call("GET", "/_sandbox/tokens");
+    REQUIRE(live.status == 200);
+    const json tokens = live.body["tokens"];
+    REQUIRE(tokens.size() == 2);
+    CHECK(tokens[0]["user"] == 10001);
+    CHECK(tokens[0]["username"] == test::k_admin);
+    CHECK(tokens[0]["issued_by"] == "login");
+    CHECK(tokens[0]["lifetime_s"] == 583200);
+    CHECK(tokens[1]["issued_by"] == "exchange");
+    CHECK(tokens[1]["lifetime_s"] == 600);
+    CHECK(tokens[1]["expires_in_s"].get<std::int64_t>() <= 600);
+    CHECK(tokens[1]["expires_in_s"].get<std::int64_t>() >= 590);
+    CHECK(tokens[0]["seq"].get<long long>() < tokens[1]["seq"].get<long long>());
+    const std::string text = live.raw;
+    CHECK(text.find(login) == std::string::npos);
+    CHECK(text.find(exchanged.body["key"].get<std::string>()) == std::string::npos);
+
+    // A logged-out token and an expired one are no longer listed.
+    CHECK(h.call("POST", "/api/v1/auth/logout", json::object(), "Bearer " + login).status == 200);
+    auto after_logout = h.call("GET", "/_sandbox/tokens").body["tokens"];
+    REQUIRE(after_logout.size() == 1);
+    CHECK(after_logout[0]["issued_by"] == "exchange");
+    CHECK(h.sandbox.live_tokens() == json{{"tokens", after_logout}});
+    h.sandbox.expire_tokens();
+    CHECK(h.call("GET", "/_sandbox/tokens").body["tokens"].empty());
+    CHECK(h.call("POST", "/_sandbox/tokens").status == 405);
+}

@@ -1,7 +1,9 @@
 #pragma once
-// One function per subcommand; each returns the process exit code (exit_code.hpp).
+// One function per subcommand; each returns the process exit code (exit_code.hpp). `masker` is
+// the run's SecretMasker (owned by main): commands register the secrets they learn with it.
 
 #include "rossum_accounts/cli/console.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 
 #include <cstdint>
 #include <string>
@@ -54,9 +56,13 @@ struct TokenArgs {
 };
 
 int run_validate(const GlobalOptions& global, const ValidateArgs& args, Console& console);
-int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console);
-int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console);
-int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console);
-int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console);
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
+             SecretMasker& masker);
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console,
+              SecretMasker& masker);
+int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
+               SecretMasker& masker);
+int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console,
+              SecretMasker& masker);
 
 } // namespace ra::cli

@@ -1,6 +1,9 @@
 #pragma once
-// Where the CLI's output goes: stdout for results, stderr for errors, warnings and logs. Every
-// line passes through the process redactor first.
+// The one writer of the process: every byte for stdout or stderr goes through it. Rendered
+// documents (plan, report, export, token) are printed as they are; messages have their control
+// characters escaped, so text from a manifest, a saved plan or the API cannot move the cursor
+// or forge lines. Nothing here masks secrets: free text is masked where a secret can enter it
+// (core/secret_masker.hpp), data never is.
 
 #include <iosfwd>
 #include <string>
@@ -15,16 +18,19 @@ class Console {
 public:
     Console(std::ostream& out, std::ostream& err, ColorMode color, Verbosity verbosity);
 
-    void print(std::string_view text);      // stdout, as is (after redaction)
-    void info(std::string_view line);       // stdout unless quiet
+    // Set once the flags are parsed (before that: no colour, normal verbosity).
+    void configure(ColorMode color, Verbosity verbosity);
+
+    void print(std::string_view text);      // stdout, as is: a rendered document
+    void info(std::string_view line);       // stdout unless quiet, escaped
     void error(std::string_view message);   // "rossum-accounts: error: MESSAGE"
+    void note(std::string_view line);       // stderr, escaped: a line that belongs to an error
     void warning(std::string_view message); // "rossum-accounts: warning: MESSAGE" unless quiet
     void log(std::string_view line);        // stderr, only with --verbose
 
     bool color() const { return color_ == ColorMode::always; }
     bool quiet() const { return verbosity_ == Verbosity::quiet; }
     bool verbose() const { return verbosity_ == Verbosity::verbose; }
-    std::ostream& err() { return err_; }
 
 private:
     std::ostream& out_;
@@ -32,6 +38,9 @@ private:
     ColorMode color_;
     Verbosity verbosity_;
 };
+
+// Control characters (C0, DEL) of one message as "\u001b"-style escapes.
+std::string escape_controls(std::string_view message);
 
 // Colour only on a terminal, never with NO_COLOR or --no-color.
 ColorMode decide_color(bool no_color_flag, int fd);

@@ -7,6 +7,7 @@
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/manifest.hpp"
 #include "rossum_accounts/core/plan.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/core/secrets.hpp"
 
 #include <map>
@@ -24,13 +25,14 @@ struct PlanRun {
 };
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Console& console);
+                     Console& console, SecretMasker& masker);
 
 // Resolves and policy-checks the password of every planned create before the first write.
 // Problems are printed (naming the account and the variable or file) and give nullopt (exit 65).
-// Resolved passwords are registered with the process redactor.
+// Resolved passwords are registered with `masker`.
 std::optional<std::map<std::string, std::string>>
-resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console);
+resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console,
+                         SecretMasker& masker);
 
 // Renders the plan to stdout in FORMAT (text, json, markdown); quiet text is the summary line.
 void show_plan(const Plan& plan, const std::string& format, Console& console);

@@ -7,6 +7,7 @@
 #include "rossum_accounts/cli/console.hpp"
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/result.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -25,18 +26,23 @@ public:
     virtual ~Session() = default;
     virtual RossumApi& api() = 0;
     virtual const std::string& api_url() const = 0;
-    // Logs out when the token is not cached (--no-token-cache); never fails.
+    // Logs out every token of the run that is not cached (--no-token-cache); prints the
+    // warnings of the connection (token cache, logout); never fails.
     virtual void finish() = 0;
 };
 
-// Credentials from ROSSUM_TOKEN or ROSSUM_USERNAME + ROSSUM_PASSWORD (usage error when absent).
+// Credentials from ROSSUM_TOKEN or ROSSUM_USERNAME + ROSSUM_PASSWORD (usage error when absent),
+// registered with `masker`, as is every token of the session.
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
-                                              const std::string& api_url, Console& console);
+                                              const std::string& api_url, Console& console,
+                                              SecretMasker& masker);
 
 // `token`: exactly one login as the service account and one exchange for a token of
-// `lifetime_s`; no admin credentials, no cache.
+// `lifetime_s`, then the login token is logged out; no admin credentials, no cache. Warnings
+// are printed.
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, Console& console);
+                                          std::int64_t lifetime_s, Console& console,
+                                          SecretMasker& masker);
 
 } // namespace ra::cli

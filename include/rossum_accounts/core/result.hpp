@@ -17,7 +17,7 @@ enum class ErrorKind {
     permission,      // 403 (77)
     throttled,       // 429 after bounded retries, Retry-After too long (75)
     unavailable,     // 5xx, timeouts, dropped connections after bounded retries (75)
-    validation,      // 400 with field errors; `details` holds the body (redacted)
+    validation,      // 400 with field errors; `details` holds the body
     conflict,        // username taken (by an invisible or deleted user, or another org)
     not_found,       // 404
     protocol,        // unexpected or unparsable response, redirect, off-origin link, size cap
@@ -32,9 +32,9 @@ const char* to_string(ErrorKind kind);
 
 struct Error {
     ErrorKind kind = ErrorKind::internal;
-    std::string message; // lower-case, no trailing period, never contains a secret
+    std::string message; // lower-case, no trailing period; quoted server text is masked
     int http_status = 0;
-    nlohmann::json details; // e.g. field errors of a 400, already redacted
+    nlohmann::json details; // e.g. field errors of a 400, as received; never printed
     double retry_after_seconds = 0;
 };
 

@@ -1,15 +1,13 @@
 #pragma once
-// Secret handling shared by every output path: password sources and the redactor that scrubs
-// known secret values from anything printed or written (the policy: password_policy.hpp).
+// Password sources (the local password policy is password_policy.hpp; masking secrets in free
+// text is secret_masker.hpp).
 
 #include "rossum_accounts/core/manifest.hpp"
 #include "rossum_accounts/core/result.hpp"
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace ra {
 
@@ -24,21 +22,5 @@ public:
     // Error kind invalid_input; the message names the variable or file, never a value.
     virtual Result<std::string> resolve(const PasswordSource& source) const = 0;
 };
-
-// Replaces every registered secret (and its JSON-escaped, URL-encoded and base64 forms) with
-// "***". Thread-safe.
-class Redactor {
-public:
-    void add(std::string_view secret);
-    std::string redact(std::string_view text) const;
-    bool empty() const;
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<std::string> needles_;
-};
-
-// The process-wide redactor every output path uses.
-Redactor& process_redactor();
 
 } // namespace ra

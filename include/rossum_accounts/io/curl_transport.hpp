@@ -3,6 +3,7 @@
 // verification on, no redirects, bounded time and size, no proxy for loopback hosts.
 
 #include "rossum_accounts/core/result.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/http_transport.hpp"
 
 #include <chrono>
@@ -32,7 +33,9 @@ Status check_ca_bundle(const std::string& path);
 class CurlTransport : public HttpTransport {
 public:
     // Fails with ErrorKind::usage for an unreadable CA bundle, internal if curl cannot start.
-    static Result<std::unique_ptr<CurlTransport>> create(CurlOptions options);
+    // `masker` masks libcurl's own text in error messages; it must outlive the transport.
+    static Result<std::unique_ptr<CurlTransport>> create(CurlOptions options,
+                                                         const SecretMasker& masker);
     ~CurlTransport() override;
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;

@@ -50,7 +50,8 @@ enum class TransportFailure {
 const char* to_string(TransportFailure failure);
 
 // A transport error is an Error whose details carry {"transport": "<failure>"}; kind is
-// unavailable, tls or protocol.
+// unavailable, tls or protocol. Its message says what failed, not which request (the
+// RequestSender names it), with the run's secrets masked in any text it quotes.
 Error make_transport_error(TransportFailure failure, std::string message);
 std::optional<TransportFailure> transport_failure_of(const Error& error);
 

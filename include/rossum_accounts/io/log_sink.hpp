@@ -1,6 +1,6 @@
 #pragma once
-// Where the io layer sends human-readable lines (verbose request log, warnings). Lines arrive
-// already redacted; an empty sink drops them.
+// Where the io layer sends the -v request log, one line at a time. The values in a line are
+// masked where they were inserted (request_sender.hpp); an empty sink drops them.
 
 #include <functional>
 #include <string_view>

@@ -1,9 +1,12 @@
 #pragma once
 // Sends one logical request through the rate limiter with the retry rules of product.md §7 and
-// logs one line per attempt. Shared by the auth steps and the API client of one run.
+// logs one line per attempt. Shared by the auth steps and the API client of one run. It composes
+// the free text of the requests it sends (errors, -v lines) and masks the run's secrets in the
+// values it puts into them: the URL, server text (error bodies, Location) and transport messages.
 
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/result.hpp"
+#include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/http_transport.hpp"
 #include "rossum_accounts/io/log_sink.hpp"
 #include "rossum_accounts/io/rate_limiter.hpp"
@@ -23,19 +26,30 @@ enum class RetryMode {
 class RequestSender {
 public:
     RequestSender(HttpTransport& transport, Clock& clock, double max_rps, RetryPolicy policy,
-                  LogSink log);
+                  LogSink log, const SecretMasker& masker);
 
     // The final response (any status that is not retried) or an Error: exhausted retries
     // (throttled/unavailable), too long Retry-After (throttled), a wait budget overrun, a
     // transport error, or unknown_outcome for a create that may have been processed.
     Result<HttpResponse> send(const HttpRequest& request, RetryMode mode);
 
+    // The Error for a final non-2xx response (product.md §7 classification): 3xx protocol,
+    // 400 validation (details = the body, for decisions; never printed), 401 auth, 403
+    // permission, 404 not_found, 429 throttled, 5xx unavailable, other protocol.
+    Error error_for(const HttpRequest& request, const HttpResponse& response) const;
+    // "METHOD URL" with the URL masked, the way the sender's messages name a request.
+    std::string describe(const HttpRequest& request) const;
+
     Clock& clock() { return clock_; }
+    const SecretMasker& masker() const { return masker_; }
     Clock::Duration total_waited() const { return waited_; }
 
 private:
     Result<HttpResponse> perform_logged(const HttpRequest& request);
     void log(const std::string& line) const;
+    // A transport error with the request named and its text masked.
+    Error transport_error(const HttpRequest& request, Error e) const;
+    Error unknown_outcome(const HttpRequest& request, const std::string& what) const;
 
     HttpTransport& transport_;
     Clock& clock_;
@@ -43,15 +57,8 @@ private:
     RetryPolicy policy_;
     Backoff backoff_;
     LogSink log_;
+    const SecretMasker& masker_;
     Clock::Duration waited_{};
 };
-
-// The Error for a final non-2xx response (product.md §7 classification): 3xx protocol, 400
-// validation (details = redacted body), 401 auth, 403 permission, 404 not_found, 429 throttled,
-// 5xx unavailable, other protocol. The message is redacted.
-Error error_for_response(const HttpRequest& request, const HttpResponse& response);
-
-// A copy of `value` with every registered secret masked in keys and strings.
-nlohmann::json redact_json(const nlohmann::json& value);
 
 } // namespace ra

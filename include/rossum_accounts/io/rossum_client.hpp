@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace ra {
 
@@ -29,14 +30,16 @@ struct ClientConfig {
     TokenCacheMode token_cache = TokenCacheMode::enabled; // --no-token-cache → disabled (+ logout)
     std::optional<std::string> cache_dir; // default_token_cache_dir(env); none → no cache
     LogSink log;                          // -v: one line per request/retry, secrets masked
-    LogSink warn;                         // warnings (cache problems, failed logout)
     RetryPolicy retry;                    // retry limits, backoff, wait budget, RNG seed
     int max_pages = 1000;                 // pagination loop stop
 };
 
 class RossumClient : public RossumApi {
 public:
-    RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials);
+    // `masker` receives the run's tokens and masks what the client's messages quote; it must
+    // outlive the client.
+    RossumClient(HttpTransport& transport, ClientConfig config, Credentials credentials,
+                 SecretMasker& masker);
 
     Result<LiveUser> current_user() override;
     Result<Organization> organization(std::int64_t id) override;
@@ -49,8 +52,12 @@ public:
     Result<LiveUser> create_user(const nlohmann::json& body) override;
     Result<LiveUser> patch_user(std::int64_t id, const nlohmann::json& body) override;
 
-    // End of run: logs out when the token cache is off (failures are warnings).
+    // End of run: logs out every token of the run that is not in the cache (failures are
+    // warnings, see take_warnings).
     void finish();
+    // Warnings since the last call (token cache problems, failed logouts), without a
+    // "warning:" prefix; the caller prints them.
+    std::vector<std::string> take_warnings();
 
     int logins() const { return auth_.logins(); }
 
@@ -71,20 +78,26 @@ private:
     Result<std::vector<T>> list_all(const std::string& first_url, const char* what, Parse parse);
 
     ClientConfig config_;
+    SecretMasker& masker_;
+    std::vector<std::string> warnings_;
     std::unique_ptr<TokenCache> cache_;
     RequestSender sender_;
     Authenticator auth_;
     PageTrail users_trail_; // of the current users_page listing
 };
 
-// The `token` command: exactly one login as `username` and one exchange with `lifetime_s`; no
-// cache, no admin credentials. The overload without a clock uses the system clock.
-Result<std::string> service_account_token(HttpTransport& transport, const std::string& api_url,
-                                          const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s);
+// The `token` command: exactly one login as `username` and one exchange with `lifetime_s`, then
+// the login token is logged out (a failure is appended to `warnings`); no cache, no admin
+// credentials.
+struct ServiceTokenRequest {
+    std::string api_url;
+    std::string username;
+    std::string password;
+    std::int64_t lifetime_s = k_max_token_lifetime_s;
+};
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
-                                          const std::string& api_url, const std::string& username,
-                                          const std::string& password, std::int64_t lifetime_s);
+                                          SecretMasker& masker, const ServiceTokenRequest& request,
+                                          std::vector<std::string>& warnings);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay).
 std::string url_encode(std::string_view value);

@@ -1,6 +1,6 @@
 #pragma once
-// Resolves password sources against the real environment and file system. Every value it
-// returns is registered with process_redactor() before it is returned.
+// Resolves password sources against the real environment and file system. The caller registers
+// what it gets with the run's SecretMasker.
 
 #include "rossum_accounts/core/environment.hpp"
 #include "rossum_accounts/core/secrets.hpp"

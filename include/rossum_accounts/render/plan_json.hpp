@@ -1,5 +1,5 @@
 #pragma once
-// `plan --format json` and `plan --out`: plan_to_json indented by 2, redacted, newline-terminated.
+// `plan --format json` and `plan --out`: plan_to_json indented by 2, newline-terminated.
 
 #include "rossum_accounts/core/plan.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // The plan for a terminal, Terraform-like: a header, one block per change, a summary line.
-// Every value from the manifest or the API is redacted and stripped of control characters.
+// Every value from the manifest or the API is shown as it is, control characters escaped.
 
 #include "rossum_accounts/core/plan.hpp"
 #include "rossum_accounts/render/options.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 // Apply output: a progress line per completed action, the final summary, and the JSON report
-// (`apply --format json`, product.md §7). All redacted.
+// (`apply --format json`, product.md §7). Pure functions of the report: an error
+// message arrives with its server text already masked (request_sender.hpp).
 
 #include "rossum_accounts/core/report.hpp"
 #include "rossum_accounts/render/options.hpp"
@@ -25,7 +26,7 @@ void render_report_text(const Report& report, std::ostream& out, const TextOptio
 // {"format_version": 1, "summary": {...}, "results": [{"username", "action", "status", "error"}]}
 nlohmann::json report_to_json(const Report& report);
 
-// report_to_json indented by 2, redacted, newline-terminated.
+// report_to_json indented by 2, newline-terminated.
 void render_report_json(const Report& report, std::ostream& out);
 
 } // namespace ra

@@ -1,5 +1,6 @@
 #pragma once
-// A RossumClient over a FakeTransport and a FakeClock, with a fixed jitter seed.
+// A RossumClient over a FakeTransport and a FakeClock, with a fixed jitter seed and the run's
+// SecretMasker.
 
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/io/rossum_client.hpp"
@@ -34,8 +35,8 @@ inline nlohmann::json page_json(const nlohmann::json& results, std::int64_t tota
 struct ClientFixture {
     FakeTransport transport;
     FakeClock clock;
+    SecretMasker masker;
     std::vector<std::string> log;
-    std::vector<std::string> warnings;
 
     ClientConfig config(TokenCacheMode cache = TokenCacheMode::disabled) {
         ClientConfig c;
@@ -43,7 +44,6 @@ struct ClientFixture {
         c.clock = &clock;
         c.token_cache = cache;
         c.log = [this](std::string_view line) { log.emplace_back(line); };
-        c.warn = [this](std::string_view line) { warnings.emplace_back(line); };
         c.retry.seed = 42;
         return c;
     }
@@ -51,14 +51,14 @@ struct ClientFixture {
     std::unique_ptr<RossumClient> with_token(const std::string& token = "static-token-1") {
         Credentials creds;
         creds.token = token;
-        return std::make_unique<RossumClient>(transport, config(), creds);
+        return std::make_unique<RossumClient>(transport, config(), creds, masker);
     }
 
     std::unique_ptr<RossumClient> with_login(ClientConfig c) {
         Credentials creds;
         creds.username = "admin@example.com";
         creds.password = "admin-password-123";
-        return std::make_unique<RossumClient>(transport, std::move(c), creds);
+        return std::make_unique<RossumClient>(transport, std::move(c), creds, masker);
     }
 };
 

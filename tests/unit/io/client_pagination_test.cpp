@@ -101,7 +101,7 @@ TEST_CASE("pagination: the page cap stops an endless chain of distinct links",
     config.max_pages = 3;
     Credentials creds;
     creds.token = "static-token-1";
-    RossumClient client(f.transport, config, creds);
+    RossumClient client(f.transport, config, creds, f.masker);
     int n = 0;
     f.transport.set_handler([&](const HttpRequest&) {
         ++n;

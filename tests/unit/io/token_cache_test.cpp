@@ -28,6 +28,13 @@ struct TempDir {
 using Vars = std::map<std::string, std::string>;
 const auto k_now = std::chrono::system_clock::time_point(std::chrono::hours(480000));
 
+// The token a load found (nullopt: none); a problem fails the test.
+std::optional<std::string> token(const Result<std::optional<std::string>>& loaded) {
+    INFO((loaded ? "" : loaded.error().message));
+    REQUIRE(loaded);
+    return *loaded;
+}
+
 mode_t mode_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -38,18 +45,19 @@ mode_t mode_of(const std::string& path) {
 
 TEST_CASE("token cache: a stored token loads back until it expires", "[token][cache]") {
     TempDir tmp;
-    TokenCache cache((tmp.path / "rossum-accounts").string(), {});
+    TokenCache cache((tmp.path / "rossum-accounts").string());
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-123", k_now + 2h));
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-123");
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now + 2h) == std::nullopt);
+    CHECK(token(cache.load("https://a.rossum.app/api", "admin", k_now)) == "tok-123");
+    CHECK(token(cache.load("https://a.rossum.app/api", "admin", k_now + 2h)) == std::nullopt);
     // Within the safety margin of expiry it is not used either.
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now + 2h - 5min) == std::nullopt);
+    CHECK(token(cache.load("https://a.rossum.app/api", "admin", k_now + 2h - 5min)) ==
+          std::nullopt);
 }
 
 TEST_CASE("token cache: the directory is 0700 and the file 0600", "[token][cache]") {
     TempDir tmp;
     const auto dir = (tmp.path / "x" / "rossum-accounts").string();
-    TokenCache cache(dir, {});
+    TokenCache cache(dir);
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-123", k_now + 2h));
     CHECK(mode_of(dir) == 0700);
     CHECK(mode_of(cache.path_for("https://a.rossum.app/api", "admin")) == 0600);
@@ -57,19 +65,19 @@ TEST_CASE("token cache: the directory is 0700 and the file 0600", "[token][cache
 
 TEST_CASE("token cache: entries are keyed by API URL and username", "[token][cache]") {
     TempDir tmp;
-    TokenCache cache(tmp.path.string(), {});
+    TokenCache cache(tmp.path.string());
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-a", k_now + 2h));
     REQUIRE(cache.store("https://b.rossum.app/api", "admin", "tok-b", k_now + 2h));
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-a");
-    CHECK(cache.load("https://b.rossum.app/api", "admin", k_now) == "tok-b");
-    CHECK(cache.load("https://a.rossum.app/api", "other", k_now) == std::nullopt);
+    CHECK(token(cache.load("https://a.rossum.app/api", "admin", k_now)) == "tok-a");
+    CHECK(token(cache.load("https://b.rossum.app/api", "admin", k_now)) == "tok-b");
+    CHECK(token(cache.load("https://a.rossum.app/api", "other", k_now)) == std::nullopt);
     CHECK(cache.path_for("https://a.rossum.app/api", "admin") !=
           cache.path_for("https://a.rossum.app/api", "admin2"));
 }
 
 TEST_CASE("token cache: writing leaves no temporary file behind", "[token][cache]") {
     TempDir tmp;
-    TokenCache cache(tmp.path.string(), {});
+    TokenCache cache(tmp.path.string());
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-2", k_now + 2h));
     int files = 0;
@@ -78,39 +86,39 @@ TEST_CASE("token cache: writing leaves no temporary file behind", "[token][cache
         ++files;
     }
     CHECK(files == 1);
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == "tok-2");
+    CHECK(token(cache.load("https://a.rossum.app/api", "admin", k_now)) == "tok-2");
 }
 
-TEST_CASE("token cache: an unwritable directory is a warning, not a failure", "[token][cache]") {
+TEST_CASE("token cache: an unwritable directory is a problem returned, not a failure",
+          "[token][cache]") {
     if (::geteuid() == 0)
         return; // root ignores permission bits
     TempDir tmp;
     fs::permissions(tmp.path, fs::perms::owner_read | fs::perms::owner_exec);
-    std::vector<std::string> warnings;
-    TokenCache cache(tmp.path.string(),
-                     [&](std::string_view line) { warnings.emplace_back(line); });
-    CHECK_FALSE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].rfind("warning: token cache: cannot create a temporary file in ", 0) == 0);
-    CHECK(warnings[0].find("tok-1") == std::string::npos);
+    TokenCache cache(tmp.path.string());
+    auto stored = cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().kind == ErrorKind::io);
+    CHECK(stored.error().message.rfind("cannot create a temporary file in ", 0) == 0);
+    CHECK(stored.error().message.find("tok-1") == std::string::npos);
 }
 
-TEST_CASE("token cache: a corrupt or group-readable file is ignored with a warning",
+TEST_CASE("token cache: a corrupt or group-readable file is ignored with a problem",
           "[token][cache]") {
     TempDir tmp;
-    std::vector<std::string> warnings;
-    TokenCache cache(tmp.path.string(),
-                     [&](std::string_view line) { warnings.emplace_back(line); });
+    TokenCache cache(tmp.path.string());
     const auto path = cache.path_for("https://a.rossum.app/api", "admin");
     { std::ofstream(path) << "{not json"; }
     fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == std::nullopt);
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0] == "warning: token cache: ignoring " + path + ": not a token cache file");
+    auto corrupt = cache.load("https://a.rossum.app/api", "admin", k_now);
+    REQUIRE_FALSE(corrupt);
+    CHECK(corrupt.error().message == "ignoring " + path + ": not a token cache file");
     REQUIRE(cache.store("https://a.rossum.app/api", "admin", "tok-1", k_now + 2h));
     fs::permissions(path, fs::perms::group_read, fs::perm_options::add);
-    CHECK(cache.load("https://a.rossum.app/api", "admin", k_now) == std::nullopt);
-    CHECK(warnings.size() == 2);
+    auto readable = cache.load("https://a.rossum.app/api", "admin", k_now);
+    REQUIRE_FALSE(readable);
+    CHECK(readable.error().message ==
+          "ignoring " + path + ": not a private regular file of this user");
 }
 
 TEST_CASE("token cache: the default directory follows XDG_CACHE_HOME, then HOME",

@@ -1,4 +1,3 @@
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
 #include "unit/render/golden.hpp"
 #include "unit/render/sample_plan.hpp"
@@ -61,13 +60,4 @@ TEST_CASE("text plan: control characters in a username cannot reach the terminal
                     "      ! bell\\u0007\n") != std::string::npos);
     CHECK(text.find('\x1b') == std::string::npos);
     CHECK(text.find('\a') == std::string::npos);
-}
-
-TEST_CASE("text plan: registered secrets are redacted from the output", "[render][text][secrets]") {
-    ra::process_redactor().add("TextRenderSecret-9f8e7d");
-    ra::Plan plan = ra::test::sample_plan();
-    plan.actions[0].warnings.push_back("leaked TextRenderSecret-9f8e7d here");
-    const std::string text = text_of(plan, false);
-    CHECK(text.find("TextRenderSecret") == std::string::npos);
-    CHECK(text.find("      ! leaked *** here\n") != std::string::npos);
 }

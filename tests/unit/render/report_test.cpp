@@ -1,4 +1,3 @@
-#include "rossum_accounts/core/secrets.hpp"
 #include "rossum_accounts/render/report.hpp"
 #include "unit/render/sample_plan.hpp"
 
@@ -160,19 +159,6 @@ TEST_CASE("report: a create settled as a user made by another run counts as upda
     CHECK(j["summary"]["updated"] == 1);
     CHECK(j["results"][0]["action"] == "create");
     CHECK(j["results"][0]["note"] == "adopted: created concurrently");
-}
-
-TEST_CASE("report: secrets in an error never reach any report output",
-          "[render][report][secrets]") {
-    ra::process_redactor().add("ReportSecret-77aa66bb");
-    ra::Report report;
-    report.results = {result("a", K::create, S::failed, "password ReportSecret-77aa66bb is weak")};
-    std::ostringstream json;
-    ra::render_report_json(report, json);
-    CHECK(json.str().find("ReportSecret") == std::string::npos);
-    CHECK(text_of(report).find("  ! failed a: password *** is weak\n") != std::string::npos);
-    CHECK(ra::progress_line(report.results[0], ra::Action{}) ==
-          "  ! failed a: password *** is weak");
 }
 
 TEST_CASE("report: exit codes follow the documented precedence", "[render][report][exit]") {
