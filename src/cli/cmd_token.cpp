@@ -62,7 +62,7 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
     }
     masker.add(*password);
     auto token = service_account_token(global, *api_url, account->username, *password,
-                                       args.lifetime_s, console, masker);
+                                       args.lifetime_s, masker);
     if (!token)
         return report_error(token.error(), console);
     if (args.output.empty()) {

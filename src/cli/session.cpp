@@ -121,17 +121,13 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
 
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, Console& console,
-                                          SecretMasker& masker) {
+                                          std::int64_t lifetime_s, SecretMasker& masker) {
     auto transport = make_transport(global, masker);
     if (!transport)
         return transport.error();
     SystemClock clock;
-    std::vector<std::string> warnings;
-    auto token = ra::service_account_token(**transport, clock, masker,
-                                           {api_url, username, password, lifetime_s}, warnings);
-    print_warnings(warnings, console);
-    return token;
+    return ra::service_account_token(**transport, clock, masker,
+                                     {api_url, username, password, lifetime_s});
 }
 
 } // namespace ra::cli

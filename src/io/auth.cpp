@@ -75,31 +75,31 @@ Status logout(RequestSender& sender, const std::string& api_url, const std::stri
     return ok_status();
 }
 
+Result<std::string> login(RequestSender& sender, SecretMasker& masker, const std::string& api_url,
+                          const std::string& username, const std::string& password,
+                          std::optional<std::int64_t> lifetime_s) {
+    masker.add(password);
+    nlohmann::json body = {{"username", username}, {"password", password}};
+    if (lifetime_s)
+        body["max_token_lifetime_s"] = *lifetime_s;
+    return auth_step(sender, masker, json_post(api_url + "/v1/auth/login", body), "login",
+                     username);
+}
+
 Result<std::string> login_and_exchange(RequestSender& sender, SecretMasker& masker,
                                        const std::string& api_url, const std::string& username,
-                                       const std::string& password, std::int64_t lifetime_s,
-                                       std::vector<std::string>& warnings) {
-    masker.add(password);
-    auto login = auth_step(
-        sender, masker,
-        json_post(api_url + "/v1/auth/login", {{"username", username}, {"password", password}}),
-        "login", username);
-    if (!login)
-        return login.error();
-    auto exchanged = auth_step(
+                                       const std::string& password, std::int64_t lifetime_s) {
+    // The login token is only the key to the exchange. Asked for with a short lifetime it
+    // expires on its own minutes later: no logout request, which the request budget would count
+    // (docs/design.md, request budget; docs/rossum-api.md, token exchange).
+    auto login_token = login(sender, masker, api_url, username, password, k_login_token_lifetime_s);
+    if (!login_token)
+        return login_token.error();
+    return auth_step(
         sender, masker,
         with_token(json_post(api_url + "/v1/auth/token", {{"max_token_lifetime_s", lifetime_s}}),
-                   *login),
+                   *login_token),
         "token exchange", username);
-    // The login token would stay valid for the server's default lifetime (162 h). It is logged
-    // out rather than requested with a short lifetime: the exchange's lifetime defaults to the
-    // current token's and can only be lowered (docs/rossum-api.md, "Token exchange"), so a
-    // short-lived login token could shorten the token the user asked for; a logout is
-    // documented to end a token at once.
-    if (auto out = logout(sender, api_url, *login); !out)
-        warnings.push_back(fmt::format("logging out the login token of user \"{}\" failed: {}",
-                                       username, out.error().message));
-    return exchanged;
 }
 
 Authenticator::Authenticator(RequestSender& sender, SecretMasker& masker, std::string api_url,
@@ -145,8 +145,12 @@ Result<std::string> Authenticator::fresh_login() {
                           401);
     ++logins_;
     const auto issued = sender_.clock().wall_now();
-    auto fresh = login_and_exchange(sender_, masker_, api_url_, credentials_.username,
-                                    credentials_.password, lifetime_s_, warnings_);
+    // Without a cache the run's token is logged out at its end, so nothing is exchanged: the
+    // login token is the run's only token.
+    auto fresh = cache_ ? login_and_exchange(sender_, masker_, api_url_, credentials_.username,
+                                             credentials_.password, lifetime_s_)
+                        : login(sender_, masker_, api_url_, credentials_.username,
+                                credentials_.password, std::nullopt);
     if (!fresh)
         return fresh.error();
     token_ = *fresh;

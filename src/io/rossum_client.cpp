@@ -222,11 +222,11 @@ std::vector<std::string> RossumClient::take_warnings() {
 }
 
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
-                                          SecretMasker& masker, const ServiceTokenRequest& request,
-                                          std::vector<std::string>& warnings) {
+                                          SecretMasker& masker,
+                                          const ServiceTokenRequest& request) {
     RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{}, masker);
     return login_and_exchange(sender, masker, request.api_url, request.username, request.password,
-                              request.lifetime_s, warnings);
+                              request.lifetime_s);
 }
 
 } // namespace ra

@@ -136,8 +136,7 @@ class TokenTest(ToolTestCase):
         token = text.strip()
         self.secrets.add(token)
         self.assertEqual([(r["method"], r["path"]) for r in sb.requests()],
-                         [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/token"),
-                          ("POST", "/api/v1/auth/logout")])
+                         [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/token")])
         self.assertEqual(self.whoami(sb, token)["username"], "svc.token@demo")
         self.assertNoSecrets()
 
@@ -150,8 +149,7 @@ class TokenTest(ToolTestCase):
         with open(os.path.join(self.tmp, "token.txt")) as f:
             self.secrets.add(f.read().strip())
         self.assertEqual([(r["method"], r["path"]) for r in sb.requests()],
-                         [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/token"),
-                          ("POST", "/api/v1/auth/logout")])
+                         [("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/token")])
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "cache")))
         wrong = self.run_tool("token", "svc.token@demo", "--manifest", self.manifest,
                               env=dict(env, SVC_TOKEN_PASSWORD=self.password("wrong")))

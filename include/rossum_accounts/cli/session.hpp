@@ -38,11 +38,10 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
                                               SecretMasker& masker);
 
 // `token`: exactly one login as the service account and one exchange for a token of
-// `lifetime_s`, then the login token is logged out; no admin credentials, no cache. Warnings
-// are printed.
+// `lifetime_s` (the login token is asked for with a lifetime of minutes); no admin
+// credentials, no cache.
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, Console& console,
-                                          SecretMasker& masker);
+                                          std::int64_t lifetime_s, SecretMasker& masker);
 
 } // namespace ra::cli

@@ -24,15 +24,21 @@ struct Credentials {
     std::string password;
 };
 
-// One login (POST /v1/auth/login), one exchange (POST /v1/auth/token with this lifetime), then
-// the login token is logged out, so the exchanged token is the only one left valid. Both tokens
-// (and the password) are registered with `masker`. 401 from login → ErrorKind::auth naming the
-// username only; 429 → one wait, then throttled. A failed logout of the login token is a
-// warning appended to `warnings` (also when the exchange failed), never an error.
+// The lifetime asked for a login token that is only exchanged: it expires on its own.
+inline constexpr std::int64_t k_login_token_lifetime_s = 300;
+
+// POST /v1/auth/login, with `lifetime_s` as max_token_lifetime_s when given (else the server's
+// default). The password and the token are registered with `masker`. 401 → ErrorKind::auth
+// naming the username only; 429 → one wait, then throttled.
+Result<std::string> login(RequestSender& sender, SecretMasker& masker, const std::string& api_url,
+                          const std::string& username, const std::string& password,
+                          std::optional<std::int64_t> lifetime_s);
+
+// One login asking for a token of k_login_token_lifetime_s, and one exchange (POST
+// /v1/auth/token) for a token of `lifetime_s`: the exchanged token is the only long-lived one.
 Result<std::string> login_and_exchange(RequestSender& sender, SecretMasker& masker,
                                        const std::string& api_url, const std::string& username,
-                                       const std::string& password, std::int64_t lifetime_s,
-                                       std::vector<std::string>& warnings);
+                                       const std::string& password, std::int64_t lifetime_s);
 
 class Authenticator {
 public:
@@ -47,9 +53,10 @@ public:
     // After a 401 for `rejected`: a fresh login when this run has not logged in yet, else
     // ErrorKind::auth.
     Result<std::string> renew(const std::string& rejected);
-    // End of run: logs out the token obtained by this run's login unless it is in the cache
-    // (--no-token-cache, no cache directory, or a cache write that failed). ROSSUM_TOKEN and a
-    // token read from the cache are never logged out. A failure is a warning.
+    // The token comes from a login and an exchange when it will be cached, from a login alone
+    // otherwise. End of run: logs out the token obtained by this run's login unless it is in the
+    // cache (--no-token-cache, no cache directory, or a cache write that failed). ROSSUM_TOKEN and
+    // a token read from the cache are never logged out. A failure is a warning.
     void finish();
 
     // Warnings since the last call (cache problems, failed logouts), without a "warning:"

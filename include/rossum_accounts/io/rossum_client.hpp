@@ -96,8 +96,7 @@ struct ServiceTokenRequest {
     std::int64_t lifetime_s = k_max_token_lifetime_s;
 };
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
-                                          SecretMasker& masker, const ServiceTokenRequest& request,
-                                          std::vector<std::string>& warnings);
+                                          SecretMasker& masker, const ServiceTokenRequest& request);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay).
 std::string url_encode(std::string_view value);

@@ -24,11 +24,10 @@ HttpResponse logged_out() {
     return json_response(200, {{"detail", "Successfully logged out."}});
 }
 
-// A login, its exchange and the logout of the login token, as the transport sees them.
+// A login and its exchange, as the transport sees them (a run that caches its token).
 void push_login(FakeTransport& transport, const std::string& login, const std::string& exchanged) {
     transport.push(key(login));
     transport.push(key(exchanged));
-    transport.push(logged_out());
 }
 
 bool is_logout(const HttpRequest& r, const std::string& token) {
@@ -48,65 +47,60 @@ struct TempDir {
 } // namespace
 
 TEST_CASE("auth: a login is followed at once by an exchange for a 162 h token", "[auth]") {
+    TempDir dir;
     ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
     push_login(f.transport, "login-token-1", "long-token-1");
     f.transport.push(me());
-    auto client = f.with_login(f.config());
+    auto client = f.with_login(config);
     REQUIRE(client->current_user());
-    REQUIRE(f.transport.requests.size() == 4);
+    REQUIRE(f.transport.requests.size() == 3);
     const auto& login = f.transport.requests[0];
     CHECK(login.url == "http://127.0.0.1:9/api/v1/auth/login");
-    CHECK(nlohmann::json::parse(login.body) ==
-          nlohmann::json{{"username", "admin@example.com"}, {"password", "admin-password-123"}});
+    CHECK(nlohmann::json::parse(login.body) == nlohmann::json{{"username", "admin@example.com"},
+                                                              {"password", "admin-password-123"},
+                                                              {"max_token_lifetime_s", 300}});
     const auto& exchange = f.transport.requests[1];
     CHECK(exchange.url == "http://127.0.0.1:9/api/v1/auth/token");
     CHECK(header_of(exchange, "Authorization") == "Bearer login-token-1");
     CHECK(nlohmann::json::parse(exchange.body) == nlohmann::json{{"max_token_lifetime_s", 583200}});
-    CHECK(header_of(f.transport.requests[3], "Authorization") == "Bearer long-token-1");
+    CHECK(header_of(f.transport.requests[2], "Authorization") == "Bearer long-token-1");
     CHECK(client->logins() == 1);
 }
 
-TEST_CASE("auth: the login token is logged out right after the exchange", "[auth][logout]") {
+TEST_CASE("auth: the login token that is exchanged expires in minutes, with no logout request",
+          "[auth][logout]") {
+    TempDir dir;
     ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
     push_login(f.transport, "login-token-1", "long-token-1");
     f.transport.push(me());
-    auto client = f.with_login(f.config());
+    auto client = f.with_login(config);
     REQUIRE(client->current_user());
-    REQUIRE(f.transport.requests.size() == 4);
-    CHECK(is_logout(f.transport.requests[2], "login-token-1"));
-    CHECK(f.transport.requests[2].method == HttpMethod::post);
+    client->finish();
+    REQUIRE(f.transport.requests.size() == 3);
+    CHECK(nlohmann::json::parse(f.transport.requests[0].body)["max_token_lifetime_s"] ==
+          k_login_token_lifetime_s);
+    CHECK(k_login_token_lifetime_s <= 600);
+    for (const auto& r : f.transport.requests)
+        CHECK(r.url != "http://127.0.0.1:9/api/v1/auth/logout");
     CHECK(client->take_warnings().empty());
 }
 
-TEST_CASE("auth: a failed logout of the login token is a warning, and the run goes on",
-          "[auth][logout]") {
+TEST_CASE("auth: a failed exchange is an auth error and nothing more is sent", "[auth]") {
+    TempDir dir;
     ClientFixture f;
-    f.transport.push(key("login-token-1"));
-    f.transport.push(key("long-token-1"));
-    f.transport.push(status_response(500));
-    f.transport.push(me());
-    auto client = f.with_login(f.config());
-    REQUIRE(client->current_user());
-    CHECK(f.transport.requests.size() == 4); // the logout is not retried
-    const auto warnings = client->take_warnings();
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0] == "logging out the login token of user \"admin@example.com\" failed: POST "
-                         "http://127.0.0.1:9/api/v1/auth/logout: the API is unavailable (500): "
-                         "status 500");
-    CHECK(client->take_warnings().empty());
-}
-
-TEST_CASE("auth: a failed exchange still logs the login token out", "[auth][logout]") {
-    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
     f.transport.push(key("login-token-1"));
     f.transport.push(json_response(400, {{"detail", "Invalid lifetime."}}));
-    f.transport.push(logged_out());
-    auto client = f.with_login(f.config());
+    auto client = f.with_login(config);
     auto user = client->current_user();
     REQUIRE_FALSE(user);
     CHECK(user.error().kind == ErrorKind::auth);
-    REQUIRE(f.transport.requests.size() == 3);
-    CHECK(is_logout(f.transport.requests[2], "login-token-1"));
+    CHECK(f.transport.requests.size() == 2);
 }
 
 TEST_CASE("auth: a 401 from login is final after exactly one attempt", "[auth]") {
@@ -136,10 +130,10 @@ TEST_CASE("auth: login answered 429 waits once, then gives up as throttled", "[a
 TEST_CASE("auth: login answered 429 once then 200 proceeds", "[auth]") {
     ClientFixture f;
     f.transport.push(status_response(429, {{"Retry-After", "1"}}));
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("login-token-1"));
     f.transport.push(me());
     REQUIRE(f.with_login(f.config())->current_user());
-    CHECK(f.transport.requests.size() == 5);
+    CHECK(f.transport.requests.size() == 3);
 }
 
 TEST_CASE("auth: a login 5xx is not retried (logins are throttled)", "[auth]") {
@@ -164,10 +158,9 @@ TEST_CASE("auth: a cached token answered 401 gets one fresh login, then the requ
     f.transport.push(me());
     auto client = f.with_login(config);
     REQUIRE(client->current_user());
-    REQUIRE(f.transport.requests.size() == 5);
+    REQUIRE(f.transport.requests.size() == 4);
     CHECK(header_of(f.transport.requests[0], "Authorization") == "Bearer cached-token-1");
-    CHECK(is_logout(f.transport.requests[3], "login-token-2"));
-    CHECK(header_of(f.transport.requests[4], "Authorization") == "Bearer long-token-2");
+    CHECK(header_of(f.transport.requests[3], "Authorization") == "Bearer long-token-2");
     CHECK(client->logins() == 1);
     // The new token replaced the cached one, and is kept at the end of the run.
     auto cached =
@@ -175,7 +168,7 @@ TEST_CASE("auth: a cached token answered 401 gets one fresh login, then the requ
     REQUIRE(cached);
     CHECK(*cached == std::optional<std::string>("long-token-2"));
     client->finish();
-    CHECK(f.transport.requests.size() == 5);
+    CHECK(f.transport.requests.size() == 4);
 }
 
 TEST_CASE("auth: a second 401 after the re-login is an auth error with no further login",
@@ -193,26 +186,26 @@ TEST_CASE("auth: a second 401 after the re-login is an auth error with no furthe
     auto user = client->current_user();
     REQUIRE_FALSE(user);
     CHECK(user.error().kind == ErrorKind::auth);
-    CHECK(f.transport.requests.size() == 5);
+    CHECK(f.transport.requests.size() == 4);
     // Later requests may not log in again either.
     f.transport.push(status_response(401));
     auto again = client->user(3);
     REQUIRE_FALSE(again);
     CHECK(again.error().kind == ErrorKind::auth);
-    CHECK(f.transport.requests.size() == 6);
+    CHECK(f.transport.requests.size() == 5);
     CHECK(client->logins() == 1);
 }
 
 TEST_CASE("auth: a fresh login's token answered 401 is final: one login per run", "[auth]") {
     ClientFixture f;
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("login-token-1"));
     f.transport.push(status_response(401));
     auto user = f.with_login(f.config())->current_user();
     REQUIRE_FALSE(user);
     CHECK(user.error().kind == ErrorKind::auth);
     CHECK(user.error().message == "the API rejected the new token of user \"admin@example.com\" "
                                   "(401); not logging in again in this run");
-    CHECK(f.transport.requests.size() == 4);
+    CHECK(f.transport.requests.size() == 2);
 }
 
 TEST_CASE("auth: ROSSUM_TOKEN is used as is: a 401 is final, no login, no logout", "[auth]") {
@@ -235,24 +228,28 @@ TEST_CASE("auth: a ROSSUM_TOKEN with a line break is refused before any request"
     CHECK(f.transport.requests.empty());
 }
 
-TEST_CASE("auth: without the cache every token of the run is logged out", "[auth][logout]") {
+TEST_CASE("auth: without the cache the login token is the run's only token, logged out at the end",
+          "[auth][logout]") {
     ClientFixture f;
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("login-token-1"));
     f.transport.push(me());
     f.transport.push(logged_out());
     auto client = f.with_login(f.config(TokenCacheMode::disabled));
     REQUIRE(client->current_user());
     client->finish();
-    REQUIRE(f.transport.requests.size() == 5);
+    REQUIRE(f.transport.requests.size() == 3);
+    // Nothing is exchanged: a token that is not cached would only be one more to log out.
+    CHECK(nlohmann::json::parse(f.transport.requests[0].body) ==
+          nlohmann::json{{"username", "admin@example.com"}, {"password", "admin-password-123"}});
+    CHECK(header_of(f.transport.requests[1], "Authorization") == "Bearer login-token-1");
     CHECK(is_logout(f.transport.requests[2], "login-token-1"));
-    CHECK(is_logout(f.transport.requests[4], "long-token-1"));
     CHECK(client->take_warnings().empty());
 }
 
 TEST_CASE("auth: a failed logout at the end of the run is a warning naming the user",
           "[auth][logout]") {
     ClientFixture f;
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("login-token-1"));
     f.transport.push(me());
     f.transport.push(json_response(401, {{"detail", "Invalid token."}}));
     auto client = f.with_login(f.config(TokenCacheMode::disabled));
@@ -264,8 +261,7 @@ TEST_CASE("auth: a failed logout at the end of the run is a warning naming the u
                                    "the credentials (401): Invalid token."});
 }
 
-TEST_CASE("auth: with the cache only the login token is logged out, never the cached one",
-          "[auth][cache][logout]") {
+TEST_CASE("auth: with the cache nothing is logged out", "[auth][cache][logout]") {
     TempDir dir;
     ClientFixture f;
     auto config = f.config(TokenCacheMode::enabled);
@@ -275,8 +271,7 @@ TEST_CASE("auth: with the cache only the login token is logged out, never the ca
     auto client = f.with_login(config);
     REQUIRE(client->current_user());
     client->finish();
-    REQUIRE(f.transport.requests.size() == 4);
-    CHECK(is_logout(f.transport.requests[2], "login-token-1"));
+    CHECK(f.transport.requests.size() == 3);
 }
 
 TEST_CASE("auth: a token the cache could not store is logged out at the end",
@@ -298,8 +293,8 @@ TEST_CASE("auth: a token the cache could not store is logged out at the end",
     CHECK(warnings[0].rfind("token cache: cannot read ", 0) == 0);
     CHECK(warnings[1].rfind("token cache: cannot create " + (dir.path / "file").string(), 0) == 0);
     client->finish();
-    REQUIRE(f.transport.requests.size() == 5);
-    CHECK(is_logout(f.transport.requests[4], "long-token-1"));
+    REQUIRE(f.transport.requests.size() == 4);
+    CHECK(is_logout(f.transport.requests[3], "long-token-1"));
 }
 
 TEST_CASE("auth: cache problems are warnings without a \"warning:\" prefix", "[auth][cache]") {
@@ -323,7 +318,7 @@ TEST_CASE("auth: no cache directory is one warning, and the token is logged out 
           "[auth][cache][logout]") {
     ClientFixture f;
     auto config = f.config(TokenCacheMode::enabled); // cache_dir unset: no HOME, no XDG
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("login-token-1"));
     f.transport.push(me());
     f.transport.push(logged_out());
     auto client = f.with_login(config);
@@ -332,8 +327,8 @@ TEST_CASE("auth: no cache directory is one warning, and the token is logged out 
     CHECK(client->take_warnings() ==
           std::vector<std::string>{"token cache: no cache directory (XDG_CACHE_HOME and HOME are "
                                    "unset); logging in without a cache"});
-    REQUIRE(f.transport.requests.size() == 5);
-    CHECK(is_logout(f.transport.requests[4], "long-token-1"));
+    REQUIRE(f.transport.requests.size() == 3);
+    CHECK(is_logout(f.transport.requests[2], "login-token-1"));
 }
 
 TEST_CASE("auth: a valid cached token means no login at all", "[auth][cache]") {
@@ -351,30 +346,28 @@ TEST_CASE("auth: a valid cached token means no login at all", "[auth][cache]") {
     CHECK(client->logins() == 0);
 }
 
-TEST_CASE("auth: service_account_token does one login and one exchange with the lifetime, "
-          "then logs the login token out",
-          "[auth][token][logout]") {
+TEST_CASE("auth: service_account_token does one login of minutes and one exchange with the "
+          "lifetime",
+          "[auth][token]") {
     FakeTransport transport;
     FakeClock clock;
     SecretMasker masker;
     push_login(transport, "svc-login-token", "svc-long-token");
-    std::vector<std::string> warnings;
-    auto token = service_account_token(
-        transport, clock, masker, {k_api, "svc@example.com", "svc-password-123", 3600}, warnings);
+    auto token = service_account_token(transport, clock, masker,
+                                       {k_api, "svc@example.com", "svc-password-123", 3600});
     REQUIRE(token);
     CHECK(*token == "svc-long-token");
-    REQUIRE(transport.requests.size() == 3);
+    REQUIRE(transport.requests.size() == 2);
+    CHECK(nlohmann::json::parse(transport.requests[0].body)["max_token_lifetime_s"] == 300);
     CHECK(nlohmann::json::parse(transport.requests[1].body) ==
           nlohmann::json{{"max_token_lifetime_s", 3600}});
-    CHECK(is_logout(transport.requests[2], "svc-login-token"));
-    CHECK(warnings.empty());
     // Both tokens and the password are known to the run's masker.
     CHECK(masker.mask("svc-login-token svc-long-token svc-password-123") == "*** *** ***");
 }
 
 TEST_CASE("auth: tokens and passwords never appear in log lines or errors", "[auth][secrets]") {
     ClientFixture f;
-    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(key("long-token-1"));
     f.transport.push(json_response(500, {{"detail", "echo long-token-1 admin-password-123"}}));
     f.transport.push_times(4, json_response(500, {{"detail", "echo long-token-1"}}));
     auto user = f.with_login(f.config())->current_user();
