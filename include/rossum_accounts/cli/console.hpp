@@ -1,6 +1,6 @@
 #pragma once
-// Where the CLI's output goes: stdout for results, stderr for errors, warnings and logs. Every
-// line passes through the process redactor first.
+// Where the CLI's output goes: stdout for results, stderr for errors, warnings, logs, prompts and
+// progress. Every line passes through the process redactor first.
 
 #include <iosfwd>
 #include <string>
@@ -20,6 +20,8 @@ public:
     void error(std::string_view message);   // "rossum-accounts: error: MESSAGE"
     void warning(std::string_view message); // "rossum-accounts: warning: MESSAGE" unless quiet
     void log(std::string_view line);        // stderr, only with --verbose
+    void prompt(std::string_view text);     // stderr, as is: questions, what they ask about, hints
+    void progress(std::string_view line);   // stderr unless quiet: one line per completed step
 
     bool color() const { return color_ == ColorMode::always; }
     bool quiet() const { return verbosity_ == Verbosity::quiet; }
