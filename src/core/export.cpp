@@ -25,6 +25,21 @@ bool representable_username(const std::string& username) {
                         [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
 }
 
+// A --match pattern that selects no user is most likely a typo: say so instead of exporting
+// silently less. Users export never writes (deleted ones, the caller) do not count as matches.
+void warn_about_unmatched_globs(const LiveState& live, const std::vector<std::string>& globs,
+                                std::vector<std::string>& warnings) {
+    for (const auto& glob : globs) {
+        const bool matched = std::any_of(live.users.begin(), live.users.end(), [&](const auto& u) {
+            return !u.deleted && username_key(u.username) != username_key(live.caller.username) &&
+                   matches(u.username, {glob});
+        });
+        if (!matched)
+            warnings.push_back(
+                fmt::format("--match \"{}\" matched no user of the organization", glob));
+    }
+}
+
 std::optional<std::string> non_empty(const std::string& s) {
     if (s.empty())
         return std::nullopt;
@@ -79,6 +94,7 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         }
         out.accounts.push_back(std::move(a));
     }
+    warn_about_unmatched_globs(live, globs, out.warnings);
     std::sort(out.accounts.begin(), out.accounts.end(), [](const Account& a, const Account& b) {
         return username_key(a.username) < username_key(b.username);
     });
