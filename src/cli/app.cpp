@@ -7,12 +7,14 @@
 #include "rossum_accounts/version.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <vector>
 
 namespace ra::cli {
 namespace {
@@ -49,7 +51,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--no-token-cache", g.no_token_cache,
                  "Do not read or write the token cache; log out every token of the run at the end");
     app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");
-    app.add_flag("-q,--quiet", g.quiet, "Print only errors and the final summary line");
+    app.add_flag("-q,--quiet", g.quiet,
+                 "Print only errors and the final summary line (apply: and each failed "
+                 "action with its reason)");
     app.add_flag("--no-color", g.no_color, "Never use colour (also: NO_COLOR)");
 }
 
@@ -73,6 +77,69 @@ void warn_about_key_log(Console& console) {
         console.warning("SSLKEYLOGFILE is set: libcurl writes this run's TLS session keys to that "
                         "file, which makes the recorded traffic (credentials included) "
                         "decryptable; unset it unless you are debugging TLS");
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+// neighbours ("plna" is 1 from "plan") each cost 1.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// 'unknown command "plna"; did you mean "plan"?' — the suggestion only when one command is
+// close (at most 2 edits, fewer than its length), as git and kubectl do.
+std::string unknown_command(const CLI::App& app, const std::string& word) {
+    std::string message = "unknown command \"" + word + "\"";
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        const std::size_t distance = edit_distance(word, sub->get_name());
+        if (distance < best_distance && distance < sub->get_name().size()) {
+            best = sub->get_name();
+            best_distance = distance;
+        }
+    }
+    if (!best.empty())
+        message += "; did you mean \"" + best + "\"?";
+    return message;
+}
+
+// Why CLI11 found no command, in the user's terms: the first word that is neither an option nor
+// an option's value is an unknown command; else the first option it does not know; else no
+// command was given. Options are the main program's (a command's own cannot come before it).
+std::string missing_command(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--")
+            break;
+        if (arg.size() < 2 || arg[0] != '-')
+            return unknown_command(app, arg);
+        const std::string name = arg.substr(0, arg.find('='));
+        const CLI::Option* option = app.get_option_no_throw(name);
+        if (option == nullptr && name[1] != '-') { // -qv: several short flags at once
+            for (std::size_t k = 1; k < name.size(); ++k)
+                if (app.get_option_no_throw(std::string{'-', name[k]}) == nullptr)
+                    return "unknown option \"" + name + "\"";
+            continue;
+        }
+        if (option == nullptr)
+            return "unknown option \"" + name + "\"";
+        if (option->get_items_expected_min() > 0 && name.size() == arg.size())
+            ++i; // its value is the next argument
+    }
+    return "a command is required: validate, plan, apply, export, token or help";
 }
 
 int run(int argc, char** argv, Console& console, SecretMasker& masker) {
@@ -149,6 +216,13 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
             console.print(out.str());
             return code;
         }
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr &&
+            app.get_subcommands().empty()) {
+            // CLI11 says "A subcommand is required" even for a misspelt one.
+            console.error(missing_command(app, argc, argv));
+            console.note("Run 'rossum-accounts --help' for usage.");
+            return to_int(ExitCode::usage);
+        }
         console.error(e.what());
         console.note("Run 'rossum-accounts --help' for usage.");
         return to_int(ExitCode::usage);
@@ -167,7 +241,7 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
             console.print(app.get_subcommand(help_topic)->help("rossum-accounts"));
             return 0;
         } catch (const CLI::OptionNotFound&) {
-            console.error("unknown command \"" + help_topic + "\"");
+            console.error(unknown_command(app, help_topic));
             return to_int(ExitCode::usage);
         }
     }

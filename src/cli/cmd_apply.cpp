@@ -8,6 +8,7 @@
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
 #include "rossum_accounts/io/system_environment.hpp"
+#include "rossum_accounts/render/plan_text.hpp"
 #include "rossum_accounts/render/report.hpp"
 
 #include <atomic>
@@ -59,15 +60,17 @@ private:
     struct sigaction old_term_ {};
 };
 
+// The question goes to stderr (Console::prompt): stdout may be a file that must hold only the
+// report, while the person answering still sees the question on the terminal.
 bool confirmed(Console& console) {
-    console.print("\nDo you want to perform these actions?\n"
-                  "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    console.prompt("\nDo you want to perform these actions?\n"
+                   "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
     std::string answer;
     if (!std::getline(std::cin, answer) || answer != "yes") {
-        console.print("\nApply cancelled.\n");
+        console.prompt("\nApply cancelled.\n");
         return false;
     }
-    console.print("\n");
+    console.prompt("\n");
     return true;
 }
 
@@ -76,14 +79,17 @@ int execute(const Plan& plan, const LiveState& live,
             const std::map<std::string, std::string>& passwords, Session& session,
             const ApplyArgs& args, Console& console) {
     StopSignals signals;
-    bool progress = args.format != "json" && !console.quiet();
     ApplyHooks hooks;
+    // The text report streams its lines on stdout as actions complete; json and markdown are
+    // documents, so their progress goes to stderr.
     hooks.on_result = [&](const ActionResult& result, const Action& action) {
-        if (!progress)
-            return;
         auto line = progress_line(result, action);
-        if (!line.empty())
+        if (line.empty())
+            return;
+        if (args.format == "text")
             console.info(line);
+        else
+            console.progress(line);
     };
     hooks.cancelled = [] { return g_stop_requested.load(); };
     Report report = apply_plan(plan, write_context(live), session.api(), passwords, hooks);
@@ -91,8 +97,10 @@ int execute(const Plan& plan, const LiveState& live,
     std::ostringstream out;
     if (args.format == "json")
         render_report_json(report, out);
+    else if (args.format == "markdown")
+        render_report_markdown(report, out);
     else if (console.quiet())
-        out << report_summary_line(report) << '\n';
+        render_report_quiet(report, out);
     else
         render_report_text(report, out, TextOptions{console.color()});
     console.print(out.str());
@@ -103,16 +111,27 @@ bool needs_confirmation(const ApplyArgs& args) {
     return !args.auto_approve;
 }
 
-// -q prints only the final summary line: the plan's own summary line only when there is a
-// question to answer or nothing to apply (then it is the final line). A person asked to confirm
-// sees the plan even with --format json (as text; the JSON report follows).
+// Nothing to change, nothing to ask.
+bool asks_for_confirmation(const Plan& plan, const ApplyArgs& args) {
+    return needs_confirmation(args) && plan.summary().has_changes();
+}
+
+// stdout carries only the requested output. The plan shown before the question belongs to the
+// question: it goes to stderr as text, in every format (-q: its summary line). Otherwise only
+// the text format shows the plan, on stdout before its report; -q shows the plan's summary line
+// only when there is nothing to apply (then it is the final line). json and markdown print only
+// their report.
 void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Console& console) {
-    if (args.format == "json") {
-        if (needs_confirmation(args) && plan.summary().has_changes())
-            show_plan(plan, "text", console);
+    if (asks_for_confirmation(plan, args)) {
+        std::ostringstream out;
+        if (console.quiet())
+            out << plan_summary_line(plan) << '\n';
+        else
+            render_plan_text(plan, out, TextOptions{console.color() && isatty(STDERR_FILENO) != 0});
+        console.prompt(out.str());
         return;
     }
-    if (console.quiet() && !needs_confirmation(args) && plan.summary().has_changes())
+    if (args.format != "text" || (console.quiet() && plan.summary().has_changes()))
         return;
     show_plan(plan, args.format, console);
 }
@@ -185,11 +204,11 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         return to_int(ExitCode::invalid);
     }
     show_plan_before_apply(*plan, args, console);
-    if (!plan->summary().has_changes() && args.format != "json") {
+    if (!plan->summary().has_changes() && args.format == "text") {
         (*session)->finish();
         return to_int(ExitCode::ok);
     }
-    if (needs_confirmation(args) && !confirmed(console)) {
+    if (asks_for_confirmation(*plan, args) && !confirmed(console)) {
         (*session)->finish();
         return to_int(ExitCode::error);
     }
@@ -228,11 +247,11 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
         return to_int(ExitCode::invalid);
     }
     show_plan_before_apply(run.plan, args, console);
-    if (!run.plan.summary().has_changes() && args.format != "json") {
+    if (!run.plan.summary().has_changes() && args.format == "text") {
         run.session->finish();
         return to_int(ExitCode::ok);
     }
-    if (needs_confirmation(args) && !confirmed(console)) {
+    if (asks_for_confirmation(run.plan, args) && !confirmed(console)) {
         run.session->finish();
         return to_int(ExitCode::error);
     }

@@ -79,6 +79,20 @@ void Console::log(std::string_view line) {
     err_.flush();
 }
 
+// A question and the text it asks about go to stderr, so a redirected stdout holds only the
+// requested output and the person at the terminal still sees what they are asked (like rm -i).
+void Console::prompt(std::string_view text) {
+    err_ << text;
+    err_.flush();
+}
+
+void Console::progress(std::string_view line) {
+    if (quiet())
+        return;
+    err_ << line << '\n'; // rendered by render/, which escapes the values it shows
+    err_.flush();
+}
+
 ColorMode decide_color(bool no_color_flag, int fd) {
     if (no_color_flag)
         return ColorMode::never;

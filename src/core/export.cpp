@@ -29,6 +29,20 @@ bool is_caller(const LiveUser& user, const LiveUser& caller) {
     return caller.id != 0 ? user.id == caller.id : same_username(user.username, caller.username);
 }
 
+// A --match pattern that selects no user is most likely a typo: say so instead of exporting
+// silently less. Users export never writes (deleted ones, the caller) do not count as matches.
+void warn_about_unmatched_globs(const LiveState& live, const std::vector<std::string>& globs,
+                                std::vector<std::string>& warnings) {
+    for (const auto& glob : globs) {
+        const bool matched = std::any_of(live.users.begin(), live.users.end(), [&](const auto& u) {
+            return !u.deleted && !is_caller(u, live.caller) && matches(u.username, {glob});
+        });
+        if (!matched)
+            warnings.push_back(
+                fmt::format("--match \"{}\" matched no user of the organization", glob));
+    }
+}
+
 std::optional<std::string> non_empty(const std::string& s) {
     if (s.empty())
         return std::nullopt;
@@ -82,6 +96,7 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         }
         out.accounts.push_back(std::move(a));
     }
+    warn_about_unmatched_globs(live, globs, out.warnings);
     std::sort(out.accounts.begin(), out.accounts.end(), [](const Account& a, const Account& b) {
         return username_less(a.username, b.username);
     });

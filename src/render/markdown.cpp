@@ -26,6 +26,17 @@ std::string md_text(std::string_view text) {
     return out;
 }
 
+std::string clip(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) {
+        return text;
+    }
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0U) == 0x80U) {
+        --end;
+    }
+    return text.substr(0, end) + "…";
+}
+
 std::string md_code(std::string_view text) {
     const std::string content = printable(text);
     std::size_t longest = 0;

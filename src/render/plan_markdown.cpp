@@ -10,6 +10,7 @@ namespace ra {
 
 namespace {
 
+using render::clip;
 using render::md_code;
 using render::md_text;
 
@@ -58,18 +59,6 @@ std::string action_section(const Action& a) {
         out += "\n";
     }
     return out;
-}
-
-// At most `limit` bytes of `text`, cut on a UTF-8 character boundary, marked when cut.
-std::string clip(const std::string& text, std::size_t limit) {
-    if (text.size() <= limit) {
-        return text;
-    }
-    std::size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0U) == 0x80U) {
-        --end;
-    }
-    return text.substr(0, end) + "…";
 }
 
 std::string header(const Plan& plan) {

@@ -1,9 +1,13 @@
 #include "rossum_accounts/render/report.hpp"
 
 #include "format.hpp"
+#include "markdown.hpp"
+#include "rossum_accounts/render/plan_markdown.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 namespace ra {
 
@@ -74,6 +78,132 @@ std::string summary_prefix(const Report& report) {
     return "Apply complete";
 }
 
+// Shown with its reason even under -q: a failure, an unknown outcome, or a deliberate stop.
+bool has_reason_to_show(const ActionResult& r) {
+    return r.status == ResultStatus::failed || r.status == ResultStatus::unknown ||
+           (r.status == ResultStatus::not_attempted && !r.error.empty());
+}
+
+// What the text report lists under "Not applied".
+bool not_applied(const ActionResult& r) {
+    return r.status != ResultStatus::done &&
+           !(r.action == ActionKind::skip && r.status == ResultStatus::not_attempted);
+}
+
+// ---- markdown --------------------------------------------------------------------------------
+
+// Server error texts can be long (a whole response body); a table cell keeps their start.
+constexpr std::size_t k_max_reason = 1000;
+
+// A table cell holding `text` literally. GFM splits cells at "|" even inside code spans, unless
+// it is escaped.
+std::string md_cell_code(std::string_view text) {
+    std::string out;
+    for (const char c : render::md_code(text)) {
+        if (c == '|') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+const char* md_done(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::create:
+        return "created";
+    case ActionKind::update:
+        return "updated";
+    case ActionKind::deactivate:
+        return "deactivated";
+    case ActionKind::skip:
+        break;
+    }
+    return "unchanged";
+}
+
+const char* md_status(ResultStatus status) {
+    switch (status) {
+    case ResultStatus::done:
+        return "done";
+    case ResultStatus::failed:
+        return "failed";
+    case ResultStatus::unknown:
+        return "unknown";
+    case ResultStatus::not_attempted:
+        break;
+    }
+    return "not attempted";
+}
+
+std::string md_reason(const ActionResult& r) {
+    std::string reason = render::clip(r.error, k_max_reason);
+    if (!r.note.empty()) {
+        reason += (reason.empty() ? "" : " ") + ("(" + r.note + ")");
+    }
+    return render::md_text(reason);
+}
+
+struct MarkdownRow {
+    bool applied = false; // else "not applied"
+    std::string text;
+};
+
+std::vector<MarkdownRow> markdown_rows(const Report& report) {
+    std::vector<MarkdownRow> rows;
+    for (const ActionResult& r : report.results) {
+        if (not_applied(r)) {
+            rows.push_back(
+                {false, fmt::format("| {} | {} | {} | {} |\n", md_status(r.status),
+                                    md_cell_code(r.username), to_string(r.action), md_reason(r))});
+        }
+    }
+    for (const ActionResult& r : report.results) {
+        const bool worth_a_row = r.action != ActionKind::skip || !r.note.empty();
+        if (r.status == ResultStatus::done && worth_a_row) {
+            rows.push_back({true, fmt::format("| {} | {} | {} |\n", md_done(r.action),
+                                              md_cell_code(r.username), render::md_text(r.note))});
+        }
+    }
+    return rows;
+}
+
+std::string markdown_header(const Report& report) {
+    const ReportSummary s = report.summary();
+    std::string out = "## rossum-accounts apply\n\n";
+    out += summary_prefix(report) + ".\n\n";
+    out += "| Created | Updated | Deactivated | Unchanged | Failed | Not attempted |\n";
+    out += "| ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n\n", s.created, s.updated, s.deactivated,
+                       s.skipped, s.failed, s.not_attempted);
+    return out;
+}
+
+std::string markdown_section(bool applied) {
+    return applied ? "### Applied\n\n| Result | Account | Note |\n| --- | --- | --- |\n"
+                   : "### Not applied\n\n| Status | Account | Action | Reason |\n"
+                     "| --- | --- | --- | --- |\n";
+}
+
+std::string markdown_advice(const Report& report) {
+    bool retry_helps = false;
+    bool failed = false;
+    for (const ActionResult& r : report.results) {
+        if (not_applied(r)) {
+            (r.status == ResultStatus::failed ? failed : retry_helps) = true;
+        }
+    }
+    std::string out;
+    if (retry_helps) {
+        out += "Run the same apply again; it will converge.\n";
+    }
+    if (failed) {
+        out += (out.empty() ? "" : "\n") + std::string("Fix the failed accounts above, then run "
+                                                       "apply again.\n");
+    }
+    return out;
+}
+
 } // namespace
 
 std::string progress_line(const ActionResult& result, const Action& action) {
@@ -118,6 +248,51 @@ void render_report_text(const Report& report, std::ostream& out, const TextOptio
     text << '\n'
          << render::paint(report_summary_line(report), render::k_bold, options.color) << '\n';
     out << text.str();
+}
+
+void render_report_quiet(const Report& report, std::ostream& out) {
+    std::ostringstream text;
+    for (const ActionResult& r : report.results) {
+        if (has_reason_to_show(r)) {
+            text << result_line(r, {}, false) << '\n';
+        }
+    }
+    text << report_summary_line(report) << '\n';
+    out << text.str();
+}
+
+void render_report_markdown(const Report& report, std::ostream& out) {
+    // Room for the advice and the cut notice, whose count is at most a few digits.
+    static constexpr std::size_t k_tail_room = 512;
+    std::string text = markdown_header(report);
+    const std::vector<MarkdownRow> rows = markdown_rows(report);
+    std::optional<bool> open; // the section whose table is being written
+    std::size_t shown = 0;
+    for (; shown < rows.size(); ++shown) {
+        std::string piece;
+        if (open != rows[shown].applied) {
+            piece = (open ? "\n" : "") + markdown_section(rows[shown].applied);
+        }
+        piece += rows[shown].text;
+        if (text.size() + piece.size() + k_tail_room >= k_markdown_limit) {
+            break;
+        }
+        text += piece;
+        open = rows[shown].applied;
+    }
+    // A table ends only at a blank line: without it the next paragraph would become a row.
+    if (open) {
+        text += "\n";
+    }
+    if (shown < rows.size()) {
+        text += fmt::format("… {} not shown (output capped at {} characters); `rossum-accounts "
+                            "apply --format json` reports every result\n\n",
+                            render::count_noun(static_cast<int>(rows.size() - shown), "more result",
+                                               "more results"),
+                            k_markdown_limit);
+    }
+    text += markdown_advice(report);
+    out << text;
 }
 
 nlohmann::json report_to_json(const Report& report) {

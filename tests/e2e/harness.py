@@ -192,12 +192,17 @@ class ToolTestCase(unittest.TestCase):
         self.outputs.append(run.output)
         return run
 
-    def run_in_terminal(self, *args, env=None, answer="yes\n", timeout=60, on_prompt=None):
-        """Runs the tool with a pseudo-terminal as stdin/stdout and types `answer`; `on_prompt`,
-        if given, is called while the question waits, just before the answer is typed."""
+    def run_in_terminal(self, *args, env=None, answer="yes\n", timeout=60, on_prompt=None,
+                        stdout_path=None):
+        """Runs the tool with a pseudo-terminal as stdin/stdout/stderr and types `answer`;
+        `on_prompt`, if given, is called while the question waits, just before the answer is
+        typed; with `stdout_path`, stdout goes to that file instead (`tool > file` on a
+        terminal)."""
         pid, fd = pty.fork()
         if pid == 0:
             os.chdir(self.tmp)
+            if stdout_path is not None:
+                os.dup2(os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 1)
             os.execve(RA_BIN, [RA_BIN] + [str(a) for a in args], env)
         output, typed, deadline = b"", False, time.time() + timeout
         while time.time() < deadline:
@@ -215,6 +220,8 @@ class ToolTestCase(unittest.TestCase):
                     on_prompt()
                 os.write(fd, answer.encode())
                 typed = True
+        if time.time() >= deadline and os.waitpid(pid, os.WNOHANG)[0] == 0:
+            os.kill(pid, signal.SIGKILL)  # stuck, e.g. asking a question the terminal never saw
         _, status = os.waitpid(pid, 0)
         os.close(fd)
         text = output.decode(errors="replace")

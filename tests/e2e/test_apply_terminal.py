@@ -69,6 +69,77 @@ class ApplyConfirmationTest(ToolTestCase):
             self.assertEqual(report["summary"]["created"], 1)
         self.assertNoSecrets()
 
+    def apply_into_a_file(self, sb, *args):
+        """`apply ... > out` typed on a terminal: returns (the terminal's text, the file's)."""
+        env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+        out = os.path.join(self.tmp, "out")
+        run = self.run_in_terminal("apply", self.manifest, *args, env=env, stdout_path=out,
+                                   timeout=20)
+        with open(out) as f:
+            written = f.read()
+        self.outputs.append(written)
+        return run, written
+
+    def test_a_json_apply_into_a_file_asks_on_the_terminal_and_the_file_holds_only_the_report(self):
+        with Sandbox() as sb:
+            run, written = self.apply_into_a_file(sb, "--format", "json")
+            self.assertExit(run, 0)
+            self.assertLess(run.stdout.index("+ create term.bot@demo"),
+                            run.stdout.index("Enter a value:"))
+            report = json.loads(written)  # the whole file, nothing before or after
+            self.assertEqual(report["summary"]["created"], 1)
+            self.assertNotIn("Enter a value", written)
+            self.assertIn("+ created term.bot@demo", run.stdout, "progress on the terminal")
+            self.assertEqual(len(sb.users_named("term.bot@demo")), 1)
+        self.assertNoSecrets()
+
+    def test_a_text_or_markdown_apply_into_a_file_never_writes_the_question_into_it(self):
+        with Sandbox() as sb:
+            run, written = self.apply_into_a_file(sb)
+            self.assertExit(run, 0)
+            self.assertLess(run.stdout.index("+ create term.bot@demo"),
+                            run.stdout.index("Enter a value:"))
+            self.assertEqual(written, "  ~ updated jane.doe@demo.example (managed_by)\n"
+                                      "  + created term.bot@demo\n\n"
+                                      "Apply complete: 1 created, 1 updated, 0 deactivated, "
+                                      "0 unchanged, 0 failed, 0 not attempted.\n")
+        with Sandbox() as sb:
+            run, written = self.apply_into_a_file(sb, "--format", "markdown")
+            self.assertExit(run, 0)
+            self.assertLess(run.stdout.index("+ create term.bot@demo"),
+                            run.stdout.index("Enter a value:"))
+            self.assertIn("+ created term.bot@demo", run.stdout, "progress on the terminal")
+            self.assertTrue(written.startswith("## rossum-accounts apply\n"), written)
+            self.assertIn("| created | `term.bot@demo` |", written)
+            for asked in ("Enter a value", "Do you want", "+ create"):
+                self.assertNotIn(asked, written)
+        self.assertNoSecrets()
+
+    def test_a_cancelled_apply_into_a_file_leaves_it_empty(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            out = os.path.join(self.tmp, "out")
+            run = self.run_in_terminal("apply", self.manifest, env=env, answer="no\n",
+                                       stdout_path=out, timeout=20)
+            self.assertExit(run, 1)
+            self.assertIn("Apply cancelled.", run.stdout)
+            with open(out) as f:
+                self.assertEqual(f.read(), "")
+        self.assertNoSecrets()
+
+    def test_nothing_to_change_asks_nothing_in_any_format(self):
+        with Sandbox() as sb:
+            env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))
+            first = self.run_tool("apply", self.manifest, "--auto-approve", env=env)
+            self.assertExit(first, 0)
+            for fmt in ("text", "json", "markdown"):
+                run = self.run_in_terminal("apply", self.manifest, "--format", fmt, env=env,
+                                           answer="no\n")
+                self.assertExit(run, 0)
+                self.assertNotIn("Enter a value", run.stdout, fmt)
+            self.assertEqual(len(self.writes(sb)), 2, "only the first apply wrote")
+        self.assertNoSecrets()
+
     def test_the_json_report_has_the_documented_shape(self):
         with Sandbox() as sb:
             env = self.env(sb, TERM_BOT_PASSWORD=self.password("t"))

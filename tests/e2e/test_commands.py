@@ -48,10 +48,30 @@ class OfflineCommandsTest(ToolTestCase):
         self.assertExit(run, 64)
         self.assertIn("--bogus", run.stderr)
 
+    def test_an_unknown_command_is_named_with_the_nearest_one_and_exits_64(self):
+        for args, message in ((["plna", "x.yaml"], 'unknown command "plna"; did you mean "plan"?'),
+                              (["--api-url", "http://127.0.0.1:1/api", "aply", "x.yaml"],
+                               'unknown command "aply"; did you mean "apply"?'),
+                              (["-q", "exprot"], 'unknown command "exprot"; did you mean '
+                                                 '"export"?'),
+                              (["frobnicate"], 'unknown command "frobnicate"\n'),
+                              (["--bogus"], 'unknown option "--bogus"\n'),
+                              ([], "a command is required: validate, plan, apply, export, token "
+                                   "or help\n")):
+            run = self.run_tool(*args, env=self.env())
+            self.assertExit(run, 64)
+            self.assertEqual(run.stdout, "")
+            self.assertIn("rossum-accounts: error: " + message, run.stderr)
+            self.assertIn("Run 'rossum-accounts --help' for usage.", run.stderr)
+            self.assertNotIn("subcommand", run.stderr.lower())
+
     def test_help_for_an_unknown_command_is_a_usage_error_64(self):
         run = self.run_tool("help", "frobnicate", env=self.env())
         self.assertExit(run, 64)
         self.assertIn('unknown command "frobnicate"', run.stderr)
+        near = self.run_tool("help", "tokn", env=self.env())
+        self.assertExit(near, 64)
+        self.assertIn('unknown command "tokn"; did you mean "token"?', near.stderr)
 
 
 class ConnectionUsageErrorsTest(ToolTestCase):

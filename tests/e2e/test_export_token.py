@@ -96,6 +96,24 @@ class ExportTest(ToolTestCase):
             self.assertIn("john.smith", both.stdout)
         self.assertNoSecrets()
 
+    def test_export_match_that_selects_nobody_warns_and_still_writes_the_empty_manifest(self):
+        with SeededSandbox(self.seed(), self.tmp) as sb:
+            run = self.run_tool("export", "--match", "nomatch*", "--match", "JANE.*",
+                                "--output", "out.yaml", env=self.env(sb))
+            self.assertExit(run, 0)
+            self.assertIn('rossum-accounts: warning: --match "nomatch*" matched no user of the '
+                          'organization', run.stderr)
+            self.assertNotIn("JANE", run.stderr)
+            nobody = self.run_tool("export", "--match", "nomatch*", env=self.env(sb))
+            self.assertExit(nobody, 0)
+            self.assertIn('--match "nomatch*" matched no user', nobody.stderr)
+            self.write("empty.yaml", nobody.stdout)
+            self.assertExit(self.run_tool("validate", "empty.yaml", env=self.env()), 0)
+            quiet = self.run_tool("-q", "export", "--match", "nomatch*", env=self.env(sb))
+            self.assertExit(quiet, 0)
+            self.assertEqual(quiet.stderr, "")
+        self.assertNoSecrets()
+
 
 class TokenTest(ToolTestCase):
     def setUp(self):

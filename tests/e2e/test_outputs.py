@@ -9,7 +9,7 @@ import unittest
 
 import jsonschema
 
-from harness import SOURCE_DIR, SeededSandbox, ToolTestCase, demo_seed
+from harness import SOURCE_DIR, Sandbox, SeededSandbox, ToolTestCase, demo_seed
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 MARK = {"managed_by": "rossum-accounts"}
@@ -148,6 +148,61 @@ class OutputsTest(ToolTestCase):
             self.assertEqual(plan["organization"]["id"], 4201)
             self.assertTrue(re.match(r"http://127\.0\.0\.1:\d+/api$", plan["api_url"]))
         self.assertNoSecrets()
+
+
+# One create that succeeds and one that fails: the username belongs to a user of another
+# organization (the built-in sandbox seeds shared.name@other.example in organization 4202).
+CONFLICT_MANIFEST = """\
+version: 1
+accounts:
+  - username: fine.bot@demo
+    groups: [viewer]
+    password: {env: FINE_PASSWORD}
+  - username: Shared.Name@other.example
+    groups: [annotator]
+    password: {env: SHARED_PASSWORD}
+"""
+
+
+class ApplyReportTest(ToolTestCase):
+    def apply(self, *args):
+        path = self.write("m.yaml", CONFLICT_MANIFEST)
+        with Sandbox() as sb:
+            env = self.env(sb, FINE_PASSWORD=self.password("fine"),
+                           SHARED_PASSWORD=self.password("shared"))
+            run = self.run_tool("apply", path, "--auto-approve", *args, env=env)
+            self.assertEqual(len(sb.users_named("fine.bot@demo")), 1)
+        self.assertNoSecrets()
+        return run
+
+    def test_quiet_apply_still_names_each_failed_account_and_why(self):
+        run = self.apply("-q")
+        self.assertExit(run, 3)
+        lines = run.stdout.splitlines()
+        self.assertEqual(len(lines), 2, run.stdout)
+        self.assertRegex(lines[0], r"^  ! failed Shared\.Name@other\.example: \S.*"
+                                   r"Shared\.Name@other\.example")
+        self.assertEqual(lines[1], "Apply complete: 1 created, 0 updated, 0 deactivated, "
+                                   "0 unchanged, 1 failed, 0 not attempted.")
+        self.assertEqual(run.stderr, "")
+
+    def test_a_markdown_apply_prints_a_markdown_report_and_its_progress_on_stderr(self):
+        run = self.apply("--format", "markdown")
+        self.assertExit(run, 3)
+        md = run.stdout
+        self.assertTrue(md.startswith("## rossum-accounts apply\n\nApply complete.\n\n"), md)
+        self.assertIn("| Created | Updated | Deactivated | Unchanged | Failed | Not attempted |\n"
+                      "| ---: | ---: | ---: | ---: | ---: | ---: |\n"
+                      "| 1 | 0 | 0 | 0 | 1 | 0 |\n", md)
+        self.assertLess(md.index("### Not applied"), md.index("### Applied"))
+        self.assertRegex(md, r"\n\| failed \| `Shared\.Name@other\.example` \| create \| "
+                             r"[^|\n]*Shared\.Name\\@other\.example[^|\n]* \|\n")
+        self.assertIn("\n| created | `fine.bot@demo` |  |\n", md)
+        self.assertNotIn("Plan:", md, "json and markdown print only the report")
+        self.assertNotIn("! failed", md)
+        self.assertIn("+ created fine.bot@demo", run.stderr)
+        self.assertIn("! failed Shared.Name@other.example", run.stderr)
+        self.assertLess(len(md), 60000)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #pragma once
-// The one writer of the process: every byte for stdout or stderr goes through it. Rendered
+// The one writer of the process: every byte for stdout or stderr goes through it (stdout for
+// results; stderr for errors, warnings, logs, prompts and progress). Rendered
 // documents (plan, report, export, token) are printed as they are; messages have their control
 // characters escaped, so text from a manifest, a saved plan or the API cannot move the cursor
 // or forge lines. Nothing here masks secrets: free text is masked where a secret can enter it
@@ -27,6 +28,8 @@ public:
     void note(std::string_view line);       // stderr, escaped: a line that belongs to an error
     void warning(std::string_view message); // "rossum-accounts: warning: MESSAGE" unless quiet
     void log(std::string_view line);        // stderr, only with --verbose
+    void prompt(std::string_view text);     // stderr, as is: questions, what they ask about, hints
+    void progress(std::string_view line);   // stderr unless quiet: one line per completed step
 
     bool color() const { return color_ == ColorMode::always; }
     bool quiet() const { return verbosity_ == Verbosity::quiet; }

@@ -16,7 +16,8 @@ struct ExportResult {
 };
 
 // Every non-deleted user except the caller whose username matches one of `globs`
-// (case-insensitive; all users when empty). Users without a role are left out with a warning.
+// (case-insensitive; all users when empty). Users without a role are left out with a warning;
+// so is a glob that matches no user (the manifest is still written, maybe with no account).
 ExportResult export_accounts(const LiveState& live, const std::vector<std::string>& globs);
 
 } // namespace ra

@@ -76,3 +76,22 @@ TEST_CASE("export: a case variant of the caller is another user and is exported"
     REQUIRE(out.accounts.size() == 1);
     CHECK(out.accounts[0].username == "Admin@acme");
 }
+
+TEST_CASE("export: a --match glob that selects no user is warned about, by name", "[export]") {
+    LiveUser deleted = user("bot.gone@acme");
+    deleted.deleted = true;
+    auto out = export_accounts(live_with({user("bot.one@acme"), deleted, user("admin@acme")}),
+                               {"BOT.*", "nomatch*", "bot.gone*", "admin*"});
+    REQUIRE(out.accounts.size() == 1);
+    CHECK(out.accounts[0].username == "bot.one@acme");
+    CHECK(out.warnings ==
+          std::vector<std::string>{"--match \"nomatch*\" matched no user of the organization",
+                                   "--match \"bot.gone*\" matched no user of the organization",
+                                   "--match \"admin*\" matched no user of the organization"});
+}
+
+TEST_CASE("export: without --match nothing is warned about an empty organization", "[export]") {
+    auto out = export_accounts(live_with({user("admin@acme")}), {});
+    CHECK(out.accounts.empty());
+    CHECK(out.warnings.empty());
+}

@@ -1,4 +1,6 @@
+#include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/report.hpp"
+#include "unit/render/golden.hpp"
 #include "unit/render/sample_plan.hpp"
 
 #include <catch2/catch.hpp>
@@ -39,6 +41,18 @@ ra::Report mixed_report() {
 std::string text_of(const ra::Report& report) {
     std::ostringstream out;
     ra::render_report_text(report, out, ra::TextOptions{});
+    return out.str();
+}
+
+std::string quiet_of(const ra::Report& report) {
+    std::ostringstream out;
+    ra::render_report_quiet(report, out);
+    return out.str();
+}
+
+std::string markdown_of(const ra::Report& report) {
+    std::ostringstream out;
+    ra::render_report_markdown(report, out);
     return out.str();
 }
 
@@ -193,4 +207,97 @@ TEST_CASE("report: exit codes follow the documented precedence", "[render][repor
     auth.stopped_early = true;
     auth.stop_reason = ra::ErrorKind::auth;
     CHECK(auth.exit_code() == ra::ExitCode::auth);
+}
+
+TEST_CASE("report: quiet names every failed, unknown and explained not-attempted action",
+          "[render][report][quiet]") {
+    ra::Report report = mixed_report();
+    report.results.push_back(result("stopped@mycompany", K::create, S::not_attempted,
+                                    "interrupted; the create did not commit and was not resent"));
+    CHECK(quiet_of(report) ==
+          "  ! failed taken@mycompany: username: A user with that username already exists.\n"
+          "  ? unknown slow@mycompany: connection dropped after sending\n"
+          "  . not attempted stopped@mycompany: interrupted; the create did not commit and was "
+          "not resent\n"
+          "Apply complete: 1 created, 1 updated, 1 deactivated, 2 unchanged, 2 failed, 2 not "
+          "attempted.\n");
+}
+
+TEST_CASE("report: quiet prints only the summary line when everything was applied",
+          "[render][report][quiet]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done), result("b", K::skip, S::done)};
+    CHECK(quiet_of(report) == "Apply complete: 1 created, 0 updated, 0 deactivated, 1 unchanged, "
+                              "0 failed, 0 not attempted.\n");
+}
+
+TEST_CASE("report: a representative markdown report matches its golden file",
+          "[render][report][markdown]") {
+    ra::Report report = mixed_report();
+    report.results[0].note = "adopted: created concurrently";
+    ra::test::check_golden("report.md", markdown_of(report));
+}
+
+TEST_CASE("report: a markdown report of a clean apply is the summary table and what was applied",
+          "[render][report][markdown]") {
+    ra::Report report;
+    report.results = {result("a@x", K::create, S::done), result("b@x", K::skip, S::done)};
+    CHECK(markdown_of(report) == "## rossum-accounts apply\n\n"
+                                 "Apply complete.\n\n"
+                                 "| Created | Updated | Deactivated | Unchanged | Failed | Not "
+                                 "attempted |\n"
+                                 "| ---: | ---: | ---: | ---: | ---: | ---: |\n"
+                                 "| 1 | 0 | 0 | 1 | 0 | 0 |\n\n"
+                                 "### Applied\n\n"
+                                 "| Result | Account | Note |\n"
+                                 "| --- | --- | --- |\n"
+                                 "| created | `a@x` |  |\n\n");
+}
+
+TEST_CASE("report: markdown cells keep pipes, markup and line breaks of untrusted text literal",
+          "[render][report][markdown]") {
+    ra::Report report;
+    report.results = {
+        result("a|b@x", K::create, S::failed, "bad | value\n| forged | row |<script>")};
+    const std::string md = markdown_of(report);
+    CHECK(md.find("| failed | `a\\|b@x` | create | bad \\| value\\\\u000a\\| forged \\| row "
+                  "\\|&lt;script&gt; |\n") != std::string::npos);
+    CHECK(md.find('\x0a' + std::string("| forged")) == std::string::npos);
+}
+
+TEST_CASE("report: a markdown report says why a run stopped early", "[render][report][markdown]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::done), result("b", K::update, S::not_attempted)};
+    report.stopped_early = true;
+    report.stop_reason = ra::ErrorKind::throttled;
+    CHECK(markdown_of(report).find("\nApply stopped early (throttled).\n") != std::string::npos);
+}
+
+TEST_CASE("report: a markdown report of 5000 failures is cut under 60000 characters with a count",
+          "[render][report][markdown][limits]") {
+    ra::Report report;
+    for (int i = 0; i < 5000; ++i) {
+        report.results.push_back(result("bulk" + std::to_string(i) + "@mycompany", K::create,
+                                        S::failed, std::string(3000, 'e')));
+    }
+    const std::string md = markdown_of(report);
+    CHECK(md.size() < ra::k_markdown_limit);
+    CHECK(md.size() > ra::k_markdown_limit - 2000);
+    CHECK(md.find(std::string(1000, 'e') + "…") != std::string::npos);
+    CHECK(md.find(std::string(1001, 'e')) == std::string::npos);
+    const auto shown = static_cast<int>(std::count(md.begin(), md.end(), '\n')) - 16;
+    REQUIRE(shown > 0);
+    CHECK(md.find("| failed | `bulk0@mycompany` | create |") != std::string::npos);
+    const std::string notice = "… " + std::to_string(5000 - shown) +
+                               " more results not shown (output capped at 60000 characters)";
+    CHECK(md.find(notice) != std::string::npos);
+    CHECK(md.ends_with("Fix the failed accounts above, then run apply again.\n"));
+}
+
+TEST_CASE("report: the markdown report shows an error as it arrives, masked where it was made",
+          "[render][report][markdown][secrets]") {
+    ra::Report report;
+    report.results = {result("a", K::create, S::failed, "password *** is weak")};
+    const std::string md = markdown_of(report);
+    CHECK(md.find("password \\*\\*\\* is weak") != std::string::npos);
 }
