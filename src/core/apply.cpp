@@ -128,7 +128,7 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
             return {conflict(action), std::nullopt};
         if (attempt > 0) {
             // Two creates failed without a definite answer: the API is unavailable for writes,
-            // so the run stops with exit 75 (product.md §7 "Stopping early"), not 1.
+            // so the run stops with exit 75 (docs/design.md §7.4), not 1.
             Error stop = last_error;
             stop.kind = ErrorKind::unavailable;
             return {result_for(action, ResultStatus::unknown, last_error.message), stop};

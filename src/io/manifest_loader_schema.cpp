@@ -1,4 +1,4 @@
-// The manifest schema (product.md §1) over the event-built tree. Every problem is reported, in
+// The manifest schema (docs/design.md §4) over the event-built tree. Every problem is reported, in
 // any order (the loader sorts them), and none echoes a password-bearing value.
 #include "manifest_loader_tree.hpp"
 #include "rossum_accounts/core/live.hpp"

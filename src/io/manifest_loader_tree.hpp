@@ -39,7 +39,7 @@ YamlParse parse_yaml(const std::string& text, const std::string& file_label);
 void check_yaml_features(const YamlNode& root, const std::string& file_label,
                          Diagnostics& diagnostics);
 
-// The schema of product.md §1 over the tree.
+// The schema of docs/design.md §4 over the tree.
 Manifest build_manifest(const YamlNode& root, const std::string& file_label,
                         const std::string& base_dir, Diagnostics& diagnostics);
 

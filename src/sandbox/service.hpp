@@ -32,7 +32,7 @@ struct Reply {
     std::map<std::string, std::string> headers;
 };
 
-// Behaviour that the real API leaves open (rossum-api.md §11); changeable at runtime.
+// Behaviour that the real API leaves open (docs/rossum-api.md §11); changeable at runtime.
 struct Config {
     std::optional<double> rate_limit = 10.0;
     std::optional<int> login_limit = 20;

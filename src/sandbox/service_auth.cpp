@@ -1,4 +1,4 @@
-// Login, token exchange, logout and the Authorization header (rossum-api.md §2).
+// Login, token exchange, logout and the Authorization header (docs/rossum-api.md §2).
 #include "sandbox/service.hpp"
 
 #include <httplib.h>

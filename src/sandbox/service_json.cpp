@@ -1,4 +1,4 @@
-// The JSON shapes of Rossum objects (rossum-api.md §3.1, §4, §5) with absolute URLs.
+// The JSON shapes of Rossum objects (docs/rossum-api.md §3.1, §4, §5, §6) with absolute URLs.
 #include "sandbox/service.hpp"
 
 namespace ra::sandbox {

@@ -1,4 +1,4 @@
-// Users: list with filters and ordering, retrieve, create, update, soft delete (rossum-api.md §3).
+// Users: list (filters, ordering), retrieve, create, update, soft delete (docs/rossum-api.md §3).
 #include "sandbox/pagination.hpp"
 #include "sandbox/password_policy.hpp"
 #include "sandbox/service.hpp"

@@ -1,7 +1,7 @@
 """Benchmarks that print figures (no timed assertions: machines here are shared and noisy).
 
 For each scenario: wall time, peak RSS of the tool and the number of API requests (excluding
-login and token exchange) against the bound of product.md §5. Run with scripts/bench.sh.
+login and token exchange) against the bound of docs/design.md §9.1. Run with scripts/bench.sh.
 """
 import json
 import math

@@ -1,4 +1,4 @@
-"""The request budget of a plan: 3 + min(N, ceil(U/100)) after login (product.md sections 5, 7)."""
+"""The request budget of a plan: 3 + min(N, ceil(U/100)) after login (docs/design.md §9.1)."""
 import math
 import unittest
 

@@ -1,4 +1,4 @@
-"""Every command and every exit code of product.md section 4, where each case lands."""
+"""Every command and every exit code of docs/design.md §8, where each case lands."""
 import os
 import re
 import unittest

@@ -1,4 +1,4 @@
-"""Masking is for free text only (product.md section 8): a value that equals a secret is data and
+"""Masking is for free text only (docs/design.md §12.2): a value that equals a secret is data and
 is shown, saved, applied and exported exactly; server text that echoes a secret is masked in
 stderr, the -v log and the JSON report's error; the tool's own message templates never are."""
 import json

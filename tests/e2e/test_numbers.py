@@ -1,4 +1,4 @@
-"""Numbers in the manifest reach the API exactly, or the manifest is refused (product.md 8)."""
+"""Numbers in the manifest reach the API exactly, or the manifest is refused (docs/design.md §4.4)."""
 import json
 import unittest
 

@@ -1,4 +1,4 @@
-"""Password sources and other input problems: all found before the first write (product.md 5, 7)."""
+"""Password sources and other input problems: all found before the first write (docs/design.md §7.1, §12.3)."""
 import json
 import os
 import unittest

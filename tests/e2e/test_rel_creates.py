@@ -177,7 +177,7 @@ class CreateTest(ToolTestCase):
                                             "svc-c@example": ("create", "not_attempted")})
                 self.assertEqual(report["summary"]["not_attempted"], 1)
                 # Interrupted with nothing failed: 1 ("error not covered"); 3 is reserved for
-                # runs that attempted every action (product.md §7 "Stopping early").
+                # runs that attempted every action (docs/design.md §7.4, §7.5).
                 self.assertEqual(code, 1, err)
                 self.assertEqual(sb.users_named("svc-c@example"), [])
                 self.assertExit(self.apply(path, env), 0)

@@ -1,4 +1,4 @@
-"""Throttling, retries, tokens, interruption and concurrency against the sandbox (reliability.md 8)."""
+"""Throttling, retries, tokens, interruption and concurrency against the sandbox (the reliability matrix of tests/README.md)."""
 import json
 import os
 import signal

@@ -1,4 +1,4 @@
-"""Tokens (product.md section 8): after any run the only long-lived token left valid is the one
+"""Tokens (docs/design.md §11.3): after any run the only long-lived token left valid is the one
 the user asked for; the sandbox's GET /_sandbox/tokens shows which tokens are still valid."""
 import json
 import os

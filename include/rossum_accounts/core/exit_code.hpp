@@ -1,5 +1,5 @@
 #pragma once
-// Exit codes are part of the interface (product.md §4); this is their only definition.
+// Exit codes are part of the interface (docs/design.md §8); this is their only definition.
 
 #include "rossum_accounts/core/result.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // `export`: the organization's existing users as manifest accounts, so an organization can be
-// adopted (product.md §7). Pure: live state in, accounts and warnings out.
+// adopted (docs/design.md §14). Pure: live state in, accounts and warnings out.
 
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/manifest.hpp"

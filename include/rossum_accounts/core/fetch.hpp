@@ -1,5 +1,5 @@
 #pragma once
-// Reads the live state a plan needs with as few requests as product.md §5 allows:
+// Reads the live state a plan needs with as few requests as docs/design.md §9.1 allows:
 // caller + groups + the first users page (which tells the total), then the rest by pages or by
 // username look-ups, whichever costs fewer; queues only when the manifest names queues.
 

@@ -13,7 +13,7 @@ namespace ra {
 
 inline constexpr int k_manifest_format_version = 1;
 
-// Role names the manifest accepts (product.md §1, rossum-api.md §4).
+// Role names the manifest accepts (docs/design.md §4.1, docs/rossum-api.md §4).
 const std::vector<std::string>& known_roles();
 
 enum class PasswordSourceKind { env, file };

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON form of a plan (product.md §3, §7): `plan --format json`, `plan --out` and the input of
+// A plan's JSON form (docs/design.md §5.7, §6): `plan --format json`, `plan --out` and the input of
 // `apply --plan`. schemas/plan.schema.json describes the same shape.
 
 #include "rossum_accounts/core/plan.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// API URL rules (product.md §2): https required, plain http only for loopback hosts, no
+// API URL rules (docs/design.md §10.1): https required, plain http only for loopback hosts, no
 // credentials, query or fragment. Also the origin check that every followed link must pass.
 
 #include "rossum_accounts/core/result.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// HttpTransport over one reused libcurl easy handle, configured explicitly (reliability.md §2):
+// HttpTransport over one reused libcurl easy handle, configured explicitly (docs/design.md §10.2):
 // verification on, no redirects, bounded time and size, no proxy for loopback hosts.
 
 #include "rossum_accounts/core/result.hpp"

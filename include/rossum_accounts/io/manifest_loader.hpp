@@ -1,5 +1,5 @@
 #pragma once
-// Reads and validates one manifest file (product.md §1). Every problem becomes a Diagnostic;
+// Reads and validates one manifest file (docs/design.md §4). Every problem becomes a Diagnostic;
 // a manifest is returned only when there is none. yaml-cpp stays inside the .cpp files.
 
 #include "rossum_accounts/core/diagnostic.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// At most max_rps requests in ANY sliding one-second window (product.md §7): a log of recent
+// At most max_rps requests in ANY sliding one-second window (docs/design.md §9.2): a log of recent
 // send times, so bursts across a window boundary cannot double the rate as a token bucket does.
 
 #include "rossum_accounts/core/clock.hpp"

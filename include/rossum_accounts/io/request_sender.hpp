@@ -1,5 +1,5 @@
 #pragma once
-// Sends one logical request through the rate limiter with the retry rules of product.md §7 and
+// Sends one logical request through the rate limiter with the retries of docs/design.md §9.4 and
 // logs one line per attempt. Shared by the auth steps and the API client of one run. It composes
 // the free text of the requests it sends (errors, -v lines) and masks the run's secrets in the
 // values it puts into them: the URL, server text (error bodies, Location) and transport messages.
@@ -33,7 +33,7 @@ public:
     // transport error, or unknown_outcome for a create that may have been processed.
     Result<HttpResponse> send(const HttpRequest& request, RetryMode mode);
 
-    // The Error for a final non-2xx response (product.md §7 classification): 3xx protocol,
+    // The Error for a final non-2xx response (docs/design.md §9.5): 3xx protocol,
     // 400 validation (details = the body, for decisions; never printed), 401 auth, 403
     // permission, 404 not_found, 429 throttled, 5xx unavailable, other protocol.
     Error error_for(const HttpRequest& request, const HttpResponse& response) const;

@@ -1,5 +1,5 @@
 #pragma once
-// Retry arithmetic (product.md §7): full-jitter exponential backoff, Retry-After parsing and the
+// Retry arithmetic (docs/design.md §9.3): full-jitter exponential backoff, Retry-After parsing, the
 // per-run wait budget. Which requests are retried is decided by the client.
 
 #include "rossum_accounts/core/clock.hpp"

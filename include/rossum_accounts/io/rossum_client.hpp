@@ -1,5 +1,5 @@
 #pragma once
-// RossumApi over an HttpTransport: auth, rate limit, retries, safe pagination (product.md §5, §7).
+// RossumApi over HttpTransport: auth, rate limit, retries, safe paging (docs/design.md §9, §10).
 // One client per run; not thread-safe.
 
 #include "rossum_accounts/core/api.hpp"

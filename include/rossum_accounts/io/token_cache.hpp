@@ -1,5 +1,5 @@
 #pragma once
-// The long-lived token cache (product.md §2): one JSON file per (API URL, username) in a 0700
+// The long-lived token cache (docs/design.md §11.2): a JSON file per (API URL, username) in a 0700
 // directory, mode 0600, replaced atomically. Problems are returned as Errors that the caller
 // shows as warnings: the run goes on without the cache.
 

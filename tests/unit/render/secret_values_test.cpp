@@ -10,7 +10,7 @@
 #include <sstream>
 
 // Renderers are pure functions of their input: a value that happens to equal a secret of the
-// run is data and is shown exactly (product.md §8 "Masking is for free text only"). The masker
+// run is data and is shown exactly (docs/design.md §12.2). The masker
 // below holds the secret as a run's would; nothing it knows may change what is rendered.
 
 namespace {
