@@ -122,18 +122,9 @@ const char* md_done(ActionKind kind) {
     return "unchanged";
 }
 
+// The report's status words, with a space instead of the JSON form's underscore.
 const char* md_status(ResultStatus status) {
-    switch (status) {
-    case ResultStatus::done:
-        return "done";
-    case ResultStatus::failed:
-        return "failed";
-    case ResultStatus::unknown:
-        return "unknown";
-    case ResultStatus::not_attempted:
-        break;
-    }
-    return "not attempted";
+    return status == ResultStatus::not_attempted ? "not attempted" : to_string(status);
 }
 
 std::string md_reason(const ActionResult& r) {
