@@ -65,6 +65,12 @@ Result<Settled> look_up(RossumApi& api, const Plan& plan, const std::string& use
     return s;
 }
 
+std::string inexact_metadata() {
+    return "the user's metadata holds an integer beyond 64 bits, which this tool cannot write "
+           "back exactly; nothing was changed (fix that value, or manage this user without "
+           "metadata)";
+}
+
 std::string ambiguity(const std::string& username, const std::vector<std::string>& variants) {
     return fmt::format("username \"{}\" matches several users that differ only in case ({}) and "
                        "none exactly",
@@ -73,11 +79,23 @@ std::string ambiguity(const std::string& username, const std::vector<std::string
 
 // The user exists in our organization after all: adopt it and bring it in line with `create`
 // (the POST body, without the password).
-ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& user, const json& create,
+ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, const json& create,
                    const char* why) {
-    json patch = patch_to_match_create(user, create);
+    json patch = patch_to_match_create(found, create);
+    if (patch.contains("metadata")) {
+        // As for an update: merge into the metadata as it is right now (re-read).
+        auto user = api.user(found.id);
+        if (!user)
+            return result_for(
+                action, ResultStatus::failed,
+                fmt::format("adopting the existing user failed: reading it failed: {}",
+                            user.error().message));
+        if (user->metadata_inexact)
+            return result_for(action, ResultStatus::failed, inexact_metadata());
+        patch = patch_to_match_create(*user, create);
+    }
     if (!patch.empty()) {
-        auto patched = api.patch_user(user.id, patch);
+        auto patched = api.patch_user(found.id, patch);
         if (!patched)
             return result_for(
                 action, ResultStatus::failed,
@@ -187,6 +205,8 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
         auto user = api.user(*action.user_id);
         if (!user)
             return failed_read(action, user.error());
+        if (user->metadata_inexact)
+            return {result_for(action, ResultStatus::failed, inexact_metadata()), std::nullopt};
         current_metadata = user->metadata;
     }
     auto body = patch_body(action, context, current_metadata);

@@ -1,5 +1,6 @@
 #include "rossum_accounts/io/rossum_client.hpp"
 
+#include "rossum_accounts/core/json_numbers.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 
 #include <fmt/format.h>
@@ -62,7 +63,8 @@ RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Creden
       auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {}
 
 Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& url,
-                                          const nlohmann::json* body, RetryMode mode) {
+                                          const nlohmann::json* body, RetryMode mode,
+                                          bool* oversized) {
     HttpRequest request;
     request.method = method;
     request.url = url;
@@ -88,6 +90,8 @@ Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& 
         if (json.is_discarded())
             return protocol(fmt::format("{}: the API answered {} with a body that is not JSON",
                                         sender_.describe(request), response->status));
+        if (oversized != nullptr)
+            *oversized = json_has_oversized_integer(response->body);
         return json;
     }
 }
@@ -189,10 +193,14 @@ Result<std::vector<LiveUser>> RossumClient::users_by_username(const std::string&
 }
 
 Result<LiveUser> RossumClient::user(std::int64_t id) {
-    return parse_object<LiveUser>(call(HttpMethod::get,
-                                       fmt::format("{}/v1/users/{}", config_.api_url, id), nullptr,
-                                       RetryMode::idempotent),
-                                  parse_user);
+    bool oversized = false;
+    auto user = parse_object<LiveUser>(call(HttpMethod::get,
+                                            fmt::format("{}/v1/users/{}", config_.api_url, id),
+                                            nullptr, RetryMode::idempotent, &oversized),
+                                       parse_user);
+    if (user)
+        user->metadata_inexact = oversized;
+    return user;
 }
 
 Result<LiveUser> RossumClient::create_user(const nlohmann::json& body) {

@@ -46,6 +46,9 @@ struct LiveUser {
     bool deleted = false;
     std::string organization; // organization URL
     nlohmann::json metadata = nlohmann::json::object();
+    // The answer held an integer beyond 64 bits, which nlohmann reads as a double: writing the
+    // metadata back would change it. Set by RossumApi::user(); such metadata is never PATCHed.
+    bool metadata_inexact = false;
 };
 
 // One page of a paginated list.

@@ -63,8 +63,10 @@ public:
 
 private:
     // One authenticated request; a 401 gets one renewed token and one repeat. Non-2xx → Error.
+    // `oversized`, when given, tells whether the answer held an integer beyond 64 bits.
     Result<nlohmann::json> call(HttpMethod method, const std::string& url,
-                                const nlohmann::json* body, RetryMode mode);
+                                const nlohmann::json* body, RetryMode mode,
+                                bool* oversized = nullptr);
     // The pages of one listing read so far.
     struct PageTrail {
         std::set<std::string> fetched;

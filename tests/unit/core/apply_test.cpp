@@ -297,6 +297,23 @@ TEST_CASE("apply: a metadata key added between plan and apply survives the PATCH
     CHECK(api.calls("user") == 1); // read right before the PATCH
 }
 
+TEST_CASE("apply: metadata the API gave with an integer beyond 64 bits is never written back",
+          "[apply][metadata][numbers]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"big", 1.2345678901234567e22}});
+    auto a = account("svc@acme", {"viewer"});
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    api.find("svc@acme")->metadata_inexact = true; // as RossumApi::user() reports it
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "the user's metadata holds an integer beyond 64 bits, which this tool cannot write "
+          "back exactly; nothing was changed (fix that value, or manage this user without "
+          "metadata)");
+    CHECK(api.calls("patch_user") == 0);
+}
+
 TEST_CASE("apply: a PATCH that writes no metadata reads nothing first", "[apply][metadata]") {
     FakeApi api;
     api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});

@@ -184,3 +184,23 @@ TEST_CASE("pagination: a page that failed may be asked for again", "[client][pag
     REQUIRE(again);
     CHECK(again->results.size() == 100);
 }
+
+TEST_CASE("client: a user whose answer holds an integer beyond 64 bits is marked inexact",
+          "[client][numbers]") {
+    ClientFixture f;
+    auto client = f.with_token();
+    HttpResponse big = json_response(200, user_json(5, "svc@acme"));
+    const std::string exact = big.body;
+    big.body.insert(big.body.size() - 1, ",\"metadata\":{\"big\":123456789012345678901234}");
+    f.transport.push(big);
+    HttpResponse plain;
+    plain.status = 200;
+    plain.body = exact;
+    f.transport.push(plain);
+    auto first = client->user(5);
+    REQUIRE(first);
+    CHECK(first->metadata_inexact);
+    auto second = client->user(5);
+    REQUIRE(second);
+    CHECK_FALSE(second->metadata_inexact);
+}
