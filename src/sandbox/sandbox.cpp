@@ -174,16 +174,21 @@ struct Sandbox::Impl {
         if (latency_ms > 0) {
             wait(latency_ms);
         }
-        Reply reply = fault ? run_fault(*fault, api, req.remote_port) : process(api);
+        bool recorded = false;
+        Reply reply =
+            fault ? run_fault(*fault, api, req.remote_port, started_at, recorded) : process(api);
         if (fault && fault->action == FaultAction::truncate) {
             write_truncated(reply, res);
         } else {
             write_reply(reply, res);
         }
-        record(api, reply.status, fault, started_at);
+        if (!recorded)
+            record(api, reply.status, fault, started_at);
     }
 
-    Reply run_fault(const Fault& fault, const ApiRequest& api, int remote_port) {
+    // `recorded` is set when the request was logged here already (see drop_after_commit).
+    Reply run_fault(const Fault& fault, const ApiRequest& api, int remote_port,
+                    std::chrono::steady_clock::time_point started_at, bool& recorded) {
         switch (fault.action) {
         case FaultAction::status_without_commit:
             return scripted_reply(fault, true);
@@ -202,6 +207,10 @@ struct Sandbox::Impl {
             return process(api);
         case FaultAction::drop_after_commit: {
             Reply reply = process(api);
+            // Logged before the connection ends: the client's look-up, sent as soon as it sees
+            // the drop, must not appear before this request in the request log.
+            record(api, reply.status, fault, started_at);
+            recorded = true;
             // The client must see no byte at all: end the connection before httplib answers.
             shutdown_connections(port, remote_port);
             return reply;
