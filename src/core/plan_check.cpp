@@ -227,6 +227,27 @@ Status check_user(const Action& action, const LiveUser& user, const WriteContext
     return ok_status();
 }
 
+// A fresh plan deactivates (prunes) only users carrying the ownership marker, and every update
+// of an unmarked user adopts it: an edited plan must not touch a user the tool does not manage.
+Status check_ownership(const Action& action, const LiveUser& user, const WriteContext& context,
+                       std::size_t i) {
+    if (live_value(user, k_marker_key, context) == k_marker_value)
+        return ok_status();
+    if (action.kind == ActionKind::deactivate)
+        return invalid(action_path(i) + ".action",
+                       fmt::format("user {} (\"{}\") does not carry the ownership marker; a plan "
+                                   "deactivates only users it manages",
+                                   user.id, user.username));
+    const bool adopts = std::any_of(action.changes.begin(), action.changes.end(),
+                                    [](const FieldChange& c) { return c.field == k_marker_key; });
+    if (action.kind == ActionKind::update && !adopts)
+        return invalid(action_path(i) + ".changes",
+                       fmt::format("user {} (\"{}\") does not carry the ownership marker; an "
+                                   "update of it sets \"managed_by\"",
+                                   user.id, user.username));
+    return ok_status();
+}
+
 Status check_caller(const Action& action, const LiveState& live, std::size_t i) {
     const bool is_caller = live.caller.id != 0 && action.user_id == live.caller.id;
     if (is_caller && action.kind == ActionKind::deactivate)
@@ -297,6 +318,8 @@ Status check_plan_against_live(const Plan& plan, const LiveState& live) {
         if (auto st = check_user(action, *user->second, context, i); !st)
             return st;
         if (auto st = check_caller(action, live, i); !st)
+            return st;
+        if (auto st = check_ownership(action, *user->second, context, i); !st)
             return st;
     }
     return ok_status();

@@ -77,6 +77,57 @@ class HostilePlanTest(ToolTestCase):
             self.assertEqual(len(sb.users_named("svc.hostile@demo.example")), 1)
             self.assertNoSecrets()
 
+    def jane_plan(self, env):
+        manifest = self.write("jane.yaml", "version: 1\naccounts:\n"
+                              "  - username: jane.doe@demo.example\n    groups: [viewer]\n")
+        return self.make_plan(env, manifest)
+
+    def test_a_deactivate_of_a_user_the_tool_does_not_manage_is_65_with_nothing_written(self):
+        # Jane carries no ownership marker; a fresh plan never deactivates her (prune touches
+        # marked users only), but her update edited into a deactivate was applied, exit 0.
+        with Sandbox() as sb:
+            env = self.env(sb)
+            plan = self.jane_plan(env)
+
+            def edit(p):
+                a = p["actions"][0]
+                a["action"] = "deactivate"
+                a["changes"] = [{"field": "active", "before": True, "after": False}]
+            path = self.edited(plan, edit)
+            sb.clear_requests()
+            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
+            self.assertExit(run, 65)
+            self.assertIn("actions[0].action", run.stderr)
+            self.assertIn("ownership marker", run.stderr)
+            self.assertEqual(self.writes(sb), [])
+            self.assertTrue(sb.users_named("jane.doe@demo.example")[0]["is_active"])
+
+    def test_an_update_of_an_unmanaged_user_that_does_not_adopt_it_is_65(self):
+        # Every update a fresh plan makes of an unmarked user sets the marker (adoption);
+        # with the marker change deleted, the edited plan changed her roles unmarked.
+        with Sandbox() as sb:
+            env = self.env(sb)
+            plan = self.jane_plan(env)
+
+            def edit(p):
+                a = p["actions"][0]
+                a["changes"] = [c for c in a["changes"] if c["field"] != "managed_by"]
+            path = self.edited(plan, edit)
+            sb.clear_requests()
+            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
+            self.assertExit(run, 65)
+            self.assertIn("actions[0].changes", run.stderr)
+            self.assertEqual(self.writes(sb), [])
+
+    def test_an_unedited_plan_adopting_an_unmanaged_user_still_applies(self):
+        with Sandbox() as sb:
+            env = self.env(sb)
+            self.jane_plan(env)
+            run = self.run_tool("apply", "--plan", self.plan_path, "--auto-approve", env=env)
+            self.assertExit(run, 0)
+            jane = sb.users_named("jane.doe@demo.example")[0]
+            self.assertEqual(jane["metadata"], {"managed_by": "rossum-accounts"})
+
 
 if __name__ == "__main__":
     unittest.main()
