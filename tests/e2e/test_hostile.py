@@ -129,5 +129,26 @@ class HostilePlanTest(ToolTestCase):
             self.assertEqual(jane["metadata"], {"managed_by": "rossum-accounts"})
 
 
+class OutOfBandTest(ToolTestCase):
+    def test_a_user_deleted_while_apply_asks_is_not_updated(self):
+        # john was soft-deleted while the question waited; the metadata re-read just before the
+        # PATCH saw `deleted: true`, yet the tool patched the deleted user and counted it
+        # updated (exit 0).
+        manifest = self.write("john.yaml", "version: 1\naccounts:\n"
+                              "  - username: john.smith@demo.example\n    groups: [annotator]\n"
+                              "    metadata: {team: x}\n")
+        with Sandbox() as sb:
+            run = self.run_in_terminal(
+                "apply", manifest, env=self.env(sb),
+                on_prompt=lambda: sb.patch_user(10003, deleted=True))
+            self.assertExit(run, 3)
+            self.assertIn("the user was deleted since the plan was made", run.stdout)
+            john = sb.control("GET", "/users/10003")
+            self.assertEqual(john["metadata"], {})
+            self.assertEqual(len(john["groups"]), 1)
+            patches = [r for r in sb.requests() if r["method"] == "PATCH"]
+            self.assertEqual(patches, [])
+
+
 if __name__ == "__main__":
     unittest.main()
