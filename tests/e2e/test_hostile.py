@@ -5,9 +5,12 @@ Each test reproduces a defect with the built tool against the sandbox; see the d
 import copy
 import json
 import os
+import signal
+import subprocess
+import time
 import unittest
 
-from harness import Sandbox, ToolTestCase, other_requests
+from harness import RA_BIN, Sandbox, ToolTestCase, other_requests
 
 MANIFEST = """\
 version: 1
@@ -148,6 +151,39 @@ class OutOfBandTest(ToolTestCase):
             self.assertEqual(len(john["groups"]), 1)
             patches = [r for r in sb.requests() if r["method"] == "PATCH"]
             self.assertEqual(patches, [])
+
+
+class InterruptedTokenTest(ToolTestCase):
+    # With --no-token-cache the login token is asked for with the server's full lifetime
+    # (583200 s) because it is the run's only token and is logged out at the end. A run that
+    # does not reach its end (a second SIGINT "stops at once", kill -9 by a CI timeout) leaves
+    # that admin token valid for 162 h, though product.md's token rule wants no long-lived token
+    # left but the one asked for. Not a small fix: the login token would need a short lifetime
+    # that still outlasts a long run (renewal, or a lifetime bounded by the run's own bounds).
+    @unittest.expectedFailure
+    def test_a_no_token_cache_run_stopped_at_once_leaves_no_long_lived_token(self):
+        manifest = self.write("many.yaml", "version: 1\naccounts:\n" + "".join(
+            "  - username: stop.%d@demo.example\n    groups: [viewer]\n"
+            "    password: {env: STOP_PASSWORD}\n" % i for i in range(6)))
+        with Sandbox("--latency-ms", "500") as sb:
+            env = self.env(sb, STOP_PASSWORD=self.password("stop"))
+            proc = subprocess.Popen([RA_BIN, "apply", manifest, "--auto-approve",
+                                     "--no-token-cache"], env=env, cwd=self.tmp,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+            deadline = time.time() + 30
+            while time.time() < deadline and not any(
+                    r["method"] == "POST" and r["path"] == "/api/v1/users"
+                    for r in sb.requests()):
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+            self.outputs.append(out + err)
+            self.assertEqual(proc.returncode, 130, err)
+            long_lived = [t for t in sb.live_tokens() if t["lifetime_s"] > 3600]
+            self.assertEqual(long_lived, [])
 
 
 if __name__ == "__main__":
