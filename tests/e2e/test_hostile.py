@@ -181,7 +181,7 @@ class InterruptedTokenTest(ToolTestCase):
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=30)
             self.outputs.append(out + err)
-            self.assertEqual(proc.returncode, 130, err)
+            self.assertIn(proc.returncode, (130, -signal.SIGINT), err)  # stopped at once
             long_lived = [t for t in sb.live_tokens() if t["lifetime_s"] > 3600]
             self.assertEqual(long_lived, [])
 
