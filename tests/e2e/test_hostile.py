@@ -186,5 +186,26 @@ class InterruptedTokenTest(ToolTestCase):
             self.assertEqual(long_lived, [])
 
 
+class TokenOutputTest(ToolTestCase):
+    def test_a_token_that_cannot_be_written_is_logged_out(self):
+        # `token --output DIR` exchanged a 162 h token, then failed to write it (exit 1) and
+        # left it valid: a long-lived token nobody holds.
+        manifest = self.write("svc.yaml", MANIFEST)
+        with Sandbox() as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("svc"))
+            run = self.run_tool("apply", manifest, "--auto-approve", env=env)
+            self.assertExit(run, 0)
+            sb.expire_tokens()
+            os.makedirs(os.path.join(self.tmp, "a-directory"))
+            run = self.run_tool("token", "svc.hostile@demo.example", "--manifest", manifest,
+                                "--output", "a-directory", env=env)
+            self.assertExit(run, 1)
+            self.assertIn("cannot write a-directory: is a directory; the token was logged out",
+                          run.stderr)
+            long_lived = [t for t in sb.live_tokens() if t["lifetime_s"] > 300]
+            self.assertEqual(long_lived, [])
+            self.assertNoSecrets()
+
+
 if __name__ == "__main__":
     unittest.main()
