@@ -97,7 +97,7 @@ struct ServiceTokenRequest {
     std::int64_t lifetime_s = k_max_token_lifetime_s;
     // Hands the token over (writes the --output file); when it fails, the token is logged out,
     // so no long-lived token is left that nobody holds.
-    std::function<Status(const std::string&)> deliver;
+    std::function<Status(const std::string&)> deliver = {};
 };
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
                                           SecretMasker& masker, const ServiceTokenRequest& request);
