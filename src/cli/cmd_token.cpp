@@ -61,16 +61,19 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
         return to_int(ExitCode::invalid);
     }
     masker.add(*password);
+    // A token that cannot be written is logged out rather than left valid in nobody's hands.
+    auto write = [&](const std::string& token) {
+        return args.output.empty() ? ok_status()
+                                   : write_file_atomic(args.output, token + "\n", 0600);
+    };
     auto token = service_account_token(global, *api_url, account->username, *password,
-                                       args.lifetime_s, masker);
+                                       args.lifetime_s, masker, write);
     if (!token)
         return report_error(token.error(), console);
     if (args.output.empty()) {
         console.print(*token + "\n"); // stdout is not a terminal (checked above)
         return to_int(ExitCode::ok);
     }
-    if (auto st = write_file_atomic(args.output, *token + "\n", 0600); !st)
-        return report_error(st.error(), console);
     console.info(fmt::format("Wrote a token for {} (valid {} s) to {}", account->username,
                              args.lifetime_s, args.output));
     return to_int(ExitCode::ok);

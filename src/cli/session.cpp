@@ -121,13 +121,14 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
 
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, SecretMasker& masker) {
+                                          std::int64_t lifetime_s, SecretMasker& masker,
+                                          std::function<Status(const std::string&)> deliver) {
     auto transport = make_transport(global, masker);
     if (!transport)
         return transport.error();
     SystemClock clock;
     return ra::service_account_token(**transport, clock, masker,
-                                     {api_url, username, password, lifetime_s});
+                                     {api_url, username, password, lifetime_s, std::move(deliver)});
 }
 
 } // namespace ra::cli

@@ -205,6 +205,12 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
         auto user = api.user(*action.user_id);
         if (!user)
             return failed_read(action, user.error());
+        // Deleted users are not matched by a plan; one deleted meanwhile is not brought back
+        // into line as if it were still there.
+        if (user->deleted)
+            return {result_for(action, ResultStatus::failed,
+                               "the user was deleted since the plan was made; nothing written"),
+                    std::nullopt};
         if (user->metadata_inexact)
             return {result_for(action, ResultStatus::failed, inexact_metadata()), std::nullopt};
         current_metadata = user->metadata;

@@ -23,6 +23,10 @@ std::string describe(const PasswordSource& source) {
     return (source.kind == PasswordSourceKind::env ? "env " : "file ") + source.name;
 }
 
+std::string sensitive_label(const std::optional<PasswordSource>& source) {
+    return source ? "(sensitive: " + describe(*source) + ")" : "(sensitive: no password source)";
+}
+
 namespace {
 
 // Settings that may appear in several files must agree wherever they are set.

@@ -5,6 +5,7 @@
 #include "rossum_accounts/core/write.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -146,10 +147,51 @@ Status check_changes(const Action& action, std::size_t i) {
     return ok_status();
 }
 
+// A fresh plan shows a password file as the manifest names it (relative to the manifest's
+// directory) while password_source records the joined absolute path: SHOWN names PATH when it is
+// PATH or PATH's trailing components (leading ".." dropped, as the joined path has none).
+bool shows_file(const std::string& shown, const std::string& path) {
+    const std::filesystem::path full = std::filesystem::path(path).lexically_normal();
+    std::vector<std::filesystem::path> tail;
+    for (const auto& part : std::filesystem::path(shown).lexically_normal())
+        if (part != ".." || !tail.empty())
+            tail.push_back(part);
+    std::vector<std::filesystem::path> parts(full.begin(), full.end());
+    if (tail.empty() || tail.size() > parts.size())
+        return false;
+    return std::equal(tail.rbegin(), tail.rend(), parts.rbegin());
+}
+
+bool label_shows_source(const json& after, const std::optional<PasswordSource>& source) {
+    if (after == sensitive_label(source))
+        return true;
+    static constexpr std::string_view k_file = "(sensitive: file ";
+    if (!source || source->kind != PasswordSourceKind::file || !after.is_string())
+        return false;
+    const auto& label = after.get_ref<const std::string&>();
+    if (!label.starts_with(k_file) || !label.ends_with(")"))
+        return false;
+    return shows_file(label.substr(k_file.size(), label.size() - k_file.size() - 1), source->name);
+}
+
+// The screen shows the password change's label, the executor reads `password_source`: an
+// edited plan whose two differ would set a password read from a source it does not show.
+Status check_password_label(const Action& action, std::size_t i) {
+    for (std::size_t j = 0; j < action.changes.size(); ++j)
+        if (action.changes[j].field == "password" &&
+            !label_shows_source(action.changes[j].after, action.password_source))
+            return invalid(change_path(i, j) + ".after",
+                           fmt::format("must name the action's password_source, \"{}\"",
+                                       sensitive_label(action.password_source)));
+    return ok_status();
+}
+
 Status check_action(const Action& action, std::size_t i) {
     if (action.kind != ActionKind::create && action.password_source)
         return invalid(action_path(i) + ".password_source", "only a create has one");
-    return check_changes(action, i);
+    if (auto st = check_changes(action, i); !st)
+        return st;
+    return check_password_label(action, i);
 }
 
 // Roles and queues named by `change` that the organization does not have.
@@ -182,6 +224,27 @@ Status check_user(const Action& action, const LiveUser& user, const WriteContext
         if (action.changes[j].before != live_value(user, action.changes[j].field, context))
             return invalid(change_path(i, j) + ".before",
                            "is not the user's value the plan was made from");
+    return ok_status();
+}
+
+// A fresh plan deactivates (prunes) only users carrying the ownership marker, and every update
+// of an unmarked user adopts it: an edited plan must not touch a user the tool does not manage.
+Status check_ownership(const Action& action, const LiveUser& user, const WriteContext& context,
+                       std::size_t i) {
+    if (live_value(user, k_marker_key, context) == k_marker_value)
+        return ok_status();
+    if (action.kind == ActionKind::deactivate)
+        return invalid(action_path(i) + ".action",
+                       fmt::format("user {} (\"{}\") does not carry the ownership marker; a plan "
+                                   "deactivates only users it manages",
+                                   user.id, user.username));
+    const bool adopts = std::any_of(action.changes.begin(), action.changes.end(),
+                                    [](const FieldChange& c) { return c.field == k_marker_key; });
+    if (action.kind == ActionKind::update && !adopts)
+        return invalid(action_path(i) + ".changes",
+                       fmt::format("user {} (\"{}\") does not carry the ownership marker; an "
+                                   "update of it sets \"managed_by\"",
+                                   user.id, user.username));
     return ok_status();
 }
 
@@ -255,6 +318,8 @@ Status check_plan_against_live(const Plan& plan, const LiveState& live) {
         if (auto st = check_user(action, *user->second, context, i); !st)
             return st;
         if (auto st = check_caller(action, live, i); !st)
+            return st;
+        if (auto st = check_ownership(action, *user->second, context, i); !st)
             return st;
     }
     return ok_status();

@@ -79,12 +79,6 @@ Resolved resolve_account(const Account& account, std::size_t index, const Lookup
     return r;
 }
 
-std::string sensitive_label(const Account& account) {
-    if (!account.password)
-        return "(sensitive: no password source)";
-    return fmt::format("(sensitive: {})", describe(*account.password));
-}
-
 // The changes say everything the POST will carry (write.hpp derives it from them).
 Action plan_create(const Account& account, const PlanOptions& options) {
     Action a;
@@ -107,7 +101,7 @@ Action plan_create(const Account& account, const PlanOptions& options) {
     for (const auto& [key, value] : account.metadata.items())
         a.changes.push_back({"metadata." + key, nullptr, value});
     a.changes.push_back({"managed_by", nullptr, k_marker_value});
-    a.changes.push_back({"password", nullptr, sensitive_label(account)});
+    a.changes.push_back({"password", nullptr, sensitive_label(account.password)});
     if (!account.password)
         a.warnings.push_back("account must be created but declares no password source; apply "
                              "will refuse it");

@@ -233,8 +233,20 @@ Result<std::string> service_account_token(HttpTransport& transport, Clock& clock
                                           SecretMasker& masker,
                                           const ServiceTokenRequest& request) {
     RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{}, masker);
-    return login_and_exchange(sender, masker, request.api_url, request.username, request.password,
-                              request.lifetime_s);
+    auto token = login_and_exchange(sender, masker, request.api_url, request.username,
+                                    request.password, request.lifetime_s);
+    if (!token || !request.deliver)
+        return token;
+    if (Status delivered = request.deliver(*token); !delivered) {
+        Error error = delivered.error();
+        if (Status out = logout(sender, request.api_url, *token); !out)
+            error.message +=
+                fmt::format("; logging the token out failed too: {}", out.error().message);
+        else
+            error.message += "; the token was logged out";
+        return error;
+    }
+    return token;
 }
 
 } // namespace ra

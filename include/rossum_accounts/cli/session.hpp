@@ -10,6 +10,7 @@
 #include "rossum_accounts/core/secret_masker.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,7 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
 // credentials, no cache.
 Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
                                           const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, SecretMasker& masker);
+                                          std::int64_t lifetime_s, SecretMasker& masker,
+                                          std::function<Status(const std::string&)> deliver);
 
 } // namespace ra::cli

@@ -28,6 +28,8 @@ struct PasswordSource {
 
 // "env API_USER_PASSWORD" / "file secrets/api_user.txt"
 std::string describe(const PasswordSource& source);
+// What a plan shows for the password of a create: "(sensitive: env NAME)", never a value.
+std::string sensitive_label(const std::optional<PasswordSource>& source);
 
 struct Account {
     std::string username; // identity key, matched case-insensitively

@@ -11,6 +11,7 @@
 #include "rossum_accounts/io/token_cache.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -96,6 +97,9 @@ struct ServiceTokenRequest {
     std::string username;
     std::string password;
     std::int64_t lifetime_s = k_max_token_lifetime_s;
+    // Hands the token over (writes the --output file); when it fails, the token is logged out,
+    // so no long-lived token is left that nobody holds.
+    std::function<Status(const std::string&)> deliver = {};
 };
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
                                           SecretMasker& masker, const ServiceTokenRequest& request);

@@ -257,10 +257,59 @@ TEST_CASE("plan check: the caller is never deactivated and never demoted without
     // Saying so is what makes it allowed; gaining a role needs no warning.
     Planned p;
     Action& a = on_caller(p.plan, p.live);
-    a.changes = {{"groups", {"admin"}, {"admin", "viewer"}}};
+    // The caller carries no marker, so its update adopts it, as a fresh plan's would.
+    const FieldChange adopt{"managed_by", nullptr, "rossum-accounts"};
+    a.changes = {{"groups", {"admin"}, {"admin", "viewer"}}, adopt};
     CHECK(check_plan_against_live(p.plan, p.live).ok());
-    a.changes = {{"active", true, false}, {"groups", {"admin"}, {"viewer"}}};
+    a.changes = {{"active", true, false}, {"groups", {"admin"}, {"viewer"}}, adopt};
     a.warnings = caller_warnings(a, p.live);
     CHECK(a.warnings.size() == 2);
     CHECK(check_plan_against_live(p.plan, p.live).ok());
+}
+
+TEST_CASE("plan check: a create's password label names the password source it reads",
+          "[plan_check][shape]") {
+    auto password_change = [](Plan& plan) -> FieldChange& {
+        auto& changes = plan.actions[0].changes;
+        return *std::find_if(changes.begin(), changes.end(),
+                             [](const FieldChange& c) { return c.field == "password"; });
+    };
+    CHECK(shape_error([](Plan& plan) {
+              plan.actions[0].password_source =
+                  PasswordSource{PasswordSourceKind::env, "ROSSUM_PASSWORD", "", {}};
+          })
+              .ends_with(".after: must name the action's password_source, \"(sensitive: env "
+                         "ROSSUM_PASSWORD)\""));
+    // A saved plan records the joined absolute path; the label shows the manifest's name.
+    Planned p;
+    p.plan.actions[0].password_source =
+        PasswordSource{PasswordSourceKind::file, "/srv/conf/secrets/new.txt", "", {}};
+    password_change(p.plan).after = "(sensitive: file secrets/new.txt)";
+    CHECK(check_plan(p.plan).ok());
+    password_change(p.plan).after = "(sensitive: file ../secrets/new.txt)";
+    CHECK(check_plan(p.plan).ok());
+    password_change(p.plan).after = "(sensitive: file /srv/conf/secrets/new.txt)";
+    CHECK(check_plan(p.plan).ok());
+    password_change(p.plan).after = "(sensitive: file other/new.txt)";
+    CHECK_FALSE(check_plan(p.plan).ok());
+    password_change(p.plan).after = "(sensitive: env new.txt)";
+    CHECK_FALSE(check_plan(p.plan).ok());
+}
+
+TEST_CASE("plan check: a user without the ownership marker is adopted, never deactivated",
+          "[plan_check][live]") {
+    // [2] stale@acme carries the marker; without it, a fresh plan would never prune it.
+    CHECK(live_error([](Plan&, LiveState& live) {
+              for (auto& u : live.users)
+                  if (u.username == "stale@acme")
+                      u.metadata = json::object();
+          }).starts_with("actions[2].action: user "));
+    // [3] svc@acme has no marker: its update adopts it, and may not stop doing so.
+    CHECK(live_error([](Plan& plan, LiveState&) {
+              auto& changes = plan.actions[3].changes;
+              changes.erase(
+                  std::remove_if(changes.begin(), changes.end(),
+                                 [](const FieldChange& c) { return c.field == "managed_by"; }),
+                  changes.end());
+          }).starts_with("actions[3].changes: user "));
 }
