@@ -1,7 +1,7 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/apply.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/api_url.hpp"
@@ -104,7 +104,7 @@ int execute(const Plan& plan, const LiveState& live,
     else
         render_report_text(report, out, TextOptions{console.color()});
     console.print(out.str());
-    return to_int(report.exit_code());
+    return to_int(exit_code_for(report));
 }
 
 bool needs_confirmation(const ApplyArgs& args) {

@@ -1,7 +1,7 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/export.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/io/files.hpp"

@@ -1,6 +1,6 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/render/plan_json.hpp"

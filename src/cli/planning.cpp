@@ -1,7 +1,7 @@
 #include "rossum_accounts/cli/planning.hpp"
 
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/password_policy.hpp"
 #include "rossum_accounts/core/planner.hpp"
