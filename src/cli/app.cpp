@@ -1,7 +1,7 @@
 #include "rossum_accounts/cli/app.hpp"
 
 #include "rossum_accounts/cli/commands.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
 #include "rossum_accounts/version.hpp"

@@ -1,7 +1,7 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/apply.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/api_url.hpp"
@@ -104,7 +104,7 @@ int execute(const Plan& plan, const LiveState& live,
     else
         render_report_text(report, out, TextOptions{console.color()});
     console.print(out.str());
-    return to_int(report.exit_code());
+    return to_int(exit_code_for(report));
 }
 
 bool needs_confirmation(const ApplyArgs& args) {
@@ -137,15 +137,14 @@ void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Console& co
 }
 
 // The saved plan's API URL is used; a different --api-url / ROSSUM_API_URL is a usage error.
-Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Plan& plan) {
+Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Environment& env,
+                                       const Plan& plan) {
     auto planned = validate_api_url(plan.api_url);
     if (!planned)
         return make_error(
             ErrorKind::invalid_input,
             fmt::format("the saved plan's api_url is not acceptable: {}", planned.error().message));
-    SystemEnvironment env;
-    std::string requested =
-        global.api_url.empty() ? env.get("ROSSUM_API_URL").value_or("") : global.api_url;
+    const std::string requested = requested_api_url(global, env, std::nullopt);
     if (requested.empty())
         return planned;
     auto other = validate_api_url(requested);
@@ -159,8 +158,8 @@ Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Plan& 
     return planned;
 }
 
-int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console& console,
-                     SecretMasker& masker) {
+int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, const Environment& env,
+                     const SecretLookup& lookup, Console& console, SecretMasker& masker) {
     auto text = read_regular_file(args.plan_file, k_max_plan_bytes);
     if (!text) {
         console.error(text.error().message);
@@ -171,11 +170,9 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Console
         console.error(fmt::format("{}: {}", args.plan_file, plan.error().message));
         return to_int(ExitCode::invalid);
     }
-    auto api_url = saved_plan_api_url(global, *plan);
+    auto api_url = saved_plan_api_url(global, env, *plan);
     if (!api_url)
         return report_error(api_url.error(), console);
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
     auto passwords = resolve_create_passwords(*plan, lookup, console, masker);
     if (!passwords)
         return to_int(ExitCode::invalid);
@@ -224,9 +221,11 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
                       "use --auto-approve to apply without asking");
         return to_int(ExitCode::usage);
     }
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
     if (!args.plan_file.empty())
-        return apply_saved_plan(global, args, console, masker);
-    PlanRun run = prepare_plan(global, args.manifests, console, masker);
+        return apply_saved_plan(global, args, env, lookup, console, masker);
+    PlanRun run = prepare_plan(global, args.manifests, env, lookup, console, masker);
     if (run.exit_code) {
         if (run.session)
             run.session->finish();
@@ -239,8 +238,6 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& conso
                                   checked.error().message));
         return to_int(ExitCode::error);
     }
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
     auto passwords = resolve_create_passwords(run.plan, lookup, console, masker);
     if (!passwords) {
         run.session->finish();

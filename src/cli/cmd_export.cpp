@@ -1,11 +1,12 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/export.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/io/manifest_writer.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,8 @@ namespace ra::cli {
 
 int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
                SecretMasker& masker) {
-    auto api_url = resolve_api_url(global, std::nullopt);
+    SystemEnvironment env;
+    auto api_url = resolve_api_url(global, env, std::nullopt);
     if (!api_url)
         return report_error(api_url.error(), console);
     auto session = open_session(global, *api_url, console, masker);

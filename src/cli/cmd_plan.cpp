@@ -1,8 +1,10 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/io/secret_lookup.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
 #include "rossum_accounts/render/plan_json.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
@@ -27,7 +29,9 @@ void show_plan(const Plan& plan, const std::string& format, Console& console) {
 
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
              SecretMasker& masker) {
-    PlanRun run = prepare_plan(global, args.manifests, console, masker);
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    PlanRun run = prepare_plan(global, args.manifests, env, lookup, console, masker);
     if (run.session)
         run.session->finish();
     if (run.exit_code)

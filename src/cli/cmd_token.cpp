@@ -1,8 +1,8 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
@@ -40,7 +40,9 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
     auto desired = load_desired_state({args.manifest}, console);
     if (!desired)
         return to_int(ExitCode::invalid);
-    auto api_url = resolve_api_url(global, desired->api_url);
+    SystemEnvironment env;
+    SystemSecretLookup lookup(env);
+    auto api_url = resolve_api_url(global, env, desired->api_url);
     if (!api_url)
         return report_error(api_url.error(), console);
     const Account* account = find_account(*desired, args.username);
@@ -53,14 +55,11 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
         console.error(fmt::format("account \"{}\" declares no password source", args.username));
         return to_int(ExitCode::invalid);
     }
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
-    auto password = lookup.resolve(*account->password);
+    auto password = resolve_password(*account->password, lookup, masker);
     if (!password) {
         console.error(fmt::format("account \"{}\": {}", args.username, password.error().message));
         return to_int(ExitCode::invalid);
     }
-    masker.add(*password);
     // A token that cannot be written is logged out rather than left valid in nobody's hands.
     auto write = [&](const std::string& token) {
         return args.output.empty() ? ok_status()

@@ -1,6 +1,6 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 
 #include <fmt/format.h>
 

@@ -1,12 +1,10 @@
 #include "rossum_accounts/cli/planning.hpp"
 
+#include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/password_policy.hpp"
 #include "rossum_accounts/core/planner.hpp"
-#include "rossum_accounts/io/secret_lookup.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 
 #include <fmt/format.h>
 
@@ -38,20 +36,18 @@ PasswordAttributes password_attributes(const Action& action) {
 }
 
 // plan never needs passwords, but says when a create could not be applied from here.
-PlanOptions password_warnings(const DesiredState& desired, SecretMasker& masker) {
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
+PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& lookup,
+                              SecretMasker& masker) {
     PlanOptions options;
     for (const auto& account : desired.accounts) {
         if (!account.password)
             continue;
-        auto password = lookup.resolve(*account.password);
+        auto password = resolve_password(*account.password, lookup, masker);
         if (!password) {
             options.password_warnings[account.username] =
                 fmt::format("password source is not usable here: {}", password.error().message);
             continue;
         }
-        masker.add(*password);
         if (auto violation = check_password_policy(*password, password_attributes(account)))
             options.password_warnings[account.username] =
                 fmt::format("password from {} violates the password policy: {}",
@@ -67,8 +63,17 @@ int report_error(const Error& error, Console& console) {
     return to_int(exit_code_for(error.kind));
 }
 
+Result<std::string> resolve_password(const PasswordSource& source, const SecretLookup& lookup,
+                                     SecretMasker& masker) {
+    auto password = lookup.resolve(source);
+    if (password)
+        masker.add(*password);
+    return password;
+}
+
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Console& console, SecretMasker& masker) {
+                     const Environment& env, const SecretLookup& lookup, Console& console,
+                     SecretMasker& masker) {
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
     if (!desired) {
@@ -77,8 +82,8 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     }
     run.desired = std::move(*desired);
     // Before any request: the passwords it reads are then masked in whatever the API echoes.
-    PlanOptions options = password_warnings(run.desired, masker);
-    auto api_url = resolve_api_url(global, run.desired.api_url);
+    PlanOptions options = password_warnings(run.desired, lookup, masker);
+    auto api_url = resolve_api_url(global, env, run.desired.api_url);
     if (!api_url) {
         run.exit_code = report_error(api_url.error(), console);
         return run;
@@ -121,14 +126,13 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             ok = false;
             continue;
         }
-        auto password = lookup.resolve(*action.password_source);
+        auto password = resolve_password(*action.password_source, lookup, masker);
         if (!password) {
             console.error(
                 fmt::format("account \"{}\": {}", action.username, password.error().message));
             ok = false;
             continue;
         }
-        masker.add(*password);
         if (auto violation = check_password_policy(*password, password_attributes(action))) {
             console.error(fmt::format("account \"{}\": password from {} violates the password "
                                       "policy: {}",

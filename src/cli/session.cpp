@@ -84,14 +84,19 @@ Result<std::unique_ptr<CurlTransport>> make_transport(const GlobalOptions& globa
 
 } // namespace
 
-Result<std::string> resolve_api_url(const GlobalOptions& global,
-                                    const std::optional<std::string>& manifest_url) {
-    SystemEnvironment env;
-    std::string url = global.api_url;
-    if (url.empty())
-        url = env.get("ROSSUM_API_URL").value_or("");
+std::string requested_api_url(const GlobalOptions& global, const Environment& env,
+                              const std::optional<std::string>& manifest_url) {
+    if (!global.api_url.empty())
+        return global.api_url;
+    std::string url = env.get("ROSSUM_API_URL").value_or("");
     if (url.empty() && manifest_url)
         url = *manifest_url;
+    return url;
+}
+
+Result<std::string> resolve_api_url(const GlobalOptions& global, const Environment& env,
+                                    const std::optional<std::string>& manifest_url) {
+    const std::string url = requested_api_url(global, env, manifest_url);
     if (url.empty())
         return make_error(ErrorKind::usage, "no API URL: pass --api-url, set ROSSUM_API_URL, or "
                                             "set api_url in the manifest");

@@ -1,7 +1,5 @@
 #include "rossum_accounts/core/report.hpp"
 
-#include <algorithm>
-
 namespace ra {
 
 const char* to_string(ResultStatus status) {
@@ -58,19 +56,6 @@ ReportSummary Report::summary() const {
         }
     }
     return s;
-}
-
-ExitCode Report::exit_code() const {
-    if (stopped_early && !interrupted) {
-        return exit_code_for(stop_reason);
-    }
-    if (std::any_of(results.begin(), results.end(), is_failure)) {
-        return ExitCode::partial;
-    }
-    if (interrupted || summary().not_attempted > 0) {
-        return ExitCode::error;
-    }
-    return ExitCode::ok;
 }
 
 } // namespace ra

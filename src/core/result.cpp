@@ -1,7 +1,5 @@
 #include "rossum_accounts/core/result.hpp"
 
-#include "rossum_accounts/core/exit_code.hpp"
-
 namespace ra {
 
 const char* to_string(ErrorKind kind) {
@@ -38,23 +36,6 @@ const char* to_string(ErrorKind kind) {
         return "internal";
     }
     return "internal";
-}
-
-ExitCode exit_code_for(ErrorKind kind) {
-    switch (kind) {
-    case ErrorKind::usage:
-        return ExitCode::usage;
-    case ErrorKind::invalid_input:
-        return ExitCode::invalid;
-    case ErrorKind::auth:
-    case ErrorKind::permission:
-        return ExitCode::auth;
-    case ErrorKind::throttled:
-    case ErrorKind::unavailable:
-        return ExitCode::temporary;
-    default:
-        return ExitCode::error;
-    }
 }
 
 } // namespace ra

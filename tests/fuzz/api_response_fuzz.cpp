@@ -2,10 +2,10 @@
 // client's error summarizer (which must mask a registered secret wherever it appears). Parsers must
 // return values or Errors, never crash or throw.
 
-#include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/request_sender.hpp"
+#include "support/fake_clock.hpp"
 
 #include <cstddef>
 #include <cstdint>

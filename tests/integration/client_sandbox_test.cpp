@@ -4,6 +4,7 @@
 #include "rossum_accounts/io/curl_transport.hpp"
 #include "rossum_accounts/io/rossum_client.hpp"
 #include "sandbox/sandbox.hpp"
+#include "support/fake_clock.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 #pragma once
-// One function per subcommand; each returns the process exit code (exit_code.hpp). `masker` is
-// the run's SecretMasker (owned by main): commands register the secrets they learn with it.
+// One function per subcommand; each returns the process exit code (exit_code.hpp). `masker`
+// is the run's SecretMasker (owned by main): commands register the secrets they learn with it.
 
 #include "rossum_accounts/cli/console.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"

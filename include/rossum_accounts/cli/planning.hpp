@@ -25,7 +25,13 @@ struct PlanRun {
 };
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Console& console, SecretMasker& masker);
+                     const Environment& env, const SecretLookup& lookup, Console& console,
+                     SecretMasker& masker);
+
+// The password `source` gives, registered with `masker` before anything can echo it; the one
+// place a password is resolved (plan's warnings, apply's creates, token).
+Result<std::string> resolve_password(const PasswordSource& source, const SecretLookup& lookup,
+                                     SecretMasker& masker);
 
 // Resolves and policy-checks the password of every planned create before the first write.
 // Problems are printed (naming the account and the variable or file) and give nullopt (exit 65).

@@ -6,6 +6,7 @@
 #include "rossum_accounts/cli/commands.hpp"
 #include "rossum_accounts/cli/console.hpp"
 #include "rossum_accounts/core/api.hpp"
+#include "rossum_accounts/core/environment.hpp"
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 
@@ -17,9 +18,14 @@
 
 namespace ra::cli {
 
-// --api-url, else ROSSUM_API_URL, else the manifest's api_url; validated (https, or http to a
-// loopback host). ErrorKind::usage when none is given or it is not acceptable.
-Result<std::string> resolve_api_url(const GlobalOptions& global,
+// The API URL asked for: --api-url, else ROSSUM_API_URL, else `manifest_url`; empty when none
+// is given. The one place of this precedence.
+std::string requested_api_url(const GlobalOptions& global, const Environment& env,
+                              const std::optional<std::string>& manifest_url);
+
+// requested_api_url, validated (https, or http to a loopback host). ErrorKind::usage when none
+// is given or it is not acceptable.
+Result<std::string> resolve_api_url(const GlobalOptions& global, const Environment& env,
                                     const std::optional<std::string>& manifest_url);
 
 class Session {

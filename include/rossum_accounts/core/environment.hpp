@@ -1,7 +1,7 @@
 #pragma once
-// Environment lookup behind an interface, so core code and tests never read the real one.
+// Environment lookup behind an interface, so core code and tests never read the real one
+// (tests/support/map_environment.hpp).
 
-#include <map>
 #include <optional>
 #include <string>
 
@@ -11,21 +11,6 @@ class Environment {
 public:
     virtual ~Environment() = default;
     virtual std::optional<std::string> get(const std::string& name) const = 0;
-};
-
-// A fixed environment for tests.
-class MapEnvironment : public Environment {
-public:
-    explicit MapEnvironment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
-    std::optional<std::string> get(const std::string& name) const override {
-        auto it = vars_.find(name);
-        if (it == vars_.end())
-            return std::nullopt;
-        return it->second;
-    }
-
-private:
-    std::map<std::string, std::string> vars_;
 };
 
 } // namespace ra

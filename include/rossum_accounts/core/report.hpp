@@ -1,8 +1,8 @@
 #pragma once
 // The outcome of an apply: one result per plan action, in plan order.
 
-#include "rossum_accounts/core/exit_code.hpp"
 #include "rossum_accounts/core/plan.hpp"
+#include "rossum_accounts/core/result.hpp"
 
 #include <string>
 #include <vector>
@@ -43,10 +43,6 @@ struct Report {
     // Skips count as skipped unless they failed; failed counts failed + unknown; a create done
     // as an update of a user made by another run (created_elsewhere) counts as updated.
     ReportSummary summary() const;
-    // First match wins: stopped early (not by an interrupt) → exit_code_for(stop_reason), i.e. 75
-    // for throttled/unavailable; any failed/unknown → 3; interrupted, or a change not attempted
-    // → 1; else 0.
-    ExitCode exit_code() const;
 };
 
 } // namespace ra

@@ -9,7 +9,7 @@
 
 namespace ra {
 
-// What went wrong, coarse enough for the CLI to pick an exit code (see exit_code.hpp).
+// What went wrong, coarse enough for the CLI to pick an exit code (see cli/exit_code.hpp).
 enum class ErrorKind {
     usage,           // bad flags, bad API URL, missing credentials (64)
     invalid_input,   // manifest, plan file or password source problem (65)

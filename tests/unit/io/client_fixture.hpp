@@ -2,8 +2,8 @@
 // A RossumClient over a FakeTransport and a FakeClock, with a fixed jitter seed and the run's
 // SecretMasker.
 
-#include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/io/rossum_client.hpp"
+#include "support/fake_clock.hpp"
 #include "unit/io/http_fake_transport.hpp"
 
 #include <memory>

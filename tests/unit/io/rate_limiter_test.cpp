@@ -1,4 +1,5 @@
 #include "rossum_accounts/io/rate_limiter.hpp"
+#include "support/fake_clock.hpp"
 
 #include <catch2/catch.hpp>
 #include <vector>

@@ -1,4 +1,5 @@
 #include "rossum_accounts/io/secret_lookup.hpp"
+#include "support/map_environment.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

@@ -175,40 +175,6 @@ TEST_CASE("report: a create settled as a user made by another run counts as upda
     CHECK(j["results"][0]["note"] == "adopted: created concurrently");
 }
 
-TEST_CASE("report: exit codes follow the documented precedence", "[render][report][exit]") {
-    ra::Report report;
-    report.results = {result("a", K::create, S::done), result("b", K::skip, S::not_attempted)};
-    CHECK(report.exit_code() == ra::ExitCode::ok);
-
-    report.results.push_back(result("c", K::update, S::failed, "groups: invalid"));
-    CHECK(report.exit_code() == ra::ExitCode::partial);
-
-    ra::Report unknown;
-    unknown.results = {result("a", K::create, S::unknown, "dropped")};
-    CHECK(unknown.exit_code() == ra::ExitCode::partial);
-
-    ra::Report throttled = report;
-    throttled.stopped_early = true;
-    throttled.stop_reason = ra::ErrorKind::unavailable;
-    CHECK(throttled.exit_code() == ra::ExitCode::temporary);
-    throttled.stop_reason = ra::ErrorKind::throttled;
-    CHECK(throttled.exit_code() == ra::ExitCode::temporary);
-
-    ra::Report interrupted;
-    interrupted.results = {result("a", K::create, S::done),
-                           result("b", K::update, S::not_attempted)};
-    interrupted.stopped_early = true;
-    interrupted.interrupted = true;
-    CHECK(interrupted.exit_code() == ra::ExitCode::error);
-    interrupted.results.push_back(result("c", K::update, S::failed, "x"));
-    CHECK(interrupted.exit_code() == ra::ExitCode::partial);
-
-    ra::Report auth;
-    auth.stopped_early = true;
-    auth.stop_reason = ra::ErrorKind::auth;
-    CHECK(auth.exit_code() == ra::ExitCode::auth);
-}
-
 TEST_CASE("report: quiet names every failed, unknown and explained not-attempted action",
           "[render][report][quiet]") {
     ra::Report report = mixed_report();

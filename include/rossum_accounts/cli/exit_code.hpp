@@ -1,9 +1,11 @@
 #pragma once
-// Exit codes are part of the interface (docs/design.md §8); this is their only definition.
+// Exit codes are part of the interface (docs/design.md §8) and the cli's policy: core reports what
+// went wrong (ErrorKind, Report), the cli maps it to a code here, their only definition.
 
+#include "rossum_accounts/core/report.hpp"
 #include "rossum_accounts/core/result.hpp"
 
-namespace ra {
+namespace ra::cli {
 
 enum class ExitCode : int {
     ok = 0,
@@ -18,8 +20,13 @@ enum class ExitCode : int {
 
 ExitCode exit_code_for(ErrorKind kind);
 
+// First match wins: stopped early (not by an interrupt) → exit_code_for(stop_reason), i.e. 75
+// for throttled/unavailable; any failed/unknown → 3; interrupted, or a change not attempted
+// → 1; else 0.
+ExitCode exit_code_for(const Report& report);
+
 inline int to_int(ExitCode c) {
     return static_cast<int>(c);
 }
 
-} // namespace ra
+} // namespace ra::cli
