@@ -57,11 +57,6 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--no-color", g.no_color, "Never use colour (also: NO_COLOR)");
 }
 
-CLI::Option* add_format(CLI::App* cmd, std::string& format) {
-    return cmd->add_option("--format", format, "Output format: text, json or markdown")
-        ->check(CLI::IsMember({"text", "json", "markdown"}));
-}
-
 // Core dumps could hold passwords and tokens.
 void harden_process() {
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -154,53 +149,18 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
     GlobalOptions global;
     add_global_options(app, global);
 
+    // Each command registers its own arguments and options (cmd_*.cpp).
     ValidateArgs validate_args;
-    auto* validate = app.add_subcommand(
-        "validate", "Parse and check manifests offline (no network); exit 65 on any problem");
-    validate->add_option("MANIFEST", validate_args.manifests, "Manifest files")->required();
-
+    CLI::App* validate = add_validate_command(app, validate_args);
     PlanArgs plan_args;
-    auto* plan = app.add_subcommand(
-        "plan", "Show what apply would change (GET requests only; passwords not needed)");
-    plan->add_option("MANIFEST", plan_args.manifests, "Manifest files")->required();
-    plan->add_option("--out", plan_args.out, "Also write the JSON plan to FILE (for apply --plan)");
-    add_format(plan, plan_args.format);
-    plan->add_flag("--detailed-exitcode", plan_args.detailed_exitcode,
-                   "Exit 0 when there are no changes, 2 when there are");
-
+    CLI::App* plan = add_plan_command(app, plan_args);
     ApplyArgs apply_args;
-    auto* apply = app.add_subcommand(
-        "apply", "Plan and apply (asks for 'yes' on a terminal), or apply a saved plan");
-    auto* apply_manifests = apply->add_option("MANIFEST", apply_args.manifests, "Manifest files");
-    auto* apply_plan = apply->add_option(
-        "--plan", apply_args.plan_file,
-        "Apply exactly this saved plan (refused if any affected user changed since)");
-    apply_plan->excludes(apply_manifests);
-    apply->add_flag("--auto-approve", apply_args.auto_approve,
-                    "Do not ask for confirmation (required without a terminal)");
-    add_format(apply, apply_args.format);
-
+    CLI::App* apply = add_apply_command(app, apply_args);
     ExportArgs export_args;
-    auto* exp = app.add_subcommand(
-        "export", "Write a manifest of the organization's existing users (for adoption)");
-    exp->add_option("--match", export_args.match,
-                    "Only usernames matching GLOB (case-insensitive; repeatable)");
-    exp->add_option("--output", export_args.output, "Write to FILE instead of stdout");
-
+    CLI::App* exp = add_export_command(app, export_args);
     TokenArgs token_args;
-    auto* token = app.add_subcommand(
-        "token", "Log in as a managed service account and print a long-lived token");
-    token->add_option("USERNAME", token_args.username, "A username declared in the manifest")
-        ->required();
-    token
-        ->add_option("--manifest", token_args.manifest,
-                     "Manifest declaring the account and its password source")
-        ->required();
-    token->add_option("--lifetime", token_args.lifetime_s,
-                      "Token lifetime in seconds, 1..583200 (default 583200 = 162 h)");
-    token->add_option("--output", token_args.output,
-                      "Write the token to FILE (mode 0600); without it the token goes to stdout, "
-                      "which must not be a terminal");
+    CLI::App* token = add_token_command(app, token_args);
+    (void)token; // the command left when no other one was parsed
 
     std::string help_topic;
     auto* help = app.add_subcommand("help", "Show help for a command");
@@ -250,19 +210,19 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
     warn_about_key_log(console);
     if (plan->parsed())
         return run_plan(global, plan_args, console, masker);
-    if (apply->parsed()) {
-        if (apply_args.plan_file.empty() && apply_args.manifests.empty()) {
-            console.error("apply needs MANIFEST... or --plan FILE");
-            return to_int(ExitCode::usage);
-        }
+    if (apply->parsed())
         return run_apply(global, apply_args, console, masker);
-    }
     if (exp->parsed())
         return run_export(global, export_args, console, masker);
     return run_token(global, token_args, console, masker);
 }
 
 } // namespace
+
+CLI::Option* add_format_option(CLI::App* cmd, std::string& format) {
+    return cmd->add_option("--format", format, "Output format: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
+}
 
 int main(int argc, char** argv) {
     harden_process();

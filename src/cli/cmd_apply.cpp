@@ -11,6 +11,7 @@
 #include "rossum_accounts/render/plan_text.hpp"
 #include "rossum_accounts/render/report.hpp"
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <fmt/format.h>
@@ -214,8 +215,26 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, const E
 
 } // namespace
 
+CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args) {
+    auto* apply = app.add_subcommand(
+        "apply", "Plan and apply (asks for 'yes' on a terminal), or apply a saved plan");
+    auto* manifests = apply->add_option("MANIFEST", args.manifests, "Manifest files");
+    apply
+        ->add_option("--plan", args.plan_file,
+                     "Apply exactly this saved plan (refused if any affected user changed since)")
+        ->excludes(manifests);
+    apply->add_flag("--auto-approve", args.auto_approve,
+                    "Do not ask for confirmation (required without a terminal)");
+    add_format_option(apply, args.format);
+    return apply;
+}
+
 int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console,
               SecretMasker& masker) {
+    if (args.plan_file.empty() && args.manifests.empty()) {
+        console.error("apply needs MANIFEST... or --plan FILE");
+        return to_int(ExitCode::usage);
+    }
     if (needs_confirmation(args) && isatty(STDIN_FILENO) == 0) {
         console.error("apply asks for confirmation, but standard input is not a terminal; "
                       "use --auto-approve to apply without asking");

@@ -8,9 +8,19 @@
 #include "rossum_accounts/io/manifest_writer.hpp"
 #include "rossum_accounts/io/system_environment.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace ra::cli {
+
+CLI::App* add_export_command(CLI::App& app, ExportArgs& args) {
+    auto* exp = app.add_subcommand(
+        "export", "Write a manifest of the organization's existing users (for adoption)");
+    exp->add_option("--match", args.match,
+                    "Only usernames matching GLOB (case-insensitive; repeatable)");
+    exp->add_option("--output", args.output, "Write to FILE instead of stdout");
+    return exp;
+}
 
 int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
                SecretMasker& masker) {

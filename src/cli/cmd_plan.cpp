@@ -9,6 +9,7 @@
 #include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
 
+#include <CLI/CLI.hpp>
 #include <sstream>
 
 namespace ra::cli {
@@ -25,6 +26,17 @@ void show_plan(const Plan& plan, const std::string& format, Console& console) {
     else
         render_plan_text(plan, out, TextOptions{console.color()});
     console.print(out.str());
+}
+
+CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
+    auto* plan = app.add_subcommand(
+        "plan", "Show what apply would change (GET requests only; passwords not needed)");
+    plan->add_option("MANIFEST", args.manifests, "Manifest files")->required();
+    plan->add_option("--out", args.out, "Also write the JSON plan to FILE (for apply --plan)");
+    add_format_option(plan, args.format);
+    plan->add_flag("--detailed-exitcode", args.detailed_exitcode,
+                   "Exit 0 when there are no changes, 2 when there are");
+    return plan;
 }
 
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,

@@ -8,6 +8,7 @@
 #include "rossum_accounts/io/secret_lookup.hpp"
 #include "rossum_accounts/io/system_environment.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -24,6 +25,22 @@ const Account* find_account(const DesiredState& desired, const std::string& user
 }
 
 } // namespace
+
+CLI::App* add_token_command(CLI::App& app, TokenArgs& args) {
+    auto* token = app.add_subcommand(
+        "token", "Log in as a managed service account and print a long-lived token");
+    token->add_option("USERNAME", args.username, "A username declared in the manifest")->required();
+    token
+        ->add_option("--manifest", args.manifest,
+                     "Manifest declaring the account and its password source")
+        ->required();
+    token->add_option("--lifetime", args.lifetime_s,
+                      "Token lifetime in seconds, 1..583200 (default 583200 = 162 h)");
+    token->add_option("--output", args.output,
+                      "Write the token to FILE (mode 0600); without it the token goes to stdout, "
+                      "which must not be a terminal");
+    return token;
+}
 
 int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console,
               SecretMasker& masker) {

@@ -4,10 +4,16 @@
 
 #include "rossum_accounts/cli/console.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
+#include "rossum_accounts/io/auth.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+class Option;
+} // namespace CLI
 
 namespace ra::cli {
 
@@ -46,14 +52,22 @@ struct ExportArgs {
     std::string output;             // --output FILE, else stdout
 };
 
-inline constexpr std::int64_t k_max_token_lifetime_s = 583200;
-
 struct TokenArgs {
     std::string username;
     std::string manifest;
     std::int64_t lifetime_s = k_max_token_lifetime_s;
     std::string output;
 };
+
+// Each command's arguments and options, registered on `app` by the file that runs it; the
+// returned subcommand tells whether it was parsed.
+CLI::App* add_validate_command(CLI::App& app, ValidateArgs& args);
+CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
+CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args);
+CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
+CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
+// --format text|json|markdown, shared by plan and apply (defined in app.cpp).
+CLI::Option* add_format_option(CLI::App* command, std::string& format);
 
 int run_validate(const GlobalOptions& global, const ValidateArgs& args, Console& console);
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
