@@ -3,7 +3,7 @@
 #include "rossum_accounts/core/apply.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/planner.hpp"
-#include "unit/core/fake_api.hpp"
+#include "support/fake_api.hpp"
 
 #include <catch2/catch.hpp>
 

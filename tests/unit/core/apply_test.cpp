@@ -1,4 +1,4 @@
-#include "fake_api.hpp"
+#include "support/fake_api.hpp"
 #include "rossum_accounts/core/apply.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/planner.hpp"

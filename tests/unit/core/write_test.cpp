@@ -1,4 +1,4 @@
-#include "fake_api.hpp"
+#include "support/fake_api.hpp"
 #include "rossum_accounts/core/write.hpp"
 
 #include <catch2/catch.hpp>
