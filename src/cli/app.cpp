@@ -1,14 +1,17 @@
 #include "rossum_accounts/cli/app.hpp"
 
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
+#include "rossum_accounts/io/secret_lookup.hpp"
+#include "rossum_accounts/io/system_clock.hpp"
+#include "rossum_accounts/io/system_environment.hpp"
 #include "rossum_accounts/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <sys/prctl.h>
@@ -66,9 +69,8 @@ void harden_process() {
 
 // libcurl writes the TLS session keys to $SSLKEYLOGFILE: whoever reads that file can decrypt
 // the captured traffic, Authorization headers and passwords included.
-void warn_about_key_log(Console& console) {
-    const char* path = std::getenv("SSLKEYLOGFILE"); // NOLINT(concurrency-mt-unsafe)
-    if (path != nullptr && *path != '\0')
+void warn_about_key_log(const Environment& env, Console& console) {
+    if (!env.get("SSLKEYLOGFILE").value_or("").empty())
         console.warning("SSLKEYLOGFILE is set: libcurl writes this run's TLS session keys to that "
                         "file, which makes the recorded traffic (credentials included) "
                         "decryptable; unset it unless you are debugging TLS");
@@ -114,7 +116,7 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
 // Why CLI11 found no command, in the user's terms: the first word that is neither an option nor
 // an option's value is an unknown command; else the first option it does not know; else no
 // command was given. Options are the main program's (a command's own cannot come before it).
-std::string missing_command(const CLI::App& app, int argc, char** argv) {
+std::string missing_command(const CLI::App& app, int argc, const char* const* argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--")
@@ -137,7 +139,24 @@ std::string missing_command(const CLI::App& app, int argc, char** argv) {
     return "a command is required: validate, plan, apply, export, token or help";
 }
 
-int run(int argc, char** argv, Console& console, SecretMasker& masker) {
+// The real terminal: the process's standard streams.
+class SystemTerminal : public Terminal {
+public:
+    bool stdin_is_terminal() const override { return isatty(STDIN_FILENO) != 0; }
+    bool stdout_is_terminal() const override { return isatty(STDOUT_FILENO) != 0; }
+    bool stderr_is_terminal() const override { return isatty(STDERR_FILENO) != 0; }
+    std::optional<std::string> read_line() override {
+        std::string line;
+        if (!std::getline(std::cin, line))
+            return std::nullopt;
+        return line;
+    }
+};
+
+} // namespace
+
+int run(int argc, const char* const* argv, Context& ctx) {
+    Console& console = ctx.console;
     CLI::App app{"Manages Rossum service accounts declaratively: a YAML manifest says which "
                  "technical users an organization must have; plan shows what would change, apply "
                  "makes it so.",
@@ -188,10 +207,10 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
         return to_int(ExitCode::usage);
     }
 
-    console.configure(decide_color(global.no_color, STDOUT_FILENO), global.quiet ? Verbosity::quiet
-                                                                    : global.verbose
-                                                                        ? Verbosity::verbose
-                                                                        : Verbosity::normal);
+    console.configure(decide_color(global.no_color, ctx.env, ctx.terminal.stdout_is_terminal()),
+                      global.quiet     ? Verbosity::quiet
+                      : global.verbose ? Verbosity::verbose
+                                       : Verbosity::normal);
     if (help->parsed()) {
         if (help_topic.empty()) {
             console.print(app.help());
@@ -206,18 +225,16 @@ int run(int argc, char** argv, Console& console, SecretMasker& masker) {
         }
     }
     if (validate->parsed())
-        return run_validate(global, validate_args, console);
-    warn_about_key_log(console);
+        return run_validate(global, validate_args, ctx);
+    warn_about_key_log(ctx.env, console);
     if (plan->parsed())
-        return run_plan(global, plan_args, console, masker);
+        return run_plan(global, plan_args, ctx);
     if (apply->parsed())
-        return run_apply(global, apply_args, console, masker);
+        return run_apply(global, apply_args, ctx);
     if (exp->parsed())
-        return run_export(global, export_args, console, masker);
-    return run_token(global, token_args, console, masker);
+        return run_export(global, export_args, ctx);
+    return run_token(global, token_args, ctx);
 }
-
-} // namespace
 
 CLI::Option* add_format_option(CLI::App* cmd, std::string& format) {
     return cmd->add_option("--format", format, "Output format: text, json or markdown")
@@ -234,8 +251,14 @@ int main(int argc, char** argv) {
         console.error(st.error().message);
         return to_int(ExitCode::error);
     }
+    SystemEnvironment env;
+    SystemSecretLookup secrets(env);
+    SystemClock clock;
+    SystemTerminal terminal;
+    CurlSessionFactory sessions(env, clock, console, masker);
+    Context ctx{env, secrets, console, masker, sessions, terminal};
     try {
-        return run(argc, argv, console, masker);
+        return run(argc, argv, ctx);
     } catch (const std::exception& e) {
         // A bug: expected failures travel as Result values. The text may come from a library
         // and quote a secret; written directly, as the console itself may have failed.

@@ -1,4 +1,5 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/apply.hpp"
@@ -6,8 +7,6 @@
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/io/files.hpp"
-#include "rossum_accounts/io/secret_lookup.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
 #include "rossum_accounts/render/report.hpp"
 
@@ -15,7 +14,6 @@
 #include <atomic>
 #include <csignal>
 #include <fmt/format.h>
-#include <iostream>
 #include <sstream>
 #include <unistd.h>
 
@@ -63,11 +61,12 @@ private:
 
 // The question goes to stderr (Console::prompt): stdout may be a file that must hold only the
 // report, while the person answering still sees the question on the terminal.
-bool confirmed(Console& console) {
+bool confirmed(Context& ctx) {
+    Console& console = ctx.console;
     console.prompt("\nDo you want to perform these actions?\n"
                    "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
-    std::string answer;
-    if (!std::getline(std::cin, answer) || answer != "yes") {
+    const std::optional<std::string> answer = ctx.terminal.read_line();
+    if (answer != "yes") {
         console.prompt("\nApply cancelled.\n");
         return false;
     }
@@ -75,9 +74,10 @@ bool confirmed(Console& console) {
     return true;
 }
 
-// `live` is the state the plan was checked against; the writes resolve against it.
+// `live` is the state the plan was checked against; the writes resolve against it. The session
+// ends (logs out what is not cached) once the writes are done, before the report.
 int execute(const Plan& plan, const LiveState& live,
-            const std::map<std::string, std::string>& passwords, Session& session,
+            const std::map<std::string, std::string>& passwords, std::unique_ptr<Session> session,
             const ApplyArgs& args, Console& console) {
     StopSignals signals;
     ApplyHooks hooks;
@@ -93,8 +93,8 @@ int execute(const Plan& plan, const LiveState& live,
             console.progress(line);
     };
     hooks.cancelled = [] { return g_stop_requested.load(); };
-    Report report = apply_plan(plan, write_context(live), session.api(), passwords, hooks);
-    session.finish();
+    Report report = apply_plan(plan, write_context(live), session->api(), passwords, hooks);
+    session.reset();
     std::ostringstream out;
     if (args.format == "json")
         render_report_json(report, out);
@@ -122,13 +122,15 @@ bool asks_for_confirmation(const Plan& plan, const ApplyArgs& args) {
 // the text format shows the plan, on stdout before its report; -q shows the plan's summary line
 // only when there is nothing to apply (then it is the final line). json and markdown print only
 // their report.
-void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Console& console) {
+void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Context& ctx) {
+    Console& console = ctx.console;
     if (asks_for_confirmation(plan, args)) {
         std::ostringstream out;
         if (console.quiet())
             out << plan_summary_line(plan) << '\n';
         else
-            render_plan_text(plan, out, TextOptions{console.color() && isatty(STDERR_FILENO) != 0});
+            render_plan_text(plan, out,
+                             TextOptions{console.color() && ctx.terminal.stderr_is_terminal()});
         console.prompt(out.str());
         return;
     }
@@ -159,8 +161,8 @@ Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Enviro
     return planned;
 }
 
-int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, const Environment& env,
-                     const SecretLookup& lookup, Console& console, SecretMasker& masker) {
+int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Context& ctx) {
+    Console& console = ctx.console;
     auto text = read_regular_file(args.plan_file, k_max_plan_bytes);
     if (!text) {
         console.error(text.error().message);
@@ -171,22 +173,19 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, const E
         console.error(fmt::format("{}: {}", args.plan_file, plan.error().message));
         return to_int(ExitCode::invalid);
     }
-    auto api_url = saved_plan_api_url(global, env, *plan);
+    auto api_url = saved_plan_api_url(global, ctx.env, *plan);
     if (!api_url)
         return report_error(api_url.error(), console);
-    auto passwords = resolve_create_passwords(*plan, lookup, console, masker);
+    auto passwords = resolve_create_passwords(*plan, ctx);
     if (!passwords)
         return to_int(ExitCode::invalid);
-    auto session = open_session(global, *api_url, console, masker);
+    auto session = open_session(global, *api_url, ctx);
     if (!session)
         return report_error(session.error(), console);
     auto recheck = recheck_saved_plan(*plan, (*session)->api());
-    if (!recheck) {
-        (*session)->finish();
+    if (!recheck)
         return report_error(recheck.error(), console);
-    }
     if (!recheck->drift.empty()) {
-        (*session)->finish();
         console.error(
             fmt::format("the saved plan {} is stale; nothing was applied:", args.plan_file));
         for (const auto& line : recheck->drift)
@@ -197,20 +196,15 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, const E
     // The file is untrusted: it must hold what a fresh plan of these users would (ids, values
     // shown as "before", the caller's safety), or it is malformed.
     if (auto checked = check_plan_against_live(*plan, recheck->live); !checked) {
-        (*session)->finish();
         console.error(fmt::format("{}: {}", args.plan_file, checked.error().message));
         return to_int(ExitCode::invalid);
     }
-    show_plan_before_apply(*plan, args, console);
-    if (!plan->summary().has_changes() && args.format == "text") {
-        (*session)->finish();
+    show_plan_before_apply(*plan, args, ctx);
+    if (!plan->summary().has_changes() && args.format == "text")
         return to_int(ExitCode::ok);
-    }
-    if (asks_for_confirmation(*plan, args) && !confirmed(console)) {
-        (*session)->finish();
+    if (asks_for_confirmation(*plan, args) && !confirmed(ctx))
         return to_int(ExitCode::error);
-    }
-    return execute(*plan, recheck->live, *passwords, **session, args, console);
+    return execute(*plan, recheck->live, *passwords, std::move(*session), args, console);
 }
 
 } // namespace
@@ -229,49 +223,37 @@ CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args) {
     return apply;
 }
 
-int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console,
-              SecretMasker& masker) {
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx) {
+    Console& console = ctx.console;
     if (args.plan_file.empty() && args.manifests.empty()) {
         console.error("apply needs MANIFEST... or --plan FILE");
         return to_int(ExitCode::usage);
     }
-    if (needs_confirmation(args) && isatty(STDIN_FILENO) == 0) {
+    if (needs_confirmation(args) && !ctx.terminal.stdin_is_terminal()) {
         console.error("apply asks for confirmation, but standard input is not a terminal; "
                       "use --auto-approve to apply without asking");
         return to_int(ExitCode::usage);
     }
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
     if (!args.plan_file.empty())
-        return apply_saved_plan(global, args, env, lookup, console, masker);
-    PlanRun run = prepare_plan(global, args.manifests, env, lookup, console, masker);
-    if (run.exit_code) {
-        if (run.session)
-            run.session->finish();
+        return apply_saved_plan(global, args, ctx);
+    PlanRun run = prepare_plan(global, args.manifests, ctx);
+    if (run.exit_code)
         return *run.exit_code;
-    }
     // The same checks as a saved plan's; a fresh plan always passes them.
     if (auto checked = check_plan_against_live(run.plan, run.live); !checked) {
-        run.session->finish();
         console.error(fmt::format("internal error: the plan breaks its own rules: {}",
                                   checked.error().message));
         return to_int(ExitCode::error);
     }
-    auto passwords = resolve_create_passwords(run.plan, lookup, console, masker);
-    if (!passwords) {
-        run.session->finish();
+    auto passwords = resolve_create_passwords(run.plan, ctx);
+    if (!passwords)
         return to_int(ExitCode::invalid);
-    }
-    show_plan_before_apply(run.plan, args, console);
-    if (!run.plan.summary().has_changes() && args.format == "text") {
-        run.session->finish();
+    show_plan_before_apply(run.plan, args, ctx);
+    if (!run.plan.summary().has_changes() && args.format == "text")
         return to_int(ExitCode::ok);
-    }
-    if (asks_for_confirmation(run.plan, args) && !confirmed(console)) {
-        run.session->finish();
+    if (asks_for_confirmation(run.plan, args) && !confirmed(ctx))
         return to_int(ExitCode::error);
-    }
-    return execute(run.plan, run.live, *passwords, *run.session, args, console);
+    return execute(run.plan, run.live, *passwords, std::move(run.session), args, console);
 }
 
 } // namespace ra::cli

@@ -1,4 +1,5 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
@@ -6,7 +7,6 @@
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/io/files.hpp"
 #include "rossum_accounts/io/manifest_writer.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -22,19 +22,18 @@ CLI::App* add_export_command(CLI::App& app, ExportArgs& args) {
     return exp;
 }
 
-int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
-               SecretMasker& masker) {
-    SystemEnvironment env;
-    auto api_url = resolve_api_url(global, env, std::nullopt);
+int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx) {
+    Console& console = ctx.console;
+    auto api_url = resolve_api_url(global, ctx.env, std::nullopt);
     if (!api_url)
         return report_error(api_url.error(), console);
-    auto session = open_session(global, *api_url, console, masker);
+    auto session = open_session(global, *api_url, ctx);
     if (!session)
         return report_error(session.error(), console);
     DesiredState everything; // prune reads the whole users list, which export needs
     everything.prune = true;
     auto live = fetch_live_state((*session)->api(), everything, *api_url);
-    (*session)->finish();
+    session->reset(); // export reads nothing more: end the connection before the output
     if (!live)
         return report_error(live.error(), console);
     ExportResult exported = export_accounts(*live, args.match);

@@ -3,8 +3,6 @@
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/files.hpp"
-#include "rossum_accounts/io/secret_lookup.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 #include "rossum_accounts/render/plan_json.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
@@ -39,13 +37,10 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
     return plan;
 }
 
-int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
-             SecretMasker& masker) {
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
-    PlanRun run = prepare_plan(global, args.manifests, env, lookup, console, masker);
-    if (run.session)
-        run.session->finish();
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
+    Console& console = ctx.console;
+    PlanRun run = prepare_plan(global, args.manifests, ctx);
+    run.session.reset(); // plan reads nothing more: end the connection before the output
     if (run.exit_code)
         return *run.exit_code;
     show_plan(run.plan, args.format, console);

@@ -1,16 +1,14 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/cli/session.hpp"
 #include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/io/files.hpp"
-#include "rossum_accounts/io/secret_lookup.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <unistd.h>
 
 namespace ra::cli {
 namespace {
@@ -42,14 +40,14 @@ CLI::App* add_token_command(CLI::App& app, TokenArgs& args) {
     return token;
 }
 
-int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console,
-              SecretMasker& masker) {
+int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx) {
+    Console& console = ctx.console;
     if (args.lifetime_s < 1 || args.lifetime_s > k_max_token_lifetime_s) {
         console.error(fmt::format("--lifetime must be between 1 and {} seconds (162 h)",
                                   k_max_token_lifetime_s));
         return to_int(ExitCode::usage);
     }
-    if (args.output.empty() && isatty(STDOUT_FILENO) != 0) {
+    if (args.output.empty() && ctx.terminal.stdout_is_terminal()) {
         console.error("refusing to print a token to a terminal; use --output FILE or redirect "
                       "standard output");
         return to_int(ExitCode::usage);
@@ -57,9 +55,7 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
     auto desired = load_desired_state({args.manifest}, console);
     if (!desired)
         return to_int(ExitCode::invalid);
-    SystemEnvironment env;
-    SystemSecretLookup lookup(env);
-    auto api_url = resolve_api_url(global, env, desired->api_url);
+    auto api_url = resolve_api_url(global, ctx.env, desired->api_url);
     if (!api_url)
         return report_error(api_url.error(), console);
     const Account* account = find_account(*desired, args.username);
@@ -72,7 +68,7 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
         console.error(fmt::format("account \"{}\" declares no password source", args.username));
         return to_int(ExitCode::invalid);
     }
-    auto password = resolve_password(*account->password, lookup, masker);
+    auto password = resolve_password(*account->password, ctx.secrets, ctx.masker);
     if (!password) {
         console.error(fmt::format("account \"{}\": {}", args.username, password.error().message));
         return to_int(ExitCode::invalid);
@@ -82,8 +78,8 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Console& conso
         return args.output.empty() ? ok_status()
                                    : write_file_atomic(args.output, token + "\n", 0600);
     };
-    auto token = service_account_token(global, *api_url, account->username, *password,
-                                       args.lifetime_s, masker, write);
+    auto token = ctx.sessions.service_account_token(
+        global, {*api_url, account->username, *password, args.lifetime_s, write});
     if (!token)
         return report_error(token.error(), console);
     if (args.output.empty()) {

@@ -1,4 +1,5 @@
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
 
@@ -14,7 +15,8 @@ CLI::App* add_validate_command(CLI::App& app, ValidateArgs& args) {
     return validate;
 }
 
-int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Console& console) {
+int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Context& ctx) {
+    Console& console = ctx.console;
     auto desired = load_desired_state(args.manifests, console, {.api_url = true});
     if (!desired)
         return to_int(ExitCode::invalid);

@@ -1,9 +1,7 @@
 #include "rossum_accounts/cli/console.hpp"
 
-#include <cstdlib>
 #include <ostream>
 #include <string>
-#include <unistd.h>
 
 namespace ra::cli {
 
@@ -93,16 +91,11 @@ void Console::progress(std::string_view line) {
     err_.flush();
 }
 
-ColorMode decide_color(bool no_color_flag, int fd) {
-    if (no_color_flag)
+ColorMode decide_color(bool no_color_flag, const Environment& env, bool is_terminal) {
+    if (no_color_flag || !env.get("NO_COLOR").value_or("").empty() ||
+        env.get("TERM").value_or("") == "dumb")
         return ColorMode::never;
-    const char* no_color = std::getenv("NO_COLOR"); // NOLINT(concurrency-mt-unsafe)
-    if (no_color != nullptr && *no_color != '\0')
-        return ColorMode::never;
-    const char* term = std::getenv("TERM"); // NOLINT(concurrency-mt-unsafe)
-    if (term != nullptr && std::string_view(term) == "dumb")
-        return ColorMode::never;
-    return isatty(fd) != 0 ? ColorMode::always : ColorMode::never;
+    return is_terminal ? ColorMode::always : ColorMode::never;
 }
 
 } // namespace ra::cli

@@ -72,8 +72,8 @@ Result<std::string> resolve_password(const PasswordSource& source, const SecretL
 }
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     const Environment& env, const SecretLookup& lookup, Console& console,
-                     SecretMasker& masker) {
+                     Context& ctx) {
+    Console& console = ctx.console;
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
     if (!desired) {
@@ -82,13 +82,13 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     }
     run.desired = std::move(*desired);
     // Before any request: the passwords it reads are then masked in whatever the API echoes.
-    PlanOptions options = password_warnings(run.desired, lookup, masker);
-    auto api_url = resolve_api_url(global, env, run.desired.api_url);
+    PlanOptions options = password_warnings(run.desired, ctx.secrets, ctx.masker);
+    auto api_url = resolve_api_url(global, ctx.env, run.desired.api_url);
     if (!api_url) {
         run.exit_code = report_error(api_url.error(), console);
         return run;
     }
-    auto session = open_session(global, *api_url, console, masker);
+    auto session = open_session(global, *api_url, ctx);
     if (!session) {
         run.exit_code = report_error(session.error(), console);
         return run;
@@ -111,9 +111,9 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     return run;
 }
 
-std::optional<std::map<std::string, std::string>>
-resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console,
-                         SecretMasker& masker) {
+std::optional<std::map<std::string, std::string>> resolve_create_passwords(const Plan& plan,
+                                                                           Context& ctx) {
+    Console& console = ctx.console;
     std::map<std::string, std::string> passwords;
     bool ok = true;
     for (const auto& action : plan.actions) {
@@ -126,7 +126,7 @@ resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& 
             ok = false;
             continue;
         }
-        auto password = resolve_password(*action.password_source, lookup, masker);
+        auto password = resolve_password(*action.password_source, ctx.secrets, ctx.masker);
         if (!password) {
             console.error(
                 fmt::format("account \"{}\": {}", action.username, password.error().message));

@@ -1,72 +1,47 @@
 #include "rossum_accounts/cli/session.hpp"
 
-#include "rossum_accounts/core/clock.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/io/api_url.hpp"
-#include "rossum_accounts/io/auth.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
-#include "rossum_accounts/io/rossum_client.hpp"
-#include "rossum_accounts/io/system_environment.hpp"
 #include "rossum_accounts/io/token_cache.hpp"
 
 #include <cmath>
-#include <fmt/format.h>
 
 namespace ra::cli {
 namespace {
 
-void print_warnings(const std::vector<std::string>& warnings, Console& console) {
-    for (const auto& w : warnings)
-        console.warning(w);
-}
-
 class CurlSession : public Session {
 public:
-    CurlSession(std::string api_url, std::unique_ptr<CurlTransport> transport, Console& console)
-        : api_url_(std::move(api_url)), transport_(std::move(transport)), console_(console) {}
+    CurlSession(std::unique_ptr<CurlTransport> transport, Console& console)
+        : transport_(std::move(transport)), console_(console) {}
+    CurlSession(const CurlSession&) = delete;
+    CurlSession& operator=(const CurlSession&) = delete;
+    ~CurlSession() override {
+        // The end of the run's connection, on every path out of a command: a logout that
+        // fails, or anything else here, is a warning, never an exception out of a destructor.
+        if (!client_)
+            return;
+        try {
+            client_->finish();
+            for (const auto& w : client_->take_warnings())
+                console_.warning(w);
+        } catch (const std::exception& e) {
+            console_.warning(std::string("ending the session: ") + e.what());
+        } catch (...) { // NOLINT(bugprone-empty-catch): nothing else can be done here
+        }
+    }
 
     void connect(ClientConfig config, Credentials credentials, SecretMasker& masker) {
-        config.clock = &clock_;
         client_ = std::make_unique<RossumClient>(*transport_, std::move(config),
                                                  std::move(credentials), masker);
     }
     RossumApi& api() override { return *client_; }
-    const std::string& api_url() const override { return api_url_; }
-    void finish() override {
-        if (!finished_ && client_) {
-            client_->finish();
-            print_warnings(client_->take_warnings(), console_);
-        }
-        finished_ = true;
-    }
 
 private:
-    std::string api_url_;
-    SystemClock clock_;
     std::unique_ptr<CurlTransport> transport_;
     Console& console_;
     std::unique_ptr<RossumClient> client_;
-    bool finished_ = false;
 };
-
-Result<Credentials> credentials_from(const Environment& env, SecretMasker& masker) {
-    Credentials c;
-    auto token = env.get("ROSSUM_TOKEN");
-    if (token && !token->empty()) {
-        masker.add(*token);
-        c.token = *token;
-        return c;
-    }
-    auto username = env.get("ROSSUM_USERNAME");
-    auto password = env.get("ROSSUM_PASSWORD");
-    if (!username || username->empty() || !password || password->empty())
-        return make_error(ErrorKind::usage,
-                          "missing credentials: set ROSSUM_TOKEN, or ROSSUM_USERNAME and "
-                          "ROSSUM_PASSWORD, in the environment");
-    masker.add(*password);
-    c.username = *username;
-    c.password = *password;
-    return c;
-}
 
 std::chrono::milliseconds millis(double seconds) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
@@ -103,37 +78,62 @@ Result<std::string> resolve_api_url(const GlobalOptions& global, const Environme
     return validate_api_url(url);
 }
 
+Result<Credentials> credentials_from(const Environment& env, SecretMasker& masker) {
+    Credentials c;
+    auto token = env.get("ROSSUM_TOKEN");
+    if (token && !token->empty()) {
+        masker.add(*token);
+        c.token = *token;
+        return c;
+    }
+    auto username = env.get("ROSSUM_USERNAME");
+    auto password = env.get("ROSSUM_PASSWORD");
+    if (!username || username->empty() || !password || password->empty())
+        return make_error(ErrorKind::usage,
+                          "missing credentials: set ROSSUM_TOKEN, or ROSSUM_USERNAME and "
+                          "ROSSUM_PASSWORD, in the environment");
+    masker.add(*password);
+    c.username = *username;
+    c.password = *password;
+    return c;
+}
+
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
-                                              const std::string& api_url, Console& console,
-                                              SecretMasker& masker) {
-    SystemEnvironment env;
-    auto credentials = credentials_from(env, masker);
+                                              const std::string& api_url, Context& ctx) {
+    auto credentials = credentials_from(ctx.env, ctx.masker);
     if (!credentials)
         return credentials.error();
-    auto transport = make_transport(global, masker);
+    return ctx.sessions.open(global, api_url, std::move(*credentials));
+}
+
+CurlSessionFactory::CurlSessionFactory(const Environment& env, Clock& clock, Console& console,
+                                       SecretMasker& masker)
+    : env_(env), clock_(clock), console_(console), masker_(masker) {}
+
+Result<std::unique_ptr<Session>> CurlSessionFactory::open(const GlobalOptions& global,
+                                                          const std::string& api_url,
+                                                          Credentials credentials) {
+    auto transport = make_transport(global, masker_);
     if (!transport)
         return transport.error();
-    auto session = std::make_unique<CurlSession>(api_url, std::move(*transport), console);
+    auto session = std::make_unique<CurlSession>(std::move(*transport), console_);
     ClientConfig config;
     config.api_url = api_url;
     config.max_rps = global.max_rps;
     config.token_cache = global.no_token_cache ? TokenCacheMode::disabled : TokenCacheMode::enabled;
-    config.cache_dir = default_token_cache_dir(env);
-    config.log = [&console](std::string_view line) { console.log(line); };
-    session->connect(std::move(config), std::move(*credentials), masker);
+    config.cache_dir = default_token_cache_dir(env_);
+    config.clock = &clock_;
+    config.log = [this](std::string_view line) { console_.log(line); };
+    session->connect(std::move(config), std::move(credentials), masker_);
     return std::unique_ptr<Session>(std::move(session));
 }
 
-Result<std::string> service_account_token(const GlobalOptions& global, const std::string& api_url,
-                                          const std::string& username, const std::string& password,
-                                          std::int64_t lifetime_s, SecretMasker& masker,
-                                          std::function<Status(const std::string&)> deliver) {
-    auto transport = make_transport(global, masker);
+Result<std::string> CurlSessionFactory::service_account_token(const GlobalOptions& global,
+                                                              const ServiceTokenRequest& request) {
+    auto transport = make_transport(global, masker_);
     if (!transport)
         return transport.error();
-    SystemClock clock;
-    return ra::service_account_token(**transport, clock, masker,
-                                     {api_url, username, password, lifetime_s, std::move(deliver)});
+    return ra::service_account_token(**transport, clock_, masker_, request);
 }
 
 } // namespace ra::cli

@@ -3,6 +3,7 @@
 
 #include "rossum_accounts/io/curl_transport.hpp"
 #include "rossum_accounts/io/rossum_client.hpp"
+#include "rossum_accounts/io/system_clock.hpp"
 #include "sandbox/sandbox.hpp"
 #include "support/fake_clock.hpp"
 

@@ -1,9 +1,7 @@
 #pragma once
-// One function per subcommand; each returns the process exit code (exit_code.hpp). `masker`
-// is the run's SecretMasker (owned by main): commands register the secrets they learn with it.
+// One function per subcommand; each returns the process exit code (exit_code.hpp). Everything a
+// command needs from the world comes in its Context (context.hpp), built once by main.
 
-#include "rossum_accounts/cli/console.hpp"
-#include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/auth.hpp"
 
 #include <cstdint>
@@ -16,6 +14,8 @@ class Option;
 } // namespace CLI
 
 namespace ra::cli {
+
+struct Context;
 
 // Options accepted before or after the command name.
 struct GlobalOptions {
@@ -69,14 +69,10 @@ CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
 
-int run_validate(const GlobalOptions& global, const ValidateArgs& args, Console& console);
-int run_plan(const GlobalOptions& global, const PlanArgs& args, Console& console,
-             SecretMasker& masker);
-int run_apply(const GlobalOptions& global, const ApplyArgs& args, Console& console,
-              SecretMasker& masker);
-int run_export(const GlobalOptions& global, const ExportArgs& args, Console& console,
-               SecretMasker& masker);
-int run_token(const GlobalOptions& global, const TokenArgs& args, Console& console,
-              SecretMasker& masker);
+int run_validate(const GlobalOptions& global, const ValidateArgs& args, Context& ctx);
+int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx);
+int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx);
+int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
+int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
 
 } // namespace ra::cli

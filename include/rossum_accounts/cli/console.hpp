@@ -6,6 +6,8 @@
 // or forge lines. Nothing here masks secrets: free text is masked where a secret can enter it
 // (core/secret_masker.hpp), data never is.
 
+#include "rossum_accounts/core/environment.hpp"
+
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -46,6 +48,6 @@ private:
 std::string escape_controls(std::string_view message);
 
 // Colour only on a terminal, never with NO_COLOR or --no-color.
-ColorMode decide_color(bool no_color_flag, int fd);
+ColorMode decide_color(bool no_color_flag, const Environment& env, bool is_terminal);
 
 } // namespace ra::cli

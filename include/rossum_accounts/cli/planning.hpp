@@ -2,6 +2,7 @@
 // The steps plan and apply share: load manifests, connect, read the live state, make the plan.
 
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/session.hpp"
 #include "rossum_accounts/core/environment.hpp"
 #include "rossum_accounts/core/live.hpp"
@@ -25,8 +26,7 @@ struct PlanRun {
 };
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     const Environment& env, const SecretLookup& lookup, Console& console,
-                     SecretMasker& masker);
+                     Context& ctx);
 
 // The password `source` gives, registered with `masker` before anything can echo it; the one
 // place a password is resolved (plan's warnings, apply's creates, token).
@@ -36,9 +36,8 @@ Result<std::string> resolve_password(const PasswordSource& source, const SecretL
 // Resolves and policy-checks the password of every planned create before the first write.
 // Problems are printed (naming the account and the variable or file) and give nullopt (exit 65).
 // Resolved passwords are registered with `masker`.
-std::optional<std::map<std::string, std::string>>
-resolve_create_passwords(const Plan& plan, const SecretLookup& lookup, Console& console,
-                         SecretMasker& masker);
+std::optional<std::map<std::string, std::string>> resolve_create_passwords(const Plan& plan,
+                                                                           Context& ctx);
 
 // Renders the plan to stdout in FORMAT (text, json, markdown); quiet text is the summary line.
 void show_plan(const Plan& plan, const std::string& format, Console& console);

@@ -15,11 +15,4 @@ public:
     virtual void sleep_for(Duration d) = 0;
 };
 
-class SystemClock : public Clock {
-public:
-    std::chrono::steady_clock::time_point now() const override;
-    std::chrono::system_clock::time_point wall_now() const override;
-    void sleep_for(Duration d) override;
-};
-
 } // namespace ra

@@ -1,4 +1,4 @@
-#include "rossum_accounts/core/clock.hpp"
+#include "rossum_accounts/io/system_clock.hpp"
 
 #include <thread>
 
