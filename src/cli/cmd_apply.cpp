@@ -173,6 +173,8 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Context
         console.error(fmt::format("{}: {}", args.plan_file, plan.error().message));
         return to_int(ExitCode::invalid);
     }
+    if (auto refused = refuse_over_cap(*plan, args.selection, console))
+        return *refused;
     auto api_url = saved_plan_api_url(global, ctx.env, *plan);
     if (!api_url)
         return report_error(api_url.error(), console);
@@ -220,6 +222,8 @@ CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args) {
     apply->add_flag("--auto-approve", args.auto_approve,
                     "Do not ask for confirmation (required without a terminal)");
     add_format_option(apply, args.format);
+    for (CLI::Option* selecting : add_selection_options(apply, args.selection))
+        selecting->excludes(apply->get_option("--plan"));
     return apply;
 }
 
@@ -236,7 +240,7 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx) 
     }
     if (!args.plan_file.empty())
         return apply_saved_plan(global, args, ctx);
-    PlanRun run = prepare_plan(global, args.manifests, ctx);
+    PlanRun run = prepare_plan(global, args.manifests, args.selection, ctx);
     if (run.exit_code)
         return *run.exit_code;
     // The same checks as a saved plan's; a fresh plan always passes them.
@@ -245,6 +249,8 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx) 
                                   checked.error().message));
         return to_int(ExitCode::error);
     }
+    if (auto refused = refuse_over_cap(run.plan, args.selection, console))
+        return *refused;
     auto passwords = resolve_create_passwords(run.plan, ctx);
     if (!passwords)
         return to_int(ExitCode::invalid);

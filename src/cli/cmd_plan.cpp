@@ -34,16 +34,20 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
     add_format_option(plan, args.format);
     plan->add_flag("--detailed-exitcode", args.detailed_exitcode,
                    "Exit 0 when there are no changes, 2 when there are");
+    add_selection_options(plan, args.selection);
     return plan;
 }
 
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    PlanRun run = prepare_plan(global, args.manifests, ctx);
+    PlanRun run = prepare_plan(global, args.manifests, args.selection, ctx);
     run.session.reset(); // plan reads nothing more: end the connection before the output
     if (run.exit_code)
         return *run.exit_code;
     show_plan(run.plan, args.format, console);
+    // Shown, so that the review sees what would be deactivated, but neither saved nor passed.
+    if (auto refused = refuse_over_cap(run.plan, args.selection, console))
+        return *refused;
     if (!args.out.empty()) {
         std::ostringstream saved;
         render_plan_json(run.plan, saved);

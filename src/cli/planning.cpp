@@ -6,6 +6,7 @@
 #include "rossum_accounts/core/password_policy.hpp"
 #include "rossum_accounts/core/planner.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace ra::cli {
@@ -58,6 +59,30 @@ PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& l
 
 } // namespace
 
+std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection) {
+    auto* target = command->add_option(
+        "--target", selection.targets,
+        "Plan only usernames matching GLOB (case-insensitive; repeatable); the plan says it is "
+        "partial");
+    auto* exclude =
+        command->add_option("--exclude", selection.excludes,
+                            "Leave out usernames matching GLOB (case-insensitive; repeatable)");
+    command
+        ->add_option("--max-deactivations", selection.max_deactivations,
+                     "Refuse a plan that deactivates more than N accounts (default: the "
+                     "manifest's max_deactivations, else the larger of 3 and 10 % of the "
+                     "managed accounts)")
+        ->check(CLI::NonNegativeNumber);
+    return {target, exclude};
+}
+
+std::optional<int> refuse_over_cap(const Plan& plan, const SelectionArgs& selection,
+                                   Console& console) {
+    if (auto st = check_deactivation_cap(plan, selection.cap()); !st)
+        return report_error(st.error(), console);
+    return std::nullopt;
+}
+
 int report_error(const Error& error, Console& console) {
     console.error(error.message);
     return to_int(exit_code_for(error.kind));
@@ -72,7 +97,7 @@ Result<std::string> resolve_password(const PasswordSource& source, const SecretL
 }
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Context& ctx) {
+                     const SelectionArgs& selection, Context& ctx) {
     Console& console = ctx.console;
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
@@ -83,6 +108,8 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     run.desired = std::move(*desired);
     // Before any request: the passwords it reads are then masked in whatever the API echoes.
     PlanOptions options = password_warnings(run.desired, ctx.secrets, ctx.masker);
+    options.targets = selection.targets;
+    options.excludes = selection.excludes;
     auto api_url = resolve_api_url(global, ctx.env, run.desired.api_url);
     if (!api_url) {
         run.exit_code = report_error(api_url.error(), console);

@@ -30,12 +30,16 @@ Result<Organization> resolve_organization(RossumApi& api, const DesiredState& de
     return org;
 }
 
-void keep_organization_users(std::vector<LiveUser>& into, std::vector<LiveUser> users,
-                             const Organization& org) {
-    for (auto& u : users)
-        if (!u.deleted && (u.organization.empty() || u.organization == org.url ||
-                           id_from_url(u.organization) == org.id))
-            into.push_back(std::move(u));
+// The organization's users into live.users; its soft-deleted ones, which only warnings use, into
+// live.deleted_users.
+void keep_organization_users(LiveState& live, std::vector<LiveUser> users) {
+    const Organization& org = live.organization;
+    for (auto& u : users) {
+        if (!u.organization.empty() && u.organization != org.url &&
+            id_from_url(u.organization) != org.id)
+            continue;
+        (u.deleted ? live.deleted_users : live.users).push_back(std::move(u));
+    }
 }
 
 // Accounts whose exact username is not among the users read so far. A case variant read so far
@@ -60,7 +64,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     auto page = api.users_page(live.organization.id, std::nullopt);
     if (!page)
         return page.error();
-    keep_organization_users(live.users, std::move(page->results), live.organization);
+    keep_organization_users(live, std::move(page->results));
     std::optional<std::string> next = page->next;
     std::int64_t pages_left = page->total_pages > 1 ? page->total_pages - 1 : (next ? 1 : 0);
     auto missing = missing_accounts(desired, live.users);
@@ -70,7 +74,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
             auto more = api.users_page(live.organization.id, next);
             if (!more)
                 return more.error();
-            keep_organization_users(live.users, std::move(more->results), live.organization);
+            keep_organization_users(live, std::move(more->results));
             next = more->next;
         }
         live.complete_user_list = true;
@@ -89,7 +93,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
         for (auto& u : *found)
             if (same_username(u.username, username) && read.insert(u.id).second)
                 same_name.push_back(std::move(u));
-        keep_organization_users(live.users, std::move(same_name), live.organization);
+        keep_organization_users(live, std::move(same_name));
     }
     live.complete_user_list = false;
     return ok_status();

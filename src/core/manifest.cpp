@@ -56,6 +56,7 @@ DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics
     std::string organization_file;
     std::optional<bool> prune;
     std::string prune_file;
+    std::string max_deactivations_file;
     std::map<std::string, SourceLocation> seen; // folded username → first declaration
     for (const Manifest& m : manifests) {
         state.files.push_back(m.file);
@@ -70,6 +71,9 @@ DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics
         merge_setting(
             prune, prune_file, declared_prune, m.file, "prune",
             [](bool b) { return std::string(b ? "true" : "false"); }, diagnostics);
+        merge_setting(
+            state.max_deactivations, max_deactivations_file, m.max_deactivations, m.file,
+            "max_deactivations", [](std::int64_t n) { return std::to_string(n); }, diagnostics);
         for (const Account& account : m.accounts) {
             auto [it, inserted] = seen.emplace(fold_username(account.username), account.where);
             if (!inserted) {

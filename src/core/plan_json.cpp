@@ -52,7 +52,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
     for (const Action& a : plan.actions) {
         actions.push_back(action_to_json(a));
     }
-    return {
+    nlohmann::json j = {
         {"format_version", k_plan_format_version},
         {"api_url", plan.api_url},
         {"organization",
@@ -67,6 +67,11 @@ nlohmann::json plan_to_json(const Plan& plan) {
         {"actions", std::move(actions)},
         {"warnings", plan.warnings},
     };
+    if (plan.partial())
+        j["selection"] = {{"target", plan.targets}, {"exclude", plan.excludes}};
+    if (plan.max_deactivations)
+        j["max_deactivations"] = *plan.max_deactivations;
+    return j;
 }
 
 } // namespace ra

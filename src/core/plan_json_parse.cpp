@@ -125,8 +125,10 @@ public:
     }
 
     // The object at `path`, with exactly `keys` (missing ones first, in the order given).
+    // `keys` must all be present; `optional` may be; no other key is accepted.
     bool expect_object(const Json& j, const std::string& path,
-                       std::initializer_list<std::string_view> keys) {
+                       std::initializer_list<std::string_view> keys,
+                       std::initializer_list<std::string_view> optional = {}) {
         if (!j.is_object()) {
             fail(path.empty() ? "plan" : path,
                  fmt::format("expected an object, got {}", type_name(j)));
@@ -139,7 +141,8 @@ public:
             }
         }
         for (const auto& [key, value] : j.items()) {
-            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end() &&
+                std::find(optional.begin(), optional.end(), key) == optional.end()) {
                 fail(join(path, key), "unknown key");
                 return false;
             }
@@ -339,8 +342,8 @@ void check_summary(PlanReader& r, const Json& j, const PlanSummary& actual) {
 Plan read_plan(PlanReader& r, const Json& j) {
     Plan plan;
     if (!r.expect_object(
-            j, "",
-            {"format_version", "api_url", "organization", "summary", "actions", "warnings"})) {
+            j, "", {"format_version", "api_url", "organization", "summary", "actions", "warnings"},
+            {"selection", "max_deactivations"})) {
         return plan;
     }
     const std::int64_t version = r.integer(j["format_version"], "format_version");
@@ -360,6 +363,17 @@ Plan read_plan(PlanReader& r, const Json& j) {
     }
     check_summary(r, j["summary"], plan.summary());
     plan.warnings = r.strings(j["warnings"], "warnings");
+    if (j.contains("selection") &&
+        r.expect_object(j["selection"], "selection", {"target", "exclude"})) {
+        plan.targets = r.strings(j["selection"]["target"], "selection.target");
+        plan.excludes = r.strings(j["selection"]["exclude"], "selection.exclude");
+    }
+    if (j.contains("max_deactivations") && !j["max_deactivations"].is_null()) {
+        const std::int64_t cap = r.integer(j["max_deactivations"], "max_deactivations");
+        if (!r.failed() && cap < 0)
+            r.fail("max_deactivations", "must not be negative");
+        plan.max_deactivations = cap;
+    }
     return plan;
 }
 

@@ -18,6 +18,7 @@ struct Lookup {
     std::map<std::string, const Group*> group_by_url;
     std::map<std::int64_t, const Queue*> queue_by_id;
     std::map<std::string, std::vector<const LiveUser*>> users_by_fold; // case variants together
+    std::map<std::string, const LiveUser*> deleted_by_fold;            // soft-deleted users
 };
 
 Lookup index_live(const LiveState& live) {
@@ -31,6 +32,8 @@ Lookup index_live(const LiveState& live) {
     for (const auto& u : live.users)
         if (!u.deleted)
             idx.users_by_fold[fold_username(u.username)].push_back(&u);
+    for (const auto& u : live.deleted_users)
+        idx.deleted_by_fold.emplace(fold_username(u.username), &u);
     return idx;
 }
 
@@ -135,6 +138,9 @@ Action plan_existing(const Account& account, const Resolved& r, const LiveUser& 
         a.changes.push_back({"queues", live_value(user, "queues", context), *account.queues});
     if (account.active != user.is_active)
         a.changes.push_back({"active", user.is_active, account.active});
+    if (account.active && !user.is_active)
+        a.warnings.push_back("re-activates the account, which is inactive now (deactivated "
+                             "outside this manifest, by hand or by an earlier prune)");
     const json& live_meta = user.metadata.is_object() ? user.metadata : json::object();
     for (const auto& [key, value] : account.metadata.items()) {
         // A declared null is a value: it differs from an absent key, as on a create.
@@ -199,15 +205,25 @@ const LiveUser* find_user(const Account& account, std::size_t index, const Looku
     return nullptr;
 }
 
+bool selected(std::string_view username, const PlanOptions& options) {
+    auto matches = [&](const std::vector<std::string>& globs) {
+        return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+            return username_matches(glob, username);
+        });
+    };
+    return (options.targets.empty() || matches(options.targets)) && !matches(options.excludes);
+}
+
 // prune: a marked user not matched by any account but a case variant of a declared username is
 // left alone, with a warning: deactivating it would surprise whoever declared the name.
 void prune_users(const DesiredState& desired, const LiveState& live,
-                 const std::set<const LiveUser*>& matched, Plan& plan) {
+                 const std::set<const LiveUser*>& matched, const PlanOptions& options, Plan& plan) {
     std::map<std::string, const Account*> declared;
     for (const Account& account : desired.accounts)
         declared.emplace(fold_username(account.username), &account);
     for (const auto& user : live.users) {
-        if (user.deleted || !is_marked(user.metadata) || matched.count(&user))
+        if (user.deleted || !is_marked(user.metadata) || matched.count(&user) ||
+            !selected(user.username, options))
             continue;
         if (is_caller(user, live.caller)) {
             if (live.caller.id != 0 && user.id != live.caller.id)
@@ -229,6 +245,17 @@ void prune_users(const DesiredState& desired, const LiveState& live,
     }
 }
 
+// Rossum keeps the username of a soft-deleted user (docs/rossum-api.md, users), so such a create
+// is likely to fail as a conflict: say so before apply.
+void warn_about_deleted_namesake(Action& create, const Lookup& idx) {
+    auto it = idx.deleted_by_fold.find(fold_username(create.username));
+    if (it != idx.deleted_by_fold.end())
+        create.warnings.push_back(fmt::format(
+            "a deleted user \"{}\" (id {}) holds this username; the create will likely be "
+            "refused as a conflict",
+            it->second->username, it->second->id));
+}
+
 // Deactivating or demoting the account the tool runs as is allowed, but never silently.
 void add_caller_warnings(Plan& plan, const LiveState& live) {
     for (Action& action : plan.actions)
@@ -246,10 +273,15 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     Plan plan;
     plan.api_url = live.api_url;
     plan.organization = live.organization;
+    plan.targets = options.targets;
+    plan.excludes = options.excludes;
+    plan.max_deactivations = desired.max_deactivations;
 
     std::set<const LiveUser*> matched;
     for (std::size_t i = 0; i < desired.accounts.size(); ++i) {
         const Account& account = desired.accounts[i];
+        if (!selected(account.username, options))
+            continue;
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);
         const std::size_t problems = out.diagnostics.size();
         const LiveUser* user = find_user(account, i, idx, out.diagnostics);
@@ -258,6 +290,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
             plan.actions.push_back(plan_existing(account, r, *user, context));
         } else if (out.diagnostics.size() == problems) {
             plan.actions.push_back(plan_create(account, options));
+            warn_about_deleted_namesake(plan.actions.back(), idx);
         }
     }
     if (desired.prune) {
@@ -265,7 +298,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
             plan.warnings.push_back("prune is on but the user list was not read completely; "
                                     "nothing is deactivated");
         else
-            prune_users(desired, live, matched, plan);
+            prune_users(desired, live, matched, options, plan);
     }
     if (!out.diagnostics.empty())
         return out;
@@ -273,8 +306,42 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     std::stable_sort(
         plan.actions.begin(), plan.actions.end(),
         [](const Action& a, const Action& b) { return username_less(a.username, b.username); });
+    if (plan.partial() && plan.actions.empty())
+        plan.warnings.push_back("--target/--exclude select no declared account and no user to "
+                                "deactivate");
     out.plan = std::move(plan);
     return out;
+}
+
+std::int64_t deactivation_limit(const Plan& plan, std::optional<std::int64_t> flag) {
+    if (flag)
+        return *flag;
+    if (plan.max_deactivations)
+        return *plan.max_deactivations;
+    const auto managed =
+        std::count_if(plan.actions.begin(), plan.actions.end(),
+                      [](const Action& a) { return a.kind != ActionKind::create; });
+    return std::max<std::int64_t>(3, managed / 10);
+}
+
+Status check_deactivation_cap(const Plan& plan, std::optional<std::int64_t> flag) {
+    std::vector<std::string_view> names;
+    for (const Action& a : plan.actions)
+        if (a.kind == ActionKind::deactivate)
+            names.push_back(a.username);
+    const std::int64_t limit = deactivation_limit(plan, flag);
+    if (static_cast<std::int64_t>(names.size()) <= limit)
+        return ok_status();
+    const char* why = flag                     ? "set by --max-deactivations"
+                      : plan.max_deactivations ? "set by the manifest's max_deactivations"
+                                               : "the default: the larger of 3 and 10 % of the "
+                                                 "managed accounts";
+    return make_error(ErrorKind::guard_rail,
+                      fmt::format("the plan deactivates {} accounts, more than the {} allowed "
+                                  "({}): {}. If this is intended, pass "
+                                  "--max-deactivations {} or set max_deactivations in the "
+                                  "manifest",
+                                  names.size(), limit, why, quote_usernames(names), names.size()));
 }
 
 } // namespace ra

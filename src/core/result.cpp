@@ -30,6 +30,8 @@ const char* to_string(ErrorKind kind) {
         return "unknown outcome";
     case ErrorKind::stale:
         return "stale plan";
+    case ErrorKind::guard_rail:
+        return "guard rail";
     case ErrorKind::io:
         return "i/o";
     case ErrorKind::internal:

@@ -233,8 +233,8 @@ struct Fields {
     nlohmann::json metadata = nlohmann::json::object();
 };
 
-const std::vector<std::string> k_root_keys = {"version", "api_url",  "organization",
-                                              "prune",   "defaults", "accounts"};
+const std::vector<std::string> k_root_keys = {
+    "version", "api_url", "organization", "prune", "max_deactivations", "defaults", "accounts"};
 const std::vector<std::string> k_defaults_keys = {"first_name", "last_name", "email",   "groups",
                                                   "queues",     "active",    "metadata"};
 const std::vector<std::string> k_account_keys = {"username", "first_name", "last_name",
@@ -268,6 +268,8 @@ public:
             manifest.prune_declared = true;
             manifest.prune = boolean(*v, "prune").value_or(false);
         }
+        if (const YamlNode* v = find(keys, "max_deactivations"))
+            manifest.max_deactivations = non_negative_integer(*v, "max_deactivations");
         Fields defaults;
         if (const YamlNode* v = find(keys, "defaults"))
             defaults = defaults_fields(*v);
@@ -383,6 +385,15 @@ private:
         auto v = integer(n, path);
         if (v && *v <= 0) {
             error(n, path, "must be a positive integer");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<std::int64_t> non_negative_integer(const YamlNode& n, const std::string& path) {
+        auto v = integer(n, path);
+        if (v && *v < 0) {
+            error(n, path, "must be a non-negative integer");
             return std::nullopt;
         }
         return v;

@@ -85,6 +85,24 @@ std::string plan_summary_line(const Plan& plan) {
                        s.create, s.update, s.deactivate, s.skip);
 }
 
+std::string plan_selection_line(const Plan& plan) {
+    if (!plan.partial())
+        return {};
+    auto quoted = [](const std::vector<std::string>& globs) {
+        std::vector<std::string> out;
+        for (const auto& g : globs)
+            out.push_back("\"" + g + "\"");
+        return fmt::format("{}", fmt::join(out, ", "));
+    };
+    std::string line = "Partial plan: only usernames";
+    if (!plan.targets.empty())
+        line += " matching " + quoted(plan.targets);
+    if (!plan.excludes.empty())
+        line += std::string(plan.targets.empty() ? "" : " and") + " not matching " +
+                quoted(plan.excludes);
+    return line + "; other accounts are neither compared nor changed.";
+}
+
 void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& options) {
     const bool color = options.color;
     std::ostringstream text;
@@ -98,6 +116,8 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
                               printable(plan.api_url)),
                   render::k_bold, color)
          << "\n";
+    if (plan.partial())
+        text << paint(printable(plan_selection_line(plan)), render::k_yellow, color) << "\n";
     for (const Action& a : plan.actions) {
         if (listed(a)) {
             text << "\n";

@@ -5,6 +5,7 @@
 #include "rossum_accounts/io/auth.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct GlobalOptions {
     bool no_color = false;
 };
 
+// Guard rails and selection shared by plan and apply (docs/design.md §5.5, §5.8).
+struct SelectionArgs {
+    std::vector<std::string> targets;    // --target GLOB, repeatable
+    std::vector<std::string> excludes;   // --exclude GLOB, repeatable
+    std::int64_t max_deactivations = -1; // --max-deactivations N; -1: not given
+    std::optional<std::int64_t> cap() const {
+        return max_deactivations < 0 ? std::nullopt : std::optional(max_deactivations);
+    }
+};
+
 struct ValidateArgs {
     std::vector<std::string> manifests;
 };
@@ -38,6 +49,7 @@ struct PlanArgs {
     std::string out; // --out FILE: the JSON plan
     std::string format = "text";
     bool detailed_exitcode = false;
+    SelectionArgs selection;
 };
 
 struct ApplyArgs {
@@ -45,6 +57,7 @@ struct ApplyArgs {
     std::string plan_file; // --plan FILE
     bool auto_approve = false;
     std::string format = "text";
+    SelectionArgs selection;
 };
 
 struct ExportArgs {
@@ -68,6 +81,9 @@ CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
+// --target, --exclude and --max-deactivations (defined in planning.cpp). The returned options
+// are --target and --exclude, which apply --plan refuses.
+std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection);
 
 int run_validate(const GlobalOptions& global, const ValidateArgs& args, Context& ctx);
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx);

@@ -26,7 +26,12 @@ struct PlanRun {
 };
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     Context& ctx);
+                     const SelectionArgs& selection, Context& ctx);
+
+// The deactivation cap (docs/design.md §5.5): prints why the plan is refused and returns exit 1,
+// or nullopt when the plan is within it.
+std::optional<int> refuse_over_cap(const Plan& plan, const SelectionArgs& selection,
+                                   Console& console);
 
 // The password `source` gives, registered with `masker` before anything can echo it; the one
 // place a password is resolved (plan's warnings, apply's creates, token).

@@ -52,6 +52,8 @@ struct Manifest {
     std::optional<std::int64_t> organization;
     bool prune = false;
     bool prune_declared = false; // "prune" is written in the file (merging needs to know)
+    // The deactivation cap (docs/design.md §5.5): at most this many deactivations per plan.
+    std::optional<std::int64_t> max_deactivations;
     std::vector<Account> accounts;
 };
 
@@ -61,10 +63,12 @@ struct DesiredState {
     std::optional<std::string> api_url;
     std::optional<std::int64_t> organization;
     bool prune = false;
+    std::optional<std::int64_t> max_deactivations;
     std::vector<Account> accounts;
 };
 
-// Merges manifests; disagreeing api_url/organization/prune and usernames repeated across
+// Merges manifests; disagreeing api_url/organization/prune/max_deactivations and usernames
+// repeated across
 // files become diagnostics.
 DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics& diagnostics);
 

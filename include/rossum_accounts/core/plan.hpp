@@ -51,8 +51,15 @@ struct Plan {
     Organization organization;
     std::vector<Action> actions; // ordered by username (case-insensitive), stable
     std::vector<std::string> warnings;
+    // --target / --exclude globs the plan was limited to (docs/design.md §5.8): only matching
+    // usernames were compared, created or deactivated. Empty: the whole manifest.
+    std::vector<std::string> targets;
+    std::vector<std::string> excludes;
+    // The manifest's max_deactivations, kept so that apply --plan applies the same cap.
+    std::optional<std::int64_t> max_deactivations;
 
     PlanSummary summary() const;
+    bool partial() const { return !targets.empty() || !excludes.empty(); }
 };
 
 } // namespace ra

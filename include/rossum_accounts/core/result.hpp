@@ -24,6 +24,7 @@ enum class ErrorKind {
     tls,             // certificate or host-name verification failure (1, never retried)
     unknown_outcome, // a write whose effect is unknown (dropped connection after sending)
     stale,           // a saved plan no longer matches the live state (1)
+    guard_rail,      // a plan a guard rail refuses, e.g. too many deactivations (1)
     io,              // local file problems (cache, output files)
     internal,
 };

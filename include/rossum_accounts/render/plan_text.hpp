@@ -15,4 +15,8 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
 // "No changes. 4 accounts are in sync." (no newline).
 std::string plan_summary_line(const Plan& plan);
 
+// "Partial plan: only usernames matching …" for a plan limited by --target/--exclude; empty
+// for a whole plan. Values are as given (the caller escapes them for its format).
+std::string plan_selection_line(const Plan& plan);
+
 } // namespace ra

@@ -4,6 +4,7 @@
 #include "support/fake_api.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace ra;
 using nlohmann::json;
@@ -371,4 +372,117 @@ TEST_CASE("planner: prune leaves a marked case variant of the caller, with a war
           std::vector<std::string>{"user \"ADMIN@acme\" carries the ownership marker and differs "
                                    "only in case from the account the tool runs as "
                                    "(\"admin@acme\"); it is not deactivated"});
+}
+
+TEST_CASE("planner: the deactivation cap defaults to the larger of 3 and 10 % of the managed",
+          "[planner][guard]") {
+    FakeApi api;
+    for (int i = 0; i < 40; ++i)
+        api.add_user(fmt::format("old{:02}@acme", i), {"viewer"}, marker());
+    Plan plan = plan_for(api, desired({}, /*prune=*/true));
+    REQUIRE(plan.summary().deactivate == 40);
+    CHECK(deactivation_limit(plan, std::nullopt) == 4);
+    auto refused = check_deactivation_cap(plan, std::nullopt);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::guard_rail);
+    CHECK_THAT(refused.error().message,
+               Catch::Contains("deactivates 40 accounts, more than the 4 allowed") &&
+                   Catch::Contains("\"old00@acme\"") && Catch::Contains("\"old39@acme\"") &&
+                   Catch::Contains("--max-deactivations 40"));
+    CHECK(check_deactivation_cap(plan, 40).ok());
+    CHECK_FALSE(check_deactivation_cap(plan, 39).ok());
+
+    Plan small = plan;
+    small.actions.resize(3); // three deactivations: the floor of 3 allows them
+    CHECK(deactivation_limit(small, std::nullopt) == 3);
+    CHECK(check_deactivation_cap(small, std::nullopt).ok());
+    CHECK_FALSE(check_deactivation_cap(small, 2).ok());
+}
+
+TEST_CASE("planner: the manifest's max_deactivations sets the cap and the plan keeps it",
+          "[planner][guard]") {
+    FakeApi api;
+    for (int i = 0; i < 5; ++i)
+        api.add_user(fmt::format("old{}@acme", i), {"viewer"}, marker());
+    DesiredState d = desired({}, /*prune=*/true);
+    d.max_deactivations = 5;
+    Plan plan = plan_for(api, d);
+    CHECK(plan.max_deactivations == 5);
+    CHECK(check_deactivation_cap(plan, std::nullopt).ok());
+    CHECK_FALSE(check_deactivation_cap(plan, 4).ok()); // the flag wins
+    d.max_deactivations = 0;
+    CHECK_FALSE(check_deactivation_cap(plan_for(api, d), std::nullopt).ok());
+}
+
+TEST_CASE("planner: --target and --exclude limit accounts and prune to matching usernames",
+          "[planner][select]") {
+    FakeApi api;
+    api.add_user("etl.old@acme", {"viewer"}, marker());
+    api.add_user("ui.old@acme", {"viewer"}, marker());
+    PlanOptions options;
+    options.targets = {"ETL.*"}; // case-insensitive, as every username comparison
+    Plan plan = plan_for(
+        api,
+        desired({account("etl.new@acme", {"viewer"}, 5), account("ui.new@acme", {"viewer"}, 9)},
+                /*prune=*/true),
+        options);
+    REQUIRE(plan.actions.size() == 2);
+    CHECK(plan.actions[0].username == "etl.new@acme");
+    CHECK(plan.actions[0].kind == ActionKind::create);
+    CHECK(plan.actions[1].username == "etl.old@acme");
+    CHECK(plan.actions[1].kind == ActionKind::deactivate);
+    CHECK(plan.partial());
+    CHECK(plan.targets == std::vector<std::string>{"ETL.*"});
+
+    options.targets.clear();
+    options.excludes = {"*.old@acme"};
+    Plan rest = plan_for(
+        api,
+        desired({account("etl.new@acme", {"viewer"}, 5), account("ui.new@acme", {"viewer"}, 9)},
+                /*prune=*/true),
+        options);
+    CHECK(rest.summary().create == 2);
+    CHECK(rest.summary().deactivate == 0);
+
+    options.excludes = {"*"};
+    Plan none = plan_for(api, desired({account("etl.new@acme", {"viewer"}, 5)}), options);
+    CHECK(none.actions.empty());
+    REQUIRE(none.warnings.size() == 1);
+    CHECK_THAT(none.warnings[0], Catch::Contains("select no declared account"));
+}
+
+TEST_CASE("planner: a whole plan is not partial", "[planner][select]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("etl.new@acme", {"viewer"}, 5)}));
+    CHECK_FALSE(plan.partial());
+    CHECK_FALSE(plan.max_deactivations);
+}
+
+TEST_CASE("planner: re-activating an inactive account is planned with a warning",
+          "[planner][guard]") {
+    FakeApi api;
+    api.add_user("paused@acme", {"viewer"}, marker()).is_active = false;
+    Plan plan = plan_for(api, desired({account("paused@acme", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    REQUIRE(change(plan.actions[0], "active") != nullptr);
+    REQUIRE(plan.actions[0].warnings.size() == 1);
+    CHECK_THAT(plan.actions[0].warnings[0], Catch::Contains("re-activates the account"));
+
+    auto stays = account("paused@acme", {"viewer"});
+    stays.active = false;
+    Plan quiet = plan_for(api, desired({stays}));
+    CHECK(quiet.actions[0].warnings.empty());
+}
+
+TEST_CASE("planner: a create whose username a deleted user holds is warned about",
+          "[planner][guard]") {
+    FakeApi api;
+    api.add_user("Gone@acme", {"viewer"}).deleted = true;
+    Plan plan = plan_for(api, desired({account("gone@acme", {"viewer"})}));
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].kind == ActionKind::create);
+    REQUIRE_FALSE(plan.actions[0].warnings.empty());
+    CHECK_THAT(plan.actions[0].warnings.back(),
+               Catch::Contains("a deleted user \"Gone@acme\" (id") &&
+                   Catch::Contains("holds this username"));
 }
