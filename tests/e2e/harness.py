@@ -2,6 +2,7 @@
 
 Standard library only. ctest passes RA_BIN, RA_SANDBOX and RA_SOURCE_DIR in the environment.
 """
+import copy
 import json
 import os
 import pty
@@ -310,3 +311,54 @@ def other_requests(requests, *suffixes):
     """Requests whose path does not end with any of `suffixes` (default: the AUTH_STEPS)."""
     suffixes = suffixes or AUTH_STEPS
     return [r for r in requests if not r["path"].endswith(tuple(suffixes))]
+
+
+def writes(sandbox):
+    """The logged /api requests that are not GETs, without the authentication steps."""
+    return [r for r in sandbox.api_requests() if r["method"] != "GET"]
+
+
+# ---- saved plans and edited copies of them ----------------------------------------------------
+def action(plan, username):
+    """The action of `plan` (a saved plan's JSON) about `username`."""
+    return next(a for a in plan["actions"] if a["username"] == username)
+
+
+def recount(plan):
+    """Makes the summary of an edited `plan` agree with its actions again, so that the edit
+    itself is what a check has to find."""
+    plan["summary"] = {k: sum(a["action"] == k for a in plan["actions"])
+                       for k in ("create", "update", "skip", "deactivate")}
+
+
+class SavedPlanTestCase(ToolTestCase):
+    """The class's MANIFEST in accounts.yaml, planned into plan.json, and edited copies of that
+    plan applied with `apply --plan`."""
+
+    MANIFEST = None
+
+    def setUp(self):
+        super().setUp()
+        self.manifest = self.write("accounts.yaml", self.MANIFEST)
+        self.plan_path = os.path.join(self.tmp, "plan.json")
+
+    def make_plan(self, env, manifest=None):
+        """`plan --out` of `manifest` (default: the class's), which must succeed; the plan."""
+        run = self.run_tool("plan", manifest or self.manifest, "--out", self.plan_path, env=env)
+        self.assertExit(run, 0)
+        with open(self.plan_path) as f:
+            return json.load(f)
+
+    def edited(self, plan, edit):
+        """A new plan file holding a copy of `plan` changed by `edit(copy)`, recounted."""
+        plan = copy.deepcopy(plan)
+        edit(plan)
+        recount(plan)
+        return self.write("edited-%d.json" % len(self.outputs), json.dumps(plan, indent=2))
+
+    def apply_edited(self, sb, env, plan, edit):
+        """Saves `plan` changed by `edit`, clears the requests `sb` logged, then runs
+        `apply --plan FILE --auto-approve`; the run and the file's path."""
+        path = self.edited(plan, edit)
+        sb.clear_requests()
+        return self.run_tool("apply", "--plan", path, "--auto-approve", env=env), path

@@ -5,7 +5,7 @@ import unittest
 
 import jsonschema
 
-from harness import SOURCE_DIR, Sandbox, ToolTestCase, other_requests
+from harness import SOURCE_DIR, Sandbox, ToolTestCase, writes
 
 MANIFEST = """\
 version: 1
@@ -22,9 +22,6 @@ class ApplyConfirmationTest(ToolTestCase):
     def setUp(self):
         super().setUp()
         self.manifest = self.write("m.yaml", MANIFEST)
-
-    def writes(self, sb):
-        return [r for r in other_requests(sb.requests()) if r["method"] != "GET"]
 
     def test_apply_without_a_terminal_or_auto_approve_is_64_before_any_request(self):
         with Sandbox() as sb:
@@ -44,7 +41,7 @@ class ApplyConfirmationTest(ToolTestCase):
             self.assertIn("Enter a value:", run.stdout)
             self.assertIn("+ created term.bot@demo", run.stdout)
             self.assertEqual(len(sb.users_named("term.bot@demo")), 1)
-            self.assertEqual(len(self.writes(sb)), 2, "one POST (create) and one PATCH (jane)")
+            self.assertEqual(len(writes(sb)), 2, "one POST (create) and one PATCH (jane)")
         self.assertNoSecrets()
 
     def test_answering_anything_but_yes_writes_nothing(self):
@@ -54,7 +51,7 @@ class ApplyConfirmationTest(ToolTestCase):
                 run = self.run_in_terminal("apply", self.manifest, env=env, answer=answer)
                 self.assertNotEqual(run.code, 0, repr(run))
                 self.assertIn("Apply cancelled.", run.stdout)
-                self.assertEqual(self.writes(sb), [])
+                self.assertEqual(writes(sb), [])
                 self.assertEqual(sb.users_named("term.bot@demo"), [])
         self.assertNoSecrets()
 
@@ -137,7 +134,7 @@ class ApplyConfirmationTest(ToolTestCase):
                                            answer="no\n")
                 self.assertExit(run, 0)
                 self.assertNotIn("Enter a value", run.stdout, fmt)
-            self.assertEqual(len(self.writes(sb)), 2, "only the first apply wrote")
+            self.assertEqual(len(writes(sb)), 2, "only the first apply wrote")
         self.assertNoSecrets()
 
     def test_the_json_report_has_the_documented_shape(self):

@@ -2,15 +2,13 @@
 
 Each test reproduces a defect with the built tool against the sandbox; see the docstrings.
 """
-import copy
-import json
 import os
 import signal
 import subprocess
 import time
 import unittest
 
-from harness import RA_BIN, Sandbox, ToolTestCase, other_requests
+from harness import RA_BIN, Sandbox, SavedPlanTestCase, ToolTestCase, writes
 
 MANIFEST = """\
 version: 1
@@ -21,31 +19,8 @@ accounts:
 """
 
 
-def recount(plan):
-    plan["summary"] = {k: sum(a["action"] == k for a in plan["actions"])
-                       for k in ("create", "update", "skip", "deactivate")}
-
-
-class HostilePlanTest(ToolTestCase):
-    def setUp(self):
-        super().setUp()
-        self.manifest = self.write("accounts.yaml", MANIFEST)
-        self.plan_path = os.path.join(self.tmp, "plan.json")
-
-    def make_plan(self, env, manifest=None):
-        run = self.run_tool("plan", manifest or self.manifest, "--out", self.plan_path, env=env)
-        self.assertExit(run, 0)
-        with open(self.plan_path) as f:
-            return json.load(f)
-
-    def edited(self, plan, edit):
-        plan = copy.deepcopy(plan)
-        edit(plan)
-        recount(plan)
-        return self.write("edited-%d.json" % len(self.outputs), json.dumps(plan, indent=2))
-
-    def writes(self, sb):
-        return [r for r in other_requests(sb.requests()) if r["method"] != "GET"]
+class HostilePlanTest(SavedPlanTestCase):
+    MANIFEST = MANIFEST
 
     def test_a_password_source_edited_away_from_the_shown_one_is_65_with_nothing_written(self):
         # The screen shows `password = (sensitive: env SVC_PASSWORD)` (the change's label) but
@@ -57,12 +32,10 @@ class HostilePlanTest(ToolTestCase):
 
             def edit(p):
                 p["actions"][0]["password_source"] = {"env": "ROSSUM_PASSWORD"}
-            path = self.edited(plan, edit)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
+            run, _ = self.apply_edited(sb, env, plan, edit)
             self.assertExit(run, 65)
             self.assertIn("actions[0].changes[4].after", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             self.assertEqual(sb.users_named("svc.hostile@demo.example"), [])
             self.assertNoSecrets()
 
@@ -96,13 +69,11 @@ class HostilePlanTest(ToolTestCase):
                 a = p["actions"][0]
                 a["action"] = "deactivate"
                 a["changes"] = [{"field": "active", "before": True, "after": False}]
-            path = self.edited(plan, edit)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
+            run, _ = self.apply_edited(sb, env, plan, edit)
             self.assertExit(run, 65)
             self.assertIn("actions[0].action", run.stderr)
             self.assertIn("ownership marker", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             self.assertTrue(sb.users_named("jane.doe@demo.example")[0]["is_active"])
 
     def test_an_update_of_an_unmanaged_user_that_does_not_adopt_it_is_65(self):
@@ -115,12 +86,10 @@ class HostilePlanTest(ToolTestCase):
             def edit(p):
                 a = p["actions"][0]
                 a["changes"] = [c for c in a["changes"] if c["field"] != "managed_by"]
-            path = self.edited(plan, edit)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
+            run, _ = self.apply_edited(sb, env, plan, edit)
             self.assertExit(run, 65)
             self.assertIn("actions[0].changes", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
 
     def test_an_unedited_plan_adopting_an_unmanaged_user_still_applies(self):
         with Sandbox() as sb:

@@ -5,7 +5,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import _OPENER, Sandbox, ToolTestCase, other_requests
+from harness import _OPENER, Sandbox, ToolTestCase, writes
 
 TWO = """\
 version: 1
@@ -28,9 +28,6 @@ class PasswordSourcesTest(ToolTestCase):
     def secret_file(self, content, mode=0o600):
         return self.write("conf/secrets/file_bot.txt", content, mode=mode)
 
-    def writes(self, sb):
-        return [r for r in other_requests(sb.requests()) if r["method"] != "GET"]
-
     def test_both_sources_work_with_a_trailing_crlf_stripped_and_the_password_is_the_one_set(self):
         self.secret_file(self.file_password + "\r\n")
         with Sandbox() as sb:
@@ -51,7 +48,7 @@ class PasswordSourcesTest(ToolTestCase):
             self.assertExit(run, 65)
             self.assertIn('account "env.bot@demo"', run.stderr)
             self.assertIn("ENV_BOT_PASSWORD", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
     def test_an_insecure_or_missing_file_is_65_naming_account_and_file_with_no_write(self):
@@ -66,7 +63,7 @@ class PasswordSourcesTest(ToolTestCase):
             self.assertExit(run, 65)
             self.assertIn('account "file.bot@demo"', run.stderr)
             self.assertIn("file_bot.txt", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
     def test_a_symlinked_0600_file_is_followed(self):
@@ -96,7 +93,7 @@ class PasswordSourcesTest(ToolTestCase):
                 plan = self.run_tool("plan", self.manifest, env=env)
                 self.assertExit(plan, 0)
                 self.assertIn("violates the password policy", plan.stdout)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
     ROBOT = """\
@@ -131,7 +128,7 @@ accounts:
                 self.assertExit(plan, 0)
                 self.assertIn("password from env ROBOT_PASSWORD violates the password policy: "
                               + why, plan.stdout)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             self.assertEqual(sb.users_named("integration.robot@demo"), [])
             # The sandbox, like Rossum, would have refused each of them (the same rules).
             for bad, _ in self.ROSSUM_REFUSES:
@@ -160,7 +157,7 @@ accounts:
             self.assertIn('account "integration.robot@demo": password from env ROBOT_PASSWORD '
                           'violates the password policy: password is too similar to the first '
                           'name', run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
     def post_user(self, sb, fields):
@@ -210,7 +207,7 @@ accounts:
             run = self.run_tool("apply", path, "--auto-approve", env=self.env(sb))
             self.assertExit(run, 65)
             self.assertIn('account "nopw.bot@demo"', run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
 

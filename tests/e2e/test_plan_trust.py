@@ -6,12 +6,11 @@ written on update as on create; the account the tool runs as is demoted only wit
 saved plan's password file is found from any working directory; a user made by a concurrent run
 counts as updated.
 """
-import copy
 import json
 import os
 import unittest
 
-from harness import Sandbox, ToolTestCase, other_requests
+from harness import Sandbox, SavedPlanTestCase, ToolTestCase, action, writes
 
 ADMIN = "admin@demo.rossum.local"  # the demo sandbox's admin, id 10001
 JANE = "jane.doe@demo.example"     # id 10002, annotator, queues 812 and 813
@@ -29,37 +28,22 @@ accounts:
 """
 
 
-def action(plan, username):
-    return next(a for a in plan["actions"] if a["username"] == username)
+def jane_retargeted_to_admin(plan, *keys):
+    """An edit of `plan`: the admin's action removed, and Jane's given the admin's `keys`."""
+    admin = action(plan, ADMIN)
+
+    def edit(p):
+        p["actions"].remove(action(p, ADMIN))
+        jane = action(p, JANE)
+        for key in keys:
+            jane[key] = admin[key]
+    return edit
 
 
-def recount(plan):
-    plan["summary"] = {k: sum(a["action"] == k for a in plan["actions"])
-                       for k in ("create", "update", "skip", "deactivate")}
-
-
-class EditedPlanTest(ToolTestCase):
+class EditedPlanTest(SavedPlanTestCase):
     """Defect 3: the write is derived from the shown changes; an edited file is refused."""
 
-    def setUp(self):
-        super().setUp()
-        self.manifest = self.write("accounts.yaml", MANIFEST)
-        self.plan_path = os.path.join(self.tmp, "plan.json")
-
-    def make_plan(self, env):
-        run = self.run_tool("plan", self.manifest, "--out", self.plan_path, env=env)
-        self.assertExit(run, 0)
-        with open(self.plan_path) as f:
-            return json.load(f)
-
-    def edited(self, plan, edit):
-        plan = copy.deepcopy(plan)
-        edit(plan)
-        recount(plan)
-        return self.write("edited-%d.json" % len(self.outputs), json.dumps(plan, indent=2))
-
-    def writes(self, sb):
-        return [r for r in other_requests(sb.requests()) if r["method"] != "GET"]
+    MANIFEST = MANIFEST
 
     def assertUntouched(self, sb):
         admin = sb.users_named(ADMIN)
@@ -70,6 +54,13 @@ class EditedPlanTest(ToolTestCase):
         self.assertEqual(jane["metadata"], {})
         self.assertEqual(len(jane["groups"]), 1)
         self.assertEqual(sb.users_named("new.bot@demo"), [])
+
+    def assertRefused(self, sb, run, code, message):
+        """`run` exited with `code` naming `message`; nothing was written, every user as it was."""
+        self.assertExit(run, code)
+        self.assertIn(message, run.stderr)
+        self.assertEqual(writes(sb), [])
+        self.assertUntouched(sb)
 
     def test_a_plan_carries_no_request_body(self):
         with Sandbox() as sb:
@@ -91,13 +82,9 @@ class EditedPlanTest(ToolTestCase):
                 admin["request"] = {"username": "renamed@demo", "is_active": False,
                                     "metadata": {}}
 
-            path = self.edited(plan, rename_and_deactivate)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 65)
-            self.assertIn("actions[0].request: unknown key", run.stderr)
+            run, _ = self.apply_edited(sb, env, plan, rename_and_deactivate)
+            self.assertRefused(sb, run, 65, "actions[0].request: unknown key")
             self.assertEqual(sb.requests(), [])
-            self.assertUntouched(sb)
         self.assertNoSecrets()
 
     def test_deactivating_the_caller_without_the_plan_saying_so_is_65_before_any_write(self):
@@ -109,15 +96,10 @@ class EditedPlanTest(ToolTestCase):
                 action(p, ADMIN)["changes"] = [{"field": "active", "before": True,
                                                 "after": False}]
 
-            path = self.edited(plan, deactivate_admin)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 65)
-            self.assertIn("actions[0].warnings: changes the account the tool runs as without "
-                          "saying so", run.stderr)
+            run, path = self.apply_edited(sb, env, plan, deactivate_admin)
+            self.assertRefused(sb, run, 65, "actions[0].warnings: changes the account the tool "
+                                            "runs as without saying so")
             self.assertIn(path, run.stderr)
-            self.assertEqual(self.writes(sb), [])
-            self.assertUntouched(sb)
         self.assertNoSecrets()
 
     def test_a_rename_added_to_an_update_is_65_before_any_request(self):
@@ -129,56 +111,30 @@ class EditedPlanTest(ToolTestCase):
                 action(p, JANE)["changes"].append(
                     {"field": "username", "before": JANE, "after": "root@demo"})
 
-            path = self.edited(plan, rename)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 65)
-            self.assertIn("actions[1].changes[2].field: a plan never renames a user", run.stderr)
+            run, _ = self.apply_edited(sb, env, plan, rename)
+            self.assertRefused(sb, run, 65, "actions[1].changes[2].field: a plan never renames "
+                                            "a user")
             self.assertEqual(sb.requests(), [])
-            self.assertUntouched(sb)
         self.assertNoSecrets()
 
     def test_a_user_id_edited_to_the_admins_is_a_stale_plan(self):
         with Sandbox() as sb:
             env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))
             plan = self.make_plan(env)
-            admin = action(plan, ADMIN)
-
-            def retarget(p):
-                p["actions"].remove(action(p, ADMIN))
-                jane = action(p, JANE)
-                jane["user_id"], jane["user_url"] = admin["user_id"], admin["user_url"]
-
-            path = self.edited(plan, retarget)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 1)
+            edit = jane_retargeted_to_admin(plan, "user_id", "user_url")
+            run, _ = self.apply_edited(sb, env, plan, edit)
+            self.assertRefused(sb, run, 1, JANE + ": the user changed since the plan was made")
             self.assertIn("is stale", run.stderr)
-            self.assertIn(JANE + ": the user changed since the plan was made", run.stderr)
-            self.assertEqual(self.writes(sb), [])
-            self.assertUntouched(sb)
         self.assertNoSecrets()
 
     def test_a_user_id_edited_with_the_admins_fingerprint_too_is_65(self):
         with Sandbox() as sb:
             env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))
             plan = self.make_plan(env)
-            admin = action(plan, ADMIN)
-
-            def retarget(p):
-                p["actions"].remove(action(p, ADMIN))
-                jane = action(p, JANE)
-                for key in ("user_id", "user_url", "fingerprint"):
-                    jane[key] = admin[key]
-
-            path = self.edited(plan, retarget)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 65)
-            self.assertIn('actions[0].username: user 10001 is "%s", not "%s"' % (ADMIN, JANE),
-                          run.stderr)
-            self.assertEqual(self.writes(sb), [])
-            self.assertUntouched(sb)
+            edit = jane_retargeted_to_admin(plan, "user_id", "user_url", "fingerprint")
+            run, _ = self.apply_edited(sb, env, plan, edit)
+            self.assertRefused(sb, run, 65, 'actions[0].username: user 10001 is "%s", not "%s"'
+                               % (ADMIN, JANE))
         self.assertNoSecrets()
 
     def test_a_before_value_edited_to_hide_a_change_is_65(self):
@@ -191,14 +147,9 @@ class EditedPlanTest(ToolTestCase):
                 self.assertEqual(groups["field"], "groups")
                 groups["before"] = groups["after"] = ["admin"]  # shows admin -> admin
 
-            path = self.edited(plan, hide_promotion)
-            sb.clear_requests()
-            run = self.run_tool("apply", "--plan", path, "--auto-approve", env=env)
-            self.assertExit(run, 65)
-            self.assertIn("actions[1].changes[0].before: is not the user's value the plan was "
-                          "made from", run.stderr)
-            self.assertEqual(self.writes(sb), [])
-            self.assertUntouched(sb)
+            run, _ = self.apply_edited(sb, env, plan, hide_promotion)
+            self.assertRefused(sb, run, 65, "actions[1].changes[0].before: is not the user's "
+                                            "value the plan was made from")
         self.assertNoSecrets()
 
     def test_an_unedited_plan_still_applies_exactly_what_it_shows(self):

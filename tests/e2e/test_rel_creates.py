@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from harness import RA_BIN, Sandbox, ToolTestCase
+from harness import RA_BIN, Sandbox, ToolTestCase, writes
 
 ORG = 4201
 NAMES = ["svc-a@example", "svc-b@example", "svc-c@example"]
@@ -25,10 +25,6 @@ def manifest(*usernames, groups="annotator"):
 
 def env_name(username):
     return username.split("@")[0].replace("-", "_").upper()
-
-
-def writes(sandbox):
-    return [r for r in sandbox.api_requests() if r["method"] != "GET"]
 
 
 def without_last_login(users):

@@ -8,7 +8,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import RA_BIN, Sandbox, ToolTestCase
+from harness import RA_BIN, Sandbox, ToolTestCase, writes
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -36,8 +36,7 @@ class SecretSourceTest(ToolTestCase):
                              env=self.env(sandbox, **env))
 
     def assertNoWrites(self, sandbox):
-        writes = [r for r in sandbox.api_requests() if r["method"] != "GET"]
-        self.assertEqual(writes, [])
+        self.assertEqual(writes(sandbox), [])
         self.assertEqual(sandbox.users_named("svc-bot@example"), [])
 
     # ---- S1 file modes and symlinks -----------------------------------------------------------

@@ -5,7 +5,7 @@ import unittest
 
 import jsonschema
 
-from harness import SOURCE_DIR, Sandbox, ToolTestCase, other_requests
+from harness import SOURCE_DIR, Sandbox, ToolTestCase, writes
 
 MANIFEST = """\
 version: 1
@@ -45,9 +45,6 @@ class SavedPlanTest(ToolTestCase):
         self.outputs.append(text)
         return text
 
-    def writes(self, sb):
-        return [r for r in other_requests(sb.requests()) if r["method"] not in ("GET",)]
-
     def test_a_saved_plan_applies_exactly_and_then_nothing_is_left_to_do(self):
         with Sandbox() as sb:
             env = self.env(sb, NEW_BOT_PASSWORD=self.password("new"))
@@ -82,7 +79,7 @@ class SavedPlanTest(ToolTestCase):
             self.assertExit(run, 1)
             self.assertIn("is stale", run.stderr)
             self.assertIn("jane.doe@demo.example", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             self.assertEqual(sb.users_named("new.bot@demo"), [])
         self.assertNoSecrets()
 
@@ -95,7 +92,7 @@ class SavedPlanTest(ToolTestCase):
             run = self.run_tool("apply", "--plan", self.plan_path, "--auto-approve", env=env)
             self.assertExit(run, 1)
             self.assertIn("new.bot@demo", run.stderr.lower())
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             self.assertEqual(len(sb.users_named("new.bot@demo")), 1)
         self.assertNoSecrets()
 
@@ -120,7 +117,7 @@ class SavedPlanTest(ToolTestCase):
                           "was made\nRun plan again to see the current changes.\n", run.stderr)
             self.assertNotIn("\x1b", run.output)
             self.assertNotIn("\u009b", run.output)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
     def test_an_invalid_or_tampered_plan_file_is_65_before_any_request(self):
@@ -172,7 +169,7 @@ class SavedPlanTest(ToolTestCase):
             self.assertEqual(sb.requests(), [])
             no = self.run_in_terminal("apply", "--plan", self.plan_path, env=env, answer="no\n")
             self.assertIn("Apply cancelled.", no.stdout)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
             yes = self.run_in_terminal("apply", "--plan", self.plan_path, "--format", "json",
                                        env=env, answer="yes\n")
             self.assertExit(yes, 0)
@@ -189,7 +186,7 @@ class SavedPlanTest(ToolTestCase):
             self.assertExit(run, 65)
             self.assertIn("new.bot@demo", run.stderr)
             self.assertIn("NEW_BOT_PASSWORD", run.stderr)
-            self.assertEqual(self.writes(sb), [])
+            self.assertEqual(writes(sb), [])
         self.assertNoSecrets()
 
 

@@ -3,7 +3,7 @@ against a sandbox holding users whose usernames differ only in case."""
 import json
 import unittest
 
-from harness import SeededSandbox, ToolTestCase, demo_seed, other_requests
+from harness import SeededSandbox, ToolTestCase, demo_seed, writes
 
 MARK = {"managed_by": "rossum-accounts"}
 
@@ -22,8 +22,7 @@ class UsernameCaseTest(ToolTestCase):
         return variant, exact
 
     def writes(self, sb):
-        return [(r["method"], r["path"]) for r in other_requests(sb.requests())
-                if r["method"] != "GET"]
+        return [(r["method"], r["path"]) for r in writes(sb)]
 
     def test_the_exact_username_is_matched_and_its_case_variant_left_alone(self):
         path = self.write("m.yaml", "version: 1\naccounts:\n"

@@ -1,9 +1,8 @@
 // apply cases whose report must end the run with a given exit code (cli/exit_code.hpp).
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/core/apply.hpp"
-#include "rossum_accounts/core/fetch.hpp"
-#include "rossum_accounts/core/planner.hpp"
 #include "support/fake_api.hpp"
+#include "support/planning.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,41 +10,11 @@ using namespace ra;
 using nlohmann::json;
 using ra::cli::exit_code_for;
 using ra::cli::ExitCode;
+using ra::test::account;
+using ra::test::desired;
 using ra::test::FakeApi;
-
-namespace {
-
-Account account(const std::string& username, std::vector<std::string> groups) {
-    Account a;
-    a.username = username;
-    a.where = {"accounts.yaml", 3, 5};
-    a.groups = std::move(groups);
-    a.password = PasswordSource{PasswordSourceKind::env, "PW", ".", {}};
-    return a;
-}
-
-Plan plan_for(FakeApi& api, const DesiredState& d) {
-    auto live = fetch_live_state(api, d, ra::test::k_api);
-    REQUIRE(live.ok());
-    auto out = make_plan(d, *live);
-    REQUIRE(out.plan);
-    return *out.plan;
-}
-
-DesiredState desired(std::vector<Account> accounts) {
-    DesiredState d;
-    d.accounts = std::move(accounts);
-    return d;
-}
-
-std::map<std::string, std::string> passwords(std::initializer_list<std::string> usernames) {
-    std::map<std::string, std::string> out;
-    for (const auto& u : usernames)
-        out[u] = "correct-horse-battery";
-    return out;
-}
-
-} // namespace
+using ra::test::passwords;
+using ra::test::plan_for;
 
 TEST_CASE("apply: twice unknown stays unknown, never a third POST", "[apply][ambiguous]") {
     FakeApi api;

@@ -1,7 +1,6 @@
-#include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
-#include "rossum_accounts/core/planner.hpp"
 #include "support/fake_api.hpp"
+#include "support/planning.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -10,18 +9,10 @@
 
 using namespace ra;
 using nlohmann::json;
+using ra::test::account;
 using ra::test::FakeApi;
 
 namespace {
-
-Account account(const std::string& username, std::vector<std::string> groups) {
-    Account a;
-    a.username = username;
-    a.where = {"accounts.yaml", 3, 5};
-    a.groups = std::move(groups);
-    a.password = PasswordSource{PasswordSourceKind::env, "PW", "/srv", {}};
-    return a;
-}
 
 json marker() {
     return {{"managed_by", "rossum-accounts"}};
@@ -53,10 +44,9 @@ struct Planned {
     }
 
     void plan_from(const DesiredState& d) {
-        live = fetch_live_state(api, d, ra::test::k_api).value();
-        auto out = make_plan(d, live);
-        REQUIRE(out.plan);
-        plan = *out.plan;
+        auto made = ra::test::live_plan_for(api, d);
+        live = std::move(made.live);
+        plan = std::move(made.plan);
     }
 };
 
