@@ -77,7 +77,7 @@ std::string ambiguity(const std::string& username, const std::vector<std::string
                        username, quote_usernames({variants.begin(), variants.end()}));
 }
 
-// The user as it is just before its PATCH (docs/design.md, "Every PATCH reads its user
+// The user as it is just before its PATCH (docs/design.md §5.3, "Every PATCH reads its user
 // first"): a plan's users are not deleted, so one deleted (or gone) since is never patched blind,
 // and a metadata PATCH merges into the metadata it holds now. The user, why nothing may be
 // written, or the error of the read.

@@ -179,7 +179,7 @@ Result<std::string> Authenticator::fresh_login() {
 
 // Without a cache the run's token is logged out at its end, so nothing is exchanged: the login
 // token is the run's only token. A run killed before its end leaves it valid, so it is asked for
-// with a short lifetime and renewed while the run lasts (docs/design.md, "Tokens").
+// with a short lifetime and renewed while the run lasts (docs/design.md §11.3).
 Result<std::string> Authenticator::run_login() {
     ++logins_;
     const auto issued = sender_.clock().now();

@@ -2,7 +2,7 @@
 // Authentication (docs/rossum-api.md, "Authentication"): ROSSUM_TOKEN as is, or a login plus an
 // immediate exchange for a long-lived token that is cached, or (no cache) a short-lived run token
 // renewed while the run lasts. After a run, even one killed before its end, the only long-lived
-// token left valid is the one the user asked for (the cached one); docs/design.md, "Tokens".
+// token left valid is the one the user asked for (the cached one); docs/design.md §11.3.
 
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
