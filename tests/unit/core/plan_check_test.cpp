@@ -1,7 +1,7 @@
-#include "support/fake_api.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "support/fake_api.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
