@@ -77,29 +77,53 @@ std::string ambiguity(const std::string& username, const std::vector<std::string
                        username, quote_usernames({variants.begin(), variants.end()}));
 }
 
+// The user as it is just before its PATCH (docs/design.md §5.3, "Every PATCH reads its user
+// first"): a plan's users are not deleted, so one deleted (or gone) since is never patched blind,
+// and a metadata PATCH merges into the metadata it holds now. The user, why nothing may be
+// written, or the error of the read.
+struct FreshUser {
+    std::optional<LiveUser> user;
+    std::string refusal;
+    std::optional<Error> error; // the read failed
+};
+
+FreshUser read_before_patch(RossumApi& api, std::int64_t id, const std::string& username) {
+    auto user = api.user(id);
+    if (!user && user.error().kind != ErrorKind::not_found)
+        return {std::nullopt, {}, user.error()};
+    if (!user || user->deleted)
+        return {std::nullopt,
+                fmt::format("the user \"{}\" was deleted since the plan was made; nothing was "
+                            "written",
+                            username),
+                std::nullopt};
+    return {std::move(*user), {}, std::nullopt};
+}
+
 // The user exists in our organization after all: adopt it and bring it in line with `create`
 // (the POST body, without the password).
 ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, const json& create,
                    const char* why) {
+    auto failed = [&](const std::string& reason) {
+        return result_for(action, ResultStatus::failed,
+                          fmt::format("adopting the existing user failed: {}", reason));
+    };
     json patch = patch_to_match_create(found, create);
-    if (patch.contains("metadata")) {
-        // As for an update: merge into the metadata as it is right now (re-read).
-        auto user = api.user(found.id);
-        if (!user)
-            return result_for(
-                action, ResultStatus::failed,
-                fmt::format("adopting the existing user failed: reading it failed: {}",
-                            user.error().message));
-        if (user->metadata_inexact)
-            return result_for(action, ResultStatus::failed, inexact_metadata());
-        patch = patch_to_match_create(*user, create);
+    if (!patch.empty()) {
+        // As before any PATCH: re-read the user, and write what it lacks now.
+        FreshUser fresh = read_before_patch(api, found.id, found.username);
+        if (fresh.error)
+            return failed(fmt::format("reading it failed: {}", fresh.error->message));
+        if (!fresh.user)
+            return failed(fresh.refusal);
+        patch = patch_to_match_create(*fresh.user, create);
+        if (patch.contains("metadata") && fresh.user->metadata_inexact)
+            return failed(inexact_metadata());
     }
     if (!patch.empty()) {
         auto patched = api.patch_user(found.id, patch);
         if (!patched)
-            return result_for(
-                action, ResultStatus::failed,
-                fmt::format("adopting the existing user failed: {}", patched.error().message));
+            return failed(patched.error().message);
     }
     auto r = result_for(action, ResultStatus::done);
     r.note = why;
@@ -189,32 +213,35 @@ Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
 }
 
 Outcome failed_read(const Action& action, const Error& e) {
-    return {result_for(action, ResultStatus::failed,
-                       fmt::format("reading the user before the update failed: {}", e.message)),
-            stops_run(e.kind) ? std::optional(e) : std::nullopt};
+    return {
+        result_for(action, ResultStatus::failed,
+                   fmt::format("reading the user before the {} failed: {}",
+                               action.kind == ActionKind::deactivate ? "deactivation" : "update",
+                               e.message)),
+        stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
 
 Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& context) {
     if (!action.user_id)
         return {result_for(action, ResultStatus::failed, "the plan names no user id"),
                 std::nullopt};
-    json current_metadata = json::object();
-    if (writes_metadata(action)) {
-        // Rossum replaces metadata whole: merge into the metadata as it is right now, so keys
-        // added by others since the plan was read (even while the question waited) survive.
-        auto user = api.user(*action.user_id);
-        if (!user)
-            return failed_read(action, user.error());
-        // Deleted users are not matched by a plan; one deleted meanwhile is not brought back
-        // into line as if it were still there.
-        if (user->deleted)
-            return {result_for(action, ResultStatus::failed,
-                               "the user was deleted since the plan was made; nothing written"),
-                    std::nullopt};
-        if (user->metadata_inexact)
-            return {result_for(action, ResultStatus::failed, inexact_metadata()), std::nullopt};
-        current_metadata = user->metadata;
+    FreshUser fresh = read_before_patch(api, *action.user_id, action.username);
+    if (fresh.error)
+        return failed_read(action, *fresh.error);
+    if (!fresh.user)
+        return {result_for(action, ResultStatus::failed, fresh.refusal), std::nullopt};
+    if (action.kind == ActionKind::deactivate && !fresh.user->is_active) {
+        // Deactivated by someone else meanwhile: what the plan wanted already holds.
+        auto r = result_for(action, ResultStatus::done);
+        r.note = "already inactive; nothing was written";
+        return {r, std::nullopt};
     }
+    if (writes_metadata(action) && fresh.user->metadata_inexact)
+        return {result_for(action, ResultStatus::failed, inexact_metadata()), std::nullopt};
+    // Rossum replaces metadata whole: the merge starts from the metadata as it is right now, so
+    // keys added by others since the plan was read (even while the question waited) survive.
+    const json current_metadata =
+        fresh.user->metadata.is_object() ? fresh.user->metadata : json::object();
     auto body = patch_body(action, context, current_metadata);
     if (!body)
         return {result_for(action, ResultStatus::failed, body.error().message), std::nullopt};

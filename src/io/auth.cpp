@@ -86,6 +86,21 @@ Result<std::string> login(RequestSender& sender, SecretMasker& masker, const std
                      username);
 }
 
+namespace {
+
+// POST /v1/auth/token with `token`: a new token of `lifetime_s`; `token` stays valid.
+Result<std::string> exchange(RequestSender& sender, SecretMasker& masker,
+                             const std::string& api_url, const std::string& username,
+                             const std::string& token, std::int64_t lifetime_s) {
+    return auth_step(
+        sender, masker,
+        with_token(json_post(api_url + "/v1/auth/token", {{"max_token_lifetime_s", lifetime_s}}),
+                   token),
+        "token exchange", username);
+}
+
+} // namespace
+
 Result<std::string> login_and_exchange(RequestSender& sender, SecretMasker& masker,
                                        const std::string& api_url, const std::string& username,
                                        const std::string& password, std::int64_t lifetime_s) {
@@ -95,11 +110,7 @@ Result<std::string> login_and_exchange(RequestSender& sender, SecretMasker& mask
     auto login_token = login(sender, masker, api_url, username, password, k_login_token_lifetime_s);
     if (!login_token)
         return login_token.error();
-    return auth_step(
-        sender, masker,
-        with_token(json_post(api_url + "/v1/auth/token", {{"max_token_lifetime_s", lifetime_s}}),
-                   *login_token),
-        "token exchange", username);
+    return exchange(sender, masker, api_url, username, *login_token, lifetime_s);
 }
 
 Authenticator::Authenticator(RequestSender& sender, SecretMasker& masker, std::string api_url,
@@ -113,8 +124,12 @@ Authenticator::Authenticator(RequestSender& sender, SecretMasker& masker, std::s
 }
 
 Result<std::string> Authenticator::token() {
+    if (token_ && run_token_due())
+        return renew_run_token();
     if (token_)
         return *token_;
+    if (run_token_expires_)
+        return run_login(); // the renewal of the run token failed; try once more
     if (credentials_.token) {
         if (!header_safe(*credentials_.token))
             return make_error(ErrorKind::usage,
@@ -143,27 +158,86 @@ Result<std::string> Authenticator::fresh_login() {
                                       "not logging in again in this run",
                                       credentials_.username),
                           401);
+    if (!cache_)
+        return run_login();
     ++logins_;
     const auto issued = sender_.clock().wall_now();
-    // Without a cache the run's token is logged out at its end, so nothing is exchanged: the
-    // login token is the run's only token.
-    auto fresh = cache_ ? login_and_exchange(sender_, masker_, api_url_, credentials_.username,
-                                             credentials_.password, lifetime_s_)
-                        : login(sender_, masker_, api_url_, credentials_.username,
-                                credentials_.password, std::nullopt);
+    auto fresh = login_and_exchange(sender_, masker_, api_url_, credentials_.username,
+                                    credentials_.password, lifetime_s_);
     if (!fresh)
         return fresh.error();
     token_ = *fresh;
     token_cached_ = false;
-    if (cache_) {
-        auto stored = cache_->store(api_url_, credentials_.username, *token_,
-                                    issued + std::chrono::seconds(lifetime_s_));
-        if (stored)
-            token_cached_ = true;
-        else
-            warnings_.push_back("token cache: " + stored.error().message);
-    }
+    auto stored = cache_->store(api_url_, credentials_.username, *token_,
+                                issued + std::chrono::seconds(lifetime_s_));
+    if (stored)
+        token_cached_ = true;
+    else
+        warnings_.push_back("token cache: " + stored.error().message);
     return *token_;
+}
+
+// Without a cache the run's token is logged out at its end, so nothing is exchanged: the login
+// token is the run's only token. A run killed before its end leaves it valid, so it is asked for
+// with a short lifetime and renewed while the run lasts (docs/design.md §11.3).
+Result<std::string> Authenticator::run_login() {
+    ++logins_;
+    const auto issued = sender_.clock().now();
+    auto fresh = login(sender_, masker_, api_url_, credentials_.username, credentials_.password,
+                       k_run_token_lifetime_s);
+    if (!fresh)
+        return fresh.error();
+    token_ = *fresh;
+    token_cached_ = false;
+    run_token_expires_ = issued + std::chrono::seconds(k_run_token_lifetime_s);
+    renewal_failed_ = false;
+    return *token_;
+}
+
+bool Authenticator::run_token_near_end() const {
+    return token_ && run_token_expires_ &&
+           sender_.clock().now() + std::chrono::seconds(k_run_token_renew_margin_s) >=
+               *run_token_expires_;
+}
+
+bool Authenticator::run_token_expired() const {
+    return run_token_expires_ && sender_.clock().now() >= *run_token_expires_;
+}
+
+bool Authenticator::run_token_due() const {
+    return run_token_near_end() && (!renewal_failed_ || run_token_expired());
+}
+
+Result<std::string> Authenticator::renew_run_token() {
+    if (!run_token_expired()) {
+        const std::string predecessor = *token_;
+        const auto issued = sender_.clock().now();
+        auto fresh = exchange(sender_, masker_, api_url_, credentials_.username, predecessor,
+                              k_run_token_lifetime_s);
+        if (fresh) {
+            token_ = *fresh;
+            run_token_expires_ = issued + std::chrono::seconds(k_run_token_lifetime_s);
+            // An exchange leaves its predecessor valid: end it now rather than let it outlive
+            // its use.
+            if (auto out = logout(sender_, api_url_, predecessor); !out)
+                warnings_.push_back(
+                    fmt::format("logging out the renewed token of user \"{}\" failed: {}",
+                                credentials_.username, out.error().message));
+            return *token_;
+        }
+        if (fresh.error().http_status != 401) {
+            // Still valid for a few minutes: keep it, and log in anew only once it has expired
+            // (or a request is refused with 401), not at every request until then.
+            renewal_failed_ = true;
+            warnings_.push_back(fmt::format("renewing the token of user \"{}\" failed: {}",
+                                            credentials_.username, fresh.error().message));
+            return *token_;
+        }
+        // 401: it has expired on the server's clock already.
+    }
+    // Nothing to log out: it ended by itself. The password is still at hand for a new login.
+    token_.reset();
+    return run_login();
 }
 
 Result<std::string> Authenticator::renew(const std::string& rejected) {
@@ -171,6 +245,13 @@ Result<std::string> Authenticator::renew(const std::string& rejected) {
         return make_error(ErrorKind::auth, "the API rejected ROSSUM_TOKEN (401)", 401);
     if (token_ && *token_ != rejected)
         return *token_; // already renewed
+    if (run_token_near_end()) {
+        // A run token near its end, rejected: it expired on the server's clock (or a retry
+        // wait outlasted the margin). The request was not processed, so a new login and one
+        // repeat are safe.
+        token_.reset();
+        return run_login();
+    }
     token_.reset();
     token_cached_ = false;
     return fresh_login();
@@ -180,6 +261,10 @@ void Authenticator::finish() {
     // Only a token this run obtained by logging in; one in the cache is what the user asked for.
     if (credentials_.token || logins_ == 0 || !token_ || token_cached_)
         return;
+    if (run_token_expired()) {
+        token_.reset(); // ended by itself; a logout would only be refused
+        return;
+    }
     if (auto out = logout(sender_, api_url_, *token_); !out) {
         warnings_.push_back(fmt::format("logging out the token of user \"{}\" failed: {}",
                                         credentials_.username, out.error().message));

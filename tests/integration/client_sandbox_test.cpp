@@ -482,3 +482,42 @@ TEST_CASE("integration: service_account_token logs in once, exchanges once and l
     CHECK(live[0]["issued_by"] == "exchange");
     CHECK(live[0]["lifetime_s"] == 3600);
 }
+
+TEST_CASE("integration: without the cache the run token lives minutes, is renewed by an exchange "
+          "and no token of the run is left valid",
+          "[integration][token][renewal]") {
+    World w;
+    auto client = w.client(w.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    json live = w.sandbox.live_tokens()["tokens"];
+    REQUIRE(live.size() == 1);
+    CHECK(live[0]["issued_by"] == "login");
+    CHECK(live[0]["lifetime_s"] == k_run_token_lifetime_s);
+    // Our clock says the token is near its end (the sandbox's does not): renewed, then used.
+    w.clock.advance(std::chrono::seconds(k_run_token_lifetime_s - k_run_token_renew_margin_s));
+    REQUIRE(client->current_user());
+    CHECK(w.requests_to("POST", "/api/v1/auth/token") == 1);
+    CHECK(w.requests_to("POST", "/api/v1/auth/logout") == 1);
+    live = w.sandbox.live_tokens()["tokens"];
+    REQUIRE(live.size() == 1); // the predecessor was logged out
+    CHECK(live[0]["issued_by"] == "exchange");
+    CHECK(live[0]["lifetime_s"] == k_run_token_lifetime_s);
+    client->finish();
+    CHECK(w.sandbox.live_tokens()["tokens"].empty());
+    CHECK(w.requests_to("POST", "/api/v1/auth/login") == 1);
+    CHECK(client->take_warnings().empty());
+}
+
+TEST_CASE("integration: a run token the server expired gets a new login and the request repeats",
+          "[integration][token][renewal]") {
+    World w;
+    auto client = w.client(w.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    w.clock.advance(std::chrono::seconds(k_run_token_lifetime_s - k_run_token_renew_margin_s / 2));
+    w.sandbox.expire_tokens();
+    // token() exchanges first; the sandbox refuses the expired token (401), so a login follows.
+    REQUIRE(client->current_user());
+    CHECK(w.requests_to("POST", "/api/v1/auth/login") == 2);
+    client->finish();
+    CHECK(w.sandbox.live_tokens()["tokens"].empty());
+}

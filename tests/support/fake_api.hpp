@@ -7,6 +7,7 @@
 #include "rossum_accounts/core/write.hpp"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -124,6 +125,13 @@ public:
     }
     Result<LiveUser> user(std::int64_t id) override {
         count("user");
+        if (before_user_read)
+            before_user_read(id);
+        if (!user_errors.empty()) {
+            auto e = user_errors.front();
+            user_errors.pop_front();
+            return e;
+        }
         for (const auto& u : users_)
             if (u.id == id)
                 return u;
@@ -206,7 +214,9 @@ public:
     std::deque<Fault> create_faults;
     std::deque<Error> patch_errors;
     std::deque<Error> lookup_errors;
-    std::set<std::string> taken_elsewhere; // folded usernames owned by invisible users
+    std::deque<Error> user_errors;
+    std::function<void(std::int64_t)> before_user_read; // e.g. someone deletes the user meanwhile
+    std::set<std::string> taken_elsewhere;              // folded usernames owned by invisible users
     std::vector<nlohmann::json> created_bodies;
     std::vector<nlohmann::json> patched_bodies;
     std::vector<LiveUser> users_;

@@ -1,13 +1,15 @@
 #pragma once
 // Authentication (docs/rossum-api.md, "Authentication"): ROSSUM_TOKEN as is, or a login plus an
-// immediate exchange for a long-lived token that is cached; at most one login per run. After a
-// run the only long-lived token left valid is the one the user asked for (the cached one).
+// immediate exchange for a long-lived token that is cached, or (no cache) a short-lived run token
+// renewed while the run lasts. After a run, even one killed before its end, the only long-lived
+// token left valid is the one the user asked for (the cached one); docs/design.md §11.3.
 
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/request_sender.hpp"
 #include "rossum_accounts/io/token_cache.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +28,14 @@ struct Credentials {
 
 // The lifetime asked for a login token that is only exchanged: it expires on its own.
 inline constexpr std::int64_t k_login_token_lifetime_s = 300;
+
+// Without a cache the run's token is logged out at the end of the run; a run that never gets
+// there (a second Ctrl-C, kill -9 by a CI timeout) leaves it valid until it expires, so it is
+// asked for with this lifetime (15 min) and renewed while the run lasts.
+inline constexpr std::int64_t k_run_token_lifetime_s = 900;
+// A run token is renewed before the request that finds less than this left of its lifetime:
+// more than one request can take (120 s of retry waits in all, plus five transport timeouts).
+inline constexpr std::int64_t k_run_token_renew_margin_s = 300;
 
 // POST /v1/auth/login, with `lifetime_s` as max_token_lifetime_s when given (else the server's
 // default). The password and the token are registered with `masker`. 401 → ErrorKind::auth
@@ -48,15 +58,20 @@ public:
                   Credentials credentials, const TokenCache* cache,
                   std::int64_t lifetime_s = k_max_token_lifetime_s);
 
-    // The token to send: ROSSUM_TOKEN, the cached token, or a fresh login.
+    // The token to send: ROSSUM_TOKEN, the cached token, or a fresh login. A run token (no
+    // cache) with less than k_run_token_renew_margin_s left is renewed first: exchanged while it
+    // is valid (its predecessor is logged out at once), or a new login once it has expired (the
+    // question waited longer than its lifetime).
     Result<std::string> token();
-    // After a 401 for `rejected`: a fresh login when this run has not logged in yet, else
+    // After a 401 for `rejected`: a fresh login when this run has not logged in yet, or when
+    // `rejected` is a run token due for renewal (it expired on the server's clock); else
     // ErrorKind::auth.
     Result<std::string> renew(const std::string& rejected);
-    // The token comes from a login and an exchange when it will be cached, from a login alone
-    // otherwise. End of run: logs out the token obtained by this run's login unless it is in the
-    // cache (--no-token-cache, no cache directory, or a cache write that failed). ROSSUM_TOKEN and
-    // a token read from the cache are never logged out. A failure is a warning.
+    // The token comes from a login and an exchange when it will be cached, from a login of
+    // k_run_token_lifetime_s otherwise. End of run: logs out the token obtained by this run
+    // unless it is in the cache (--no-token-cache, no cache directory, or a cache write that
+    // failed) or has expired. ROSSUM_TOKEN and a token read from the cache are never logged
+    // out. A failure is a warning.
     void finish();
 
     // Warnings since the last call (cache problems, failed logouts), without a "warning:"
@@ -67,6 +82,11 @@ public:
 
 private:
     Result<std::string> fresh_login();
+    Result<std::string> run_login();
+    Result<std::string> renew_run_token();
+    bool run_token_near_end() const;
+    bool run_token_due() const;
+    bool run_token_expired() const;
 
     RequestSender& sender_;
     SecretMasker& masker_;
@@ -76,6 +96,9 @@ private:
     std::int64_t lifetime_s_;
     std::optional<std::string> token_;
     bool token_cached_ = false; // token_ is the one in the cache (read from it or stored)
+    // When token_ is a run token (no cache): when it expires, by the steady clock.
+    std::optional<std::chrono::steady_clock::time_point> run_token_expires_;
+    bool renewal_failed_ = false; // the exchange of the current run token failed (not a 401)
     int logins_ = 0;
     std::vector<std::string> warnings_;
 };

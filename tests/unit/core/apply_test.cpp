@@ -230,28 +230,137 @@ TEST_CASE("apply: metadata the API gave with an integer beyond 64 bits is never 
     CHECK(api.calls("patch_user") == 0);
 }
 
-TEST_CASE("apply: a PATCH that writes no metadata reads nothing first", "[apply][metadata]") {
+TEST_CASE("apply: a PATCH that writes no metadata reads its user once and sends no metadata",
+          "[apply][metadata]") {
     FakeApi api;
     api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
     Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
     Report report = apply_plan(plan, api.context(), api, {}, {});
     CHECK(report.results[0].status == ResultStatus::done);
-    CHECK(api.calls("user") == 0);
+    CHECK(api.calls("user") == 1); // the read before every PATCH
     CHECK(api.patched_bodies == std::vector<json>{{{"groups", {api.group_url("admin")}}}});
 }
 
-TEST_CASE("apply: a failed read before a metadata PATCH fails that action and writes nothing",
+TEST_CASE("apply: a failed read before a PATCH fails that action and writes nothing",
           "[apply][metadata]") {
     FakeApi api;
-    auto& u = api.add_user("svc@acme", {"viewer"});
+    api.add_user("svc@acme", {"viewer"});
     auto a = account("svc@acme", {"viewer"});
     a.metadata = {{"team", "ops"}};
     Plan plan = plan_for(api, desired({a}));
-    u.id = 999; // the user vanished (and the fake cannot find it under its old id)
+    api.user_errors = {make_error(ErrorKind::validation, "bad request", 400)};
     Report report = apply_plan(plan, api.context(), api, {}, {});
     CHECK(report.results[0].status == ResultStatus::failed);
-    CHECK(report.results[0].error == "reading the user before the update failed: not found");
+    CHECK(report.results[0].error == "reading the user before the update failed: bad request");
     CHECK(api.calls("patch_user") == 0);
+}
+
+namespace {
+
+// A prune plan that deactivates the marked user old@acme and updates keep@acme's roles.
+Plan prune_plan(FakeApi& api) {
+    api.add_user("old@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    api.add_user("keep@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    auto d = desired({account("keep@acme", {"admin"})});
+    d.prune = true;
+    Plan plan = plan_for(api, d);
+    REQUIRE(plan.actions.size() == 2);
+    return plan;
+}
+
+const ActionResult& result_of(const Report& report, const std::string& username) {
+    for (const auto& r : report.results)
+        if (r.username == username)
+            return r;
+    FAIL("no result for " << username);
+    throw std::logic_error("unreachable");
+}
+
+} // namespace
+
+TEST_CASE("apply: a marked user soft-deleted since the plan is not deactivated; the rest proceeds",
+          "[apply][deleted]") {
+    FakeApi api;
+    Plan plan = prune_plan(api);
+    api.find("old@acme")->deleted = true; // while the question waited
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    const auto& old = result_of(report, "old@acme");
+    CHECK(old.action == ActionKind::deactivate);
+    CHECK(old.status == ResultStatus::failed);
+    CHECK(old.error ==
+          "the user \"old@acme\" was deleted since the plan was made; nothing was written");
+    CHECK(result_of(report, "keep@acme").status == ResultStatus::done);
+    CHECK_FALSE(report.stopped_early);
+    REQUIRE(api.patched_bodies.size() == 1); // keep@acme's only
+    CHECK(api.patched_bodies[0].contains("groups"));
+    CHECK(api.find("old@acme")->is_active);
+}
+
+TEST_CASE("apply: an update of a user gone since the plan (404) writes nothing",
+          "[apply][deleted]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
+    api.users_.erase(api.users_.begin() + 1); // deleted for good
+    REQUIRE(api.find("svc@acme") == nullptr);
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "the user \"svc@acme\" was deleted since the plan was made; nothing was written");
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 0);
+}
+
+TEST_CASE("apply: a metadata update of a user deleted since the plan reads it once and writes "
+          "nothing",
+          "[apply][deleted][metadata]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"});
+    auto a = account("svc@acme", {"viewer"});
+    a.metadata = {{"team", "ops"}};
+    Plan plan = plan_for(api, desired({a}));
+    api.find("svc@acme")->deleted = true;
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 0);
+}
+
+TEST_CASE("apply: a deactivate of a user deactivated meanwhile is done without a PATCH",
+          "[apply][deleted]") {
+    FakeApi api;
+    Plan plan = prune_plan(api);
+    api.find("old@acme")->is_active = false;
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    const auto& old = result_of(report, "old@acme");
+    CHECK(old.status == ResultStatus::done);
+    CHECK(old.note == "already inactive; nothing was written");
+    CHECK(api.patched_bodies.size() == 1); // keep@acme's only
+    CHECK(report.summary().deactivated == 1);
+}
+
+TEST_CASE("apply: adopting a user deleted after its look-up writes nothing", "[apply][deleted]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"}); // another run made it
+    api.before_user_read = [&](std::int64_t) { api.find("a@acme")->deleted = true; };
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "adopting the existing user failed: the user \"a@acme\" was deleted since the plan "
+          "was made; nothing was written");
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 0);
+}
+
+TEST_CASE("apply: adopting reads the user once before its PATCH", "[apply][conflict]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"});
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 1);
 }
 
 TEST_CASE("recheck: a still valid saved plan gets the live state its writes resolve against",

@@ -228,7 +228,8 @@ TEST_CASE("auth: a ROSSUM_TOKEN with a line break is refused before any request"
     CHECK(f.transport.requests.empty());
 }
 
-TEST_CASE("auth: without the cache the login token is the run's only token, logged out at the end",
+TEST_CASE("auth: without the cache the login token is the run's only token, of minutes, logged "
+          "out at the end",
           "[auth][logout]") {
     ClientFixture f;
     f.transport.push(key("login-token-1"));
@@ -238,11 +239,195 @@ TEST_CASE("auth: without the cache the login token is the run's only token, logg
     REQUIRE(client->current_user());
     client->finish();
     REQUIRE(f.transport.requests.size() == 3);
-    // Nothing is exchanged: a token that is not cached would only be one more to log out.
+    // Nothing is exchanged: a token that is not cached would only be one more to log out. Its
+    // lifetime is short, so a run killed before its logout leaves no long-lived token.
     CHECK(nlohmann::json::parse(f.transport.requests[0].body) ==
-          nlohmann::json{{"username", "admin@example.com"}, {"password", "admin-password-123"}});
+          nlohmann::json{{"username", "admin@example.com"},
+                         {"password", "admin-password-123"},
+                         {"max_token_lifetime_s", k_run_token_lifetime_s}});
+    CHECK(k_run_token_lifetime_s <= 3600);
     CHECK(header_of(f.transport.requests[1], "Authorization") == "Bearer login-token-1");
     CHECK(is_logout(f.transport.requests[2], "login-token-1"));
+    CHECK(client->take_warnings().empty());
+}
+
+namespace {
+
+constexpr auto k_until_renewal =
+    std::chrono::seconds(k_run_token_lifetime_s - k_run_token_renew_margin_s);
+constexpr auto k_lifetime = std::chrono::seconds(k_run_token_lifetime_s);
+
+bool is_exchange(const HttpRequest& r, const std::string& token) {
+    return r.url == "http://127.0.0.1:9/api/v1/auth/token" &&
+           header_of(r, "Authorization") == "Bearer " + token &&
+           nlohmann::json::parse(r.body) ==
+               nlohmann::json{{"max_token_lifetime_s", k_run_token_lifetime_s}};
+}
+
+bool is_login(const HttpRequest& r) {
+    return r.url == "http://127.0.0.1:9/api/v1/auth/login" &&
+           nlohmann::json::parse(r.body)["max_token_lifetime_s"] == k_run_token_lifetime_s;
+}
+
+} // namespace
+
+TEST_CASE("auth: a run token near its expiry is exchanged before the next request and its "
+          "predecessor logged out",
+          "[auth][renewal][logout]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_until_renewal - 1s);
+    f.transport.push(me());
+    REQUIRE(client->current_user()); // not due yet
+    CHECK(f.transport.requests.size() == 3);
+    f.clock.advance(1s);
+    f.transport.push(key("run-token-2"));
+    f.transport.push(logged_out());
+    f.transport.push(me());
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 6);
+    CHECK(is_exchange(f.transport.requests[3], "run-token-1"));
+    CHECK(is_logout(f.transport.requests[4], "run-token-1"));
+    CHECK(header_of(f.transport.requests[5], "Authorization") == "Bearer run-token-2");
+    // The renewed token is due a full lifetime after its exchange, and logged out at the end.
+    f.clock.advance(k_until_renewal - 1s);
+    f.transport.push(me());
+    f.transport.push(logged_out());
+    REQUIRE(client->current_user());
+    client->finish();
+    REQUIRE(f.transport.requests.size() == 8);
+    CHECK(header_of(f.transport.requests[6], "Authorization") == "Bearer run-token-2");
+    CHECK(is_logout(f.transport.requests[7], "run-token-2"));
+    CHECK(client->logins() == 1);
+    CHECK(client->take_warnings().empty());
+    CHECK(f.masker.mask("run-token-2") == "***");
+}
+
+TEST_CASE("auth: a run token that expired while the run waited is replaced by a new login",
+          "[auth][renewal]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_lifetime); // e.g. the question waited longer than the token's lifetime
+    f.transport.push(key("run-token-2"));
+    f.transport.push(me());
+    f.transport.push(logged_out());
+    REQUIRE(client->current_user());
+    client->finish();
+    // Nothing is sent with the expired token: no exchange, no logout of it.
+    REQUIRE(f.transport.requests.size() == 5);
+    CHECK(is_login(f.transport.requests[2]));
+    CHECK(header_of(f.transport.requests[3], "Authorization") == "Bearer run-token-2");
+    CHECK(is_logout(f.transport.requests[4], "run-token-2"));
+    CHECK(client->logins() == 2);
+}
+
+TEST_CASE("auth: an exchange answered 401 near the expiry falls back to a new login",
+          "[auth][renewal]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_until_renewal);
+    f.transport.push(status_response(401)); // the server's clock is ahead of ours
+    f.transport.push(key("run-token-2"));
+    f.transport.push(me());
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 5);
+    CHECK(is_exchange(f.transport.requests[2], "run-token-1"));
+    CHECK(is_login(f.transport.requests[3]));
+    CHECK(header_of(f.transport.requests[4], "Authorization") == "Bearer run-token-2");
+}
+
+TEST_CASE("auth: a failed exchange keeps the run token until it expires, with one warning",
+          "[auth][renewal]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_until_renewal);
+    f.transport.push(status_response(503));
+    f.transport.push(me());
+    f.transport.push(me());
+    REQUIRE(client->current_user());
+    REQUIRE(client->current_user()); // no second exchange
+    REQUIRE(f.transport.requests.size() == 5);
+    CHECK(header_of(f.transport.requests[4], "Authorization") == "Bearer run-token-1");
+    const auto warnings = client->take_warnings();
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].rfind("renewing the token of user \"admin@example.com\" failed: ", 0) == 0);
+    f.clock.advance(std::chrono::seconds(k_run_token_renew_margin_s));
+    f.transport.push(key("run-token-2"));
+    f.transport.push(me());
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 7);
+    CHECK(is_login(f.transport.requests[5]));
+}
+
+TEST_CASE("auth: a create answered 401 once the run token expired is sent again after a new "
+          "login, once",
+          "[auth][renewal][create]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_until_renewal - 10s);
+    int posts = 0;
+    f.transport.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+        if (r.url.ends_with("/auth/login"))
+            return key("run-token-2");
+        REQUIRE(r.url == "http://127.0.0.1:9/api/v1/users");
+        if (++posts == 1) {
+            // The POST waited (rate limit, a 429) past the renewal point: refused, so the API
+            // did not process it.
+            f.clock.advance(20s);
+            return json_response(401, {{"detail", "Invalid token."}});
+        }
+        return json_response(201, user_json(7, "new@example.com"));
+    });
+    nlohmann::json body = {{"username", "new@example.com"}};
+    auto created = client->create_user(body);
+    REQUIRE(created);
+    CHECK(posts == 2);
+    REQUIRE(f.transport.requests.size() == 5);
+    CHECK(header_of(f.transport.requests[2], "Authorization") == "Bearer run-token-1");
+    CHECK(is_login(f.transport.requests[3]));
+    CHECK(header_of(f.transport.requests[4], "Authorization") == "Bearer run-token-2");
+}
+
+TEST_CASE("auth: a run token answered 401 long before its expiry is final", "[auth][renewal]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(60s);
+    f.transport.push(status_response(401)); // revoked, not expired: no second login
+    auto user = client->current_user();
+    REQUIRE_FALSE(user);
+    CHECK(user.error().kind == ErrorKind::auth);
+    CHECK(f.transport.requests.size() == 3);
+    CHECK(client->logins() == 1);
+}
+
+TEST_CASE("auth: a run token that expired before the end of the run is not logged out",
+          "[auth][renewal][logout]") {
+    ClientFixture f;
+    f.transport.push(key("run-token-1"));
+    f.transport.push(me());
+    auto client = f.with_login(f.config(TokenCacheMode::disabled));
+    REQUIRE(client->current_user());
+    f.clock.advance(k_lifetime); // the question was answered "no" after a long wait
+    client->finish();
+    CHECK(f.transport.requests.size() == 2);
     CHECK(client->take_warnings().empty());
 }
 
