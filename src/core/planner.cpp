@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 namespace ra {
@@ -248,8 +249,11 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     plan.organization = live.organization;
 
     std::set<const LiveUser*> matched;
-    for (std::size_t i = 0; i < desired.accounts.size(); ++i) {
-        const Account& account = desired.accounts[i];
+    // Diagnostics name `accounts[i]` within the account's own file, as the loader does: with
+    // several manifests the position in the merged list would point at another account.
+    std::map<std::string, std::size_t> accounts_in_file;
+    for (const Account& account : desired.accounts) {
+        const std::size_t i = accounts_in_file[account.where.file]++;
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);
         const std::size_t problems = out.diagnostics.size();
         const LiveUser* user = find_user(account, i, idx, out.diagnostics);

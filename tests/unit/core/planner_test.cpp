@@ -1,7 +1,7 @@
-#include "support/fake_api.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/planner.hpp"
 #include "rossum_accounts/core/write.hpp"
+#include "support/fake_api.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -202,6 +202,25 @@ TEST_CASE("planner: a role the organization does not offer is a diagnostic", "[p
     CHECK(format_diagnostic(out.diagnostics[0]) ==
           "accounts.yaml:7:5: accounts[0].groups: role \"approver\" of account \"svc@acme\" is not "
           "offered by organization 4201");
+}
+
+TEST_CASE("planner: with several manifests a diagnostic names the account's index in its own file",
+          "[planner][hostile]") {
+    // b.yaml holds one account; its diagnostic said accounts[1], the index in the merged list.
+    FakeApi api;
+    auto first = account("one@acme", {"viewer"}, 3);
+    auto second = account("two@acme", {"approver"}, 3);
+    second.where.file = "b.yaml";
+    auto third = account("three@acme", {"approver"}, 6);
+    third.where.file = "b.yaml";
+    auto d = desired({first, second, third});
+    d.files = {"accounts.yaml", "b.yaml"};
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    REQUIRE(out.diagnostics.size() == 2);
+    CHECK(format_diagnostic(out.diagnostics[0]).rfind("b.yaml:3:5: accounts[0].groups: ", 0) == 0);
+    CHECK(format_diagnostic(out.diagnostics[1]).rfind("b.yaml:6:5: accounts[1].groups: ", 0) == 0);
 }
 
 TEST_CASE("planner: an unknown queue is a diagnostic", "[planner]") {
