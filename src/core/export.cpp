@@ -16,13 +16,6 @@ bool matches(const std::string& username, const std::vector<std::string>& globs)
                        [&](const std::string& glob) { return username_matches(glob, username); });
 }
 
-// The manifest format rejects usernames with whitespace or control characters (the loader's
-// rule), so exporting one would produce a manifest that does not validate.
-bool representable_username(const std::string& username) {
-    return std::none_of(username.begin(), username.end(),
-                        [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
-}
-
 // The caller is left out: by id when the API gave one, since a case variant of the caller's
 // username is another user; by username otherwise.
 bool is_caller(const LiveUser& user, const LiveUser& caller) {
@@ -80,7 +73,8 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
     for (const auto& user : live.users) {
         if (user.deleted || is_caller(user, live.caller) || !matches(user.username, globs))
             continue;
-        if (!representable_username(user.username)) {
+        // Exporting one would produce a manifest that does not validate.
+        if (!declarable_username(user.username)) {
             out.warnings.push_back(fmt::format("user \"{}\" has whitespace or control characters "
                                                "in its username, which a manifest cannot hold; "
                                                "left out",
