@@ -1,7 +1,7 @@
-#include "support/fake_api.hpp"
 #include "rossum_accounts/core/apply.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "support/fake_api.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include "support/fake_api.hpp"
 #include "rossum_accounts/core/fetch.hpp"
+#include "support/fake_api.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
-#include "support/fake_api.hpp"
 #include "rossum_accounts/core/write.hpp"
+#include "support/fake_api.hpp"
 
 #include <catch2/catch.hpp>
 
