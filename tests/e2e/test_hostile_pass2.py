@@ -238,7 +238,7 @@ class DuringApplyTest(ToolTestCase):
         manifest = self.write("jane.yaml", self.JANE)
         with Sandbox() as sb:
             env = self.env(sb)
-            sb.fault(method="GET", path="/api/v1/users/10002", action="hang", ms=3000)
+            sb.fault(method="GET", path="/api/v1/users/10002", action="hang", ms=8000)
             proc = subprocess.Popen([RA_BIN, "apply", manifest, "--auto-approve"], env=env,
                                     cwd=self.tmp, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -246,7 +246,7 @@ class DuringApplyTest(ToolTestCase):
             while time.time() < deadline and not any(
                     r["path"] == "/api/v1/users" for r in sb.requests()):
                 time.sleep(0.05)
-            time.sleep(1.0)  # the re-read of jane now hangs for 3 s
+            time.sleep(2.5)  # the re-read of jane now hangs for 8 s
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=60)
             self.outputs.append(out + err)
