@@ -324,6 +324,33 @@ class VerboseTokenTest(ToolTestCase):
             self.assertNoSecrets()
 
 
+class ConcurrentCacheTest(ToolTestCase):
+    # Two runs that start together with an empty token cache (two CI jobs, two terminals) both
+    # log in and both exchange the login token for a 162 h one; the second store replaces the
+    # first in the cache, and the first long-lived token is left valid, held by nobody, though
+    # "after a run the only long-lived token left valid is the cached one" (README, product.md
+    # section 8). A run whose exchanged token did not end up in the cache must log it out at
+    # the end, as it does when the cache cannot be written. The fix belongs in src/io/auth.cpp
+    # (store, then check what the cache holds; another helper's file).
+    @unittest.expectedFailure
+    def test_two_runs_at_once_leave_only_the_cached_long_lived_token(self):
+        manifest = self.write("m.yaml", "version: 1\naccounts:\n"
+                              "  - username: %s\n    groups: [viewer]\n" % SVC)
+        with Sandbox("--latency-ms", "300") as sb:
+            env = self.env(sb)
+            procs = [subprocess.Popen([RA_BIN, "plan", manifest], env=env, cwd=self.tmp,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(2)]
+            for proc in procs:
+                out, err = proc.communicate(timeout=60)
+                self.outputs.append(out + err)
+                self.assertEqual(proc.returncode, 0, err)
+            long_lived = [t for t in sb.live_tokens()
+                          if t["lifetime_s"] > 300 and t["username"] == sb.admin_username]
+            self.assertEqual(len(long_lived), 1, long_lived)
+            self.assertNoSecrets()
+
+
 class NumericOptionsTest(ToolTestCase):
     # CLI::Range(1.0, 3600.0) and CLI::Range(0.1, 1000.0) let "nan" through (every comparison
     # with NaN is false): `--timeout nan` sets no timeout at all (a hanging answer is waited
