@@ -16,13 +16,6 @@ bool matches(const std::string& username, const std::vector<std::string>& globs)
                        [&](const std::string& glob) { return username_matches(glob, username); });
 }
 
-// The manifest format rejects usernames with whitespace or control characters (the loader's
-// rule), so exporting one would produce a manifest that does not validate.
-bool representable_username(const std::string& username) {
-    return std::none_of(username.begin(), username.end(),
-                        [](unsigned char c) { return c <= 0x20 || c == 0x7F; });
-}
-
 // The caller is left out: by id when the API gave one, since a case variant of the caller's
 // username is another user; by username otherwise.
 bool is_caller(const LiveUser& user, const LiveUser& caller) {
@@ -43,6 +36,27 @@ void warn_about_unmatched_globs(const LiveState& live, const std::vector<std::st
     }
 }
 
+// A manifest declares each username once (the same username in the sense of username.hpp), so
+// users that differ only in case cannot all be exported: keeping one would be an arbitrary
+// choice, so none is kept and the warning names them all.
+void leave_out_case_variants(std::vector<Account>& accounts, std::vector<std::string>& warnings) {
+    std::map<std::string, std::vector<std::string_view>> by_fold;
+    for (const Account& a : accounts)
+        by_fold[fold_username(a.username)].push_back(a.username);
+    std::vector<std::string> variants;
+    for (const auto& [fold, names] : by_fold) {
+        if (names.size() < 2)
+            continue;
+        variants.push_back(fold);
+        warnings.push_back(fmt::format("users {} differ only in case, which one manifest cannot "
+                                       "hold; left out (declare the one to manage by hand)",
+                                       quote_usernames(names)));
+    }
+    std::erase_if(accounts, [&](const Account& a) {
+        return std::binary_search(variants.begin(), variants.end(), fold_username(a.username));
+    });
+}
+
 std::optional<std::string> non_empty(const std::string& s) {
     if (s.empty())
         return std::nullopt;
@@ -59,7 +73,8 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
     for (const auto& user : live.users) {
         if (user.deleted || is_caller(user, live.caller) || !matches(user.username, globs))
             continue;
-        if (!representable_username(user.username)) {
+        // Exporting one would produce a manifest that does not validate.
+        if (!declarable_username(user.username)) {
             out.warnings.push_back(fmt::format("user \"{}\" has whitespace or control characters "
                                                "in its username, which a manifest cannot hold; "
                                                "left out",
@@ -96,6 +111,7 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         }
         out.accounts.push_back(std::move(a));
     }
+    leave_out_case_variants(out.accounts, out.warnings);
     warn_about_unmatched_globs(live, globs, out.warnings);
     std::sort(out.accounts.begin(), out.accounts.end(), [](const Account& a, const Account& b) {
         return username_less(a.username, b.username);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 namespace ra {
@@ -278,8 +279,11 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     plan.max_deactivations = desired.max_deactivations;
 
     std::set<const LiveUser*> matched;
-    for (std::size_t i = 0; i < desired.accounts.size(); ++i) {
-        const Account& account = desired.accounts[i];
+    // Diagnostics name `accounts[i]` within the account's own file, as the loader does: with
+    // several manifests the position in the merged list would point at another account.
+    std::map<std::string, std::size_t> accounts_in_file;
+    for (const Account& account : desired.accounts) {
+        const std::size_t i = accounts_in_file[account.where.file]++;
         if (!selected(account.username, options))
             continue;
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);

@@ -232,6 +232,13 @@ UsernameMatch match_username(std::string_view wanted,
     return m;
 }
 
+bool declarable_username(std::string_view username) {
+    return !username.empty() && std::none_of(username.begin(), username.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7f;
+    });
+}
+
 std::string quote_usernames(const std::vector<std::string_view>& usernames) {
     std::vector<std::string_view> sorted = usernames;
     std::sort(sorted.begin(), sorted.end(),

@@ -100,7 +100,8 @@ Status curl_global_setup() {
 }
 
 Status check_ca_bundle(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return make_error(ErrorKind::usage, fmt::format("--ca-bundle {}: cannot read it: {}", path,
                                                         std::strerror(errno)));

@@ -595,8 +595,7 @@ private:
         auto name = non_empty_string(n, path);
         if (!name)
             return std::nullopt;
-        if (std::any_of(name->begin(), name->end(),
-                        [](unsigned char c) { return c <= 0x20 || c == 0x7F; })) {
+        if (!declarable_username(*name)) {
             error(n, path, "must not contain whitespace or control characters");
             return std::nullopt;
         }

@@ -1,5 +1,6 @@
 #include "rossum_accounts/io/manifest_writer.hpp"
 
+#include <string_view>
 #include <yaml-cpp/yaml.h>
 
 namespace ra {
@@ -52,7 +53,15 @@ std::string write_manifest_yaml(const std::vector<Account>& accounts,
     std::string text;
     for (const auto& line : comment)
         text += "# " + line + "\n";
-    text += out.c_str();
+    // yaml-cpp escapes C0 and C1 controls in double-quoted scalars but writes DEL as it is; every
+    // value is double-quoted (keys, role names and numbers hold no DEL), so the YAML escape
+    // stands for the same character and nothing raw reaches a terminal.
+    for (const char c : std::string_view(out.c_str())) {
+        if (c == '\x7f')
+            text += "\\x7f";
+        else
+            text += c;
+    }
     text += "\n";
     return text;
 }

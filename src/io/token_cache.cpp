@@ -102,10 +102,12 @@ TokenCache::load(const std::string& api_url, const std::string& username,
     }
     ::close(fd);
     auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("token") || !j["token"].is_string() ||
-        !j.contains("expires_at") || !j["expires_at"].is_number_integer())
+    // json::value() throws on a key of another type: a hand-edited file would end the run.
+    auto string_at = [&](const char* key) { return j.contains(key) && j[key].is_string(); };
+    if (j.is_discarded() || !j.is_object() || !string_at("token") || !string_at("api_url") ||
+        !string_at("username") || !j.contains("expires_at") || !j["expires_at"].is_number_integer())
         return problem(fmt::format("ignoring {}: not a token cache file", path));
-    if (j.value("api_url", "") != api_url || j.value("username", "") != username)
+    if (j["api_url"] != api_url || j["username"] != username)
         return std::optional<std::string>();
     if (j["expires_at"].get<std::int64_t>() <= to_unix(now + k_expiry_margin))
         return std::optional<std::string>();

@@ -40,7 +40,30 @@ std::string show_value(const nlohmann::json& value) {
         }
         return out + "}";
     }
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // dump() escapes only C0 controls; DEL and the C1 controls (U+009B is CSI) would reach the
+    // terminal as they are.
+    return printable(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string json_document(const nlohmann::json& value) {
+    const std::string dumped = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out;
+    out.reserve(dumped.size());
+    for (std::size_t i = 0; i < dumped.size(); ++i) {
+        const auto u = static_cast<unsigned char>(dumped[i]);
+        const auto next = i + 1 < dumped.size() ? static_cast<unsigned char>(dumped[i + 1]) : 0U;
+        // Outside strings a dump is ASCII without DEL, so these bytes are inside a string, where
+        // the escape stands for the same character.
+        if (u == 0x7f) {
+            out += "\\u007f";
+        } else if (u == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            out += fmt::format("\\u{:04x}", next);
+            ++i;
+        } else {
+            out += dumped[i];
+        }
+    }
+    return out + "\n";
 }
 
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side) {

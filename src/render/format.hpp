@@ -16,6 +16,10 @@ std::string printable(std::string_view text);
 // A value as the plan shows it: JSON, with ", " and ": " separators; invalid UTF-8 replaced.
 std::string show_value(const nlohmann::json& value);
 
+// A JSON document (plan, report) indented by 2 and newline-terminated, with DEL and the C1
+// controls inside strings written as \u escapes: the same data, safe on a terminal.
+std::string json_document(const nlohmann::json& value);
+
 // The side of a change to display; a password change only ever shows its placeholder.
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side);
 

@@ -312,8 +312,7 @@ nlohmann::json report_to_json(const Report& report) {
 }
 
 void render_report_json(const Report& report, std::ostream& out) {
-    out << report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-        << '\n';
+    out << render::json_document(report_to_json(report));
 }
 
 } // namespace ra

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <httplib.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -447,6 +448,23 @@ TEST_CASE("integration: a missing CA bundle is a usage error before any request"
     CHECK(t.error().kind == ErrorKind::usage);
     CHECK(t.error().message ==
           "--ca-bundle /nonexistent/ca.pem: cannot read it: No such file or directory");
+}
+
+TEST_CASE("integration: a CA bundle that is a FIFO is a usage error without blocking",
+          "[integration][tls][hostile]") {
+    // The check opened it without O_NONBLOCK and waited for a writer forever.
+    const std::string fifo =
+        (std::filesystem::temp_directory_path() / ("ra-ca-fifo-" + std::to_string(::getpid())))
+            .string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CurlOptions curl;
+    curl.ca_bundle = fifo;
+    SecretMasker masker;
+    auto t = CurlTransport::create(curl, masker);
+    ::unlink(fifo.c_str());
+    REQUIRE_FALSE(t);
+    CHECK(t.error().kind == ErrorKind::usage);
+    CHECK(t.error().message == "--ca-bundle " + fifo + ": not a regular file");
 }
 
 TEST_CASE("integration: the sandbox's rate limit is never hit at the default max_rps",

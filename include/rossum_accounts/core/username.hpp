@@ -45,6 +45,10 @@ struct UsernameMatch {
 UsernameMatch match_username(std::string_view wanted,
                              const std::vector<std::string_view>& candidates);
 
+// Whether a manifest can declare this username: no whitespace or control characters (bytes up
+// to 0x20, and DEL). The loader, export and the saved-plan checks share this rule.
+bool declarable_username(std::string_view username);
+
 // `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.
 std::string quote_usernames(const std::vector<std::string_view>& usernames);
 

@@ -95,3 +95,19 @@ TEST_CASE("export: without --match nothing is warned about an empty organization
     CHECK(out.accounts.empty());
     CHECK(out.warnings.empty());
 }
+
+TEST_CASE("export: users that differ only in case are left out with a warning naming them",
+          "[export][hostile]") {
+    // Both were exported, and the manifest was refused: duplicate username.
+    auto out = export_accounts(live_with({user("Dup@acme"), user("ok@acme"), user("dup@acme"),
+                                          user("\xc3\x84pi@acme"), user("\xc3\xa4pi@acme")}),
+                               {});
+    REQUIRE(out.accounts.size() == 1);
+    CHECK(out.accounts[0].username == "ok@acme");
+    CHECK(out.warnings ==
+          std::vector<std::string>{
+              "users \"Dup@acme\", \"dup@acme\" differ only in case, which one manifest cannot "
+              "hold; left out (declare the one to manage by hand)",
+              "users \"\xc3\x84pi@acme\", \"\xc3\xa4pi@acme\" differ only in case, which one "
+              "manifest cannot hold; left out (declare the one to manage by hand)"});
+}

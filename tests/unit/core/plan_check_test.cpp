@@ -162,6 +162,32 @@ TEST_CASE("plan check: a create sets its username and everything a create needs"
     }
 }
 
+TEST_CASE("plan check: a create names only a username a manifest can declare",
+          "[plan_check][shape][hostile]") {
+    // An edited plan created "svc ws@demo" (with a space), which no manifest can declare.
+    for (const std::string username : {"new user@acme", "new\t@acme", "new\x7f@acme", ""}) {
+        INFO(username);
+        CHECK(shape_error([&](Plan& plan) {
+                  plan.actions[0].username = username;
+                  plan.actions[0].changes[0].after = username;
+              }) == "actions[0].username: a plan creates only usernames a manifest can declare "
+                    "(no whitespace or control characters)");
+    }
+}
+
+TEST_CASE("plan check: a prune of a live user whose username has a space still passes",
+          "[plan_check][hostile]") {
+    Planned p;
+    p.api.add_user("stale user@acme", {"viewer"}, marker());
+    DesiredState d;
+    d.prune = true;
+    p.plan_from(d);
+    CHECK(std::any_of(p.plan.actions.begin(), p.plan.actions.end(), [](const Action& a) {
+        return a.kind == ActionKind::deactivate && a.username == "stale user@acme";
+    }));
+    CHECK(check_plan_against_live(p.plan, p.live).ok());
+}
+
 TEST_CASE("plan check: a deactivate only deactivates and a skip changes nothing",
           "[plan_check][shape]") {
     const std::string only_active =

@@ -205,6 +205,25 @@ TEST_CASE("planner: a role the organization does not offer is a diagnostic", "[p
           "offered by organization 4201");
 }
 
+TEST_CASE("planner: with several manifests a diagnostic names the account's index in its own file",
+          "[planner][hostile]") {
+    // b.yaml holds one account; its diagnostic said accounts[1], the index in the merged list.
+    FakeApi api;
+    auto first = account("one@acme", {"viewer"}, 3);
+    auto second = account("two@acme", {"approver"}, 3);
+    second.where.file = "b.yaml";
+    auto third = account("three@acme", {"approver"}, 6);
+    third.where.file = "b.yaml";
+    auto d = desired({first, second, third});
+    d.files = {"accounts.yaml", "b.yaml"};
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    auto out = make_plan(d, *live);
+    REQUIRE(out.diagnostics.size() == 2);
+    CHECK(format_diagnostic(out.diagnostics[0]).rfind("b.yaml:3:5: accounts[0].groups: ", 0) == 0);
+    CHECK(format_diagnostic(out.diagnostics[1]).rfind("b.yaml:6:5: accounts[1].groups: ", 0) == 0);
+}
+
 TEST_CASE("planner: an unknown queue is a diagnostic", "[planner]") {
     FakeApi api;
     auto a = account("svc@acme", {"viewer"}, 9);

@@ -1,4 +1,5 @@
 #include "rossum_accounts/io/manifest_loader.hpp"
+#include "rossum_accounts/io/manifest_writer.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -276,4 +277,22 @@ TEST_CASE("manifest: a relative manifest path gives an absolute, normalized base
         CHECK(base_dir == std::filesystem::path(k_fixtures + "valid").lexically_normal().string());
         CHECK(std::filesystem::path(base_dir).is_absolute());
     }
+}
+
+TEST_CASE("manifest writer: DEL and other controls are written escaped and read back unchanged",
+          "[manifest][writer][hostile]") {
+    // yaml-cpp wrote DEL raw, so `export` to a terminal printed it as it is.
+    ra::Account a;
+    a.username = "svc@acme";
+    a.first_name = std::string("Jo\x7fhn\x1b[2J\xc2\x85x");
+    a.groups = {"viewer"};
+    const std::string yaml = ra::write_manifest_yaml({a}, {"exported"});
+    CHECK(yaml.find('\x7f') == std::string::npos);
+    CHECK(yaml.find('\x1b') == std::string::npos);
+    CHECK(yaml.find("\xc2\x85") == std::string::npos);
+    ra::LoadResult back = ra::load_manifest_text(yaml, "exported.yaml", "/srv");
+    REQUIRE(back.diagnostics.empty());
+    REQUIRE(back.manifest);
+    REQUIRE(back.manifest->accounts.size() == 1);
+    CHECK(back.manifest->accounts[0].first_name == a.first_name);
 }

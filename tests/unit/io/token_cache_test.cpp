@@ -122,6 +122,26 @@ TEST_CASE("token cache: a corrupt or group-readable file is ignored with a probl
           "ignoring " + path + ": not a private regular file of this user");
 }
 
+TEST_CASE("token cache: a file whose api_url or username is not a string is ignored with a "
+          "problem",
+          "[token][cache][hostile]") {
+    // json::value() threw type_error on these, which ended the run as an internal error.
+    TempDir tmp;
+    TokenCache cache(tmp.path.string());
+    const auto path = cache.path_for("https://a.rossum.app/api", "admin");
+    for (const char* text :
+         {R"({"api_url": 5, "username": "admin", "token": "t", "expires_at": 99999999999})",
+          R"({"api_url": "https://a.rossum.app/api", "username": null, "token": "t",
+              "expires_at": 99999999999})",
+          R"({"username": "admin", "token": "t", "expires_at": 99999999999})"}) {
+        { std::ofstream(path) << text; }
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+        auto loaded = cache.load("https://a.rossum.app/api", "admin", k_now);
+        REQUIRE_FALSE(loaded);
+        CHECK(loaded.error().message == "ignoring " + path + ": not a token cache file");
+    }
+}
+
 TEST_CASE("token cache: the default directory follows XDG_CACHE_HOME, then HOME",
           "[token][cache]") {
     CHECK(default_token_cache_dir(MapEnvironment(Vars{
