@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <fmt/format.h>
 #include <iostream>
 #include <sstream>
 #include <sys/prctl.h>
@@ -41,6 +42,18 @@ Exit codes:
 
 Run 'rossum-accounts help COMMAND' for a command's options.)";
 
+// CLI::Range lets NaN through (every comparison with it is false): this one does not.
+CLI::Validator finite_range(double low, double high) {
+    return CLI::Validator(
+        [low, high](std::string& text) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(text, value) || !(value >= low && value <= high))
+                return fmt::format("value {} not in range [{} - {}]", text, low, high);
+            return {};
+        },
+        fmt::format("FLOAT in [{} - {}]", low, high));
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--api-url", g.api_url,
                    "Rossum API URL, e.g. https://mycompany.rossum.app/api (https required; http "
@@ -48,9 +61,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--ca-bundle", g.ca_bundle,
                    "PEM file of CA certificates replacing the system store");
     app.add_option("--timeout", g.timeout_s, "Per-request timeout in seconds (default 30)")
-        ->check(CLI::Range(1.0, 3600.0));
+        ->check(finite_range(1.0, 3600.0));
     app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
-        ->check(CLI::Range(0.1, 1000.0));
+        ->check(finite_range(0.1, 1000.0));
     app.add_flag("--no-token-cache", g.no_token_cache,
                  "Do not read or write the token cache; log out every token of the run at the end");
     app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");

@@ -74,18 +74,20 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx) 
         return to_int(ExitCode::invalid);
     }
     // A token that cannot be written is logged out rather than left valid in nobody's hands.
-    auto write = [&](const std::string& token) {
-        return args.output.empty() ? ok_status()
-                                   : write_file_atomic(args.output, token + "\n", 0600);
+    // stdout is not a terminal (checked above); a failed write there counts as for a file.
+    auto write = [&](const std::string& token) -> Status {
+        if (!args.output.empty())
+            return write_file_atomic(args.output, token + "\n", 0600);
+        if (!console.print_checked(token + "\n"))
+            return make_error(ErrorKind::io, "cannot write the token to standard output");
+        return ok_status();
     };
     auto token = ctx.sessions.service_account_token(
         global, {*api_url, account->username, *password, args.lifetime_s, write});
     if (!token)
         return report_error(token.error(), console);
-    if (args.output.empty()) {
-        console.print(*token + "\n"); // stdout is not a terminal (checked above)
+    if (args.output.empty())
         return to_int(ExitCode::ok);
-    }
     console.info(fmt::format("Wrote a token for {} (valid {} s) to {}", account->username,
                              args.lifetime_s, args.output));
     return to_int(ExitCode::ok);

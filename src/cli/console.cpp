@@ -46,6 +46,11 @@ void Console::print(std::string_view text) {
     out_.flush();
 }
 
+bool Console::print_checked(std::string_view text) {
+    print(text);
+    return out_.good();
+}
+
 void Console::info(std::string_view line) {
     if (quiet())
         return;

@@ -133,7 +133,10 @@ Result<std::string> CurlSessionFactory::service_account_token(const GlobalOption
     auto transport = make_transport(global, masker_);
     if (!transport)
         return transport.error();
-    return ra::service_account_token(**transport, clock_, masker_, request);
+    ServiceTokenRequest configured = request;
+    configured.max_rps = global.max_rps;
+    configured.log = [this](std::string_view line) { console_.log(line); };
+    return ra::service_account_token(**transport, clock_, masker_, configured);
 }
 
 } // namespace ra::cli

@@ -232,7 +232,7 @@ std::vector<std::string> RossumClient::take_warnings() {
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
                                           SecretMasker& masker,
                                           const ServiceTokenRequest& request) {
-    RequestSender sender(transport, clock, 10, RetryPolicy{}, LogSink{}, masker);
+    RequestSender sender(transport, clock, request.max_rps, RetryPolicy{}, request.log, masker);
     auto token = login_and_exchange(sender, masker, request.api_url, request.username,
                                     request.password, request.lifetime_s);
     if (!token || !request.deliver)

@@ -277,11 +277,10 @@ class TokenToStdoutTest(ToolTestCase):
     # `token USERNAME --manifest M > /dev/full` (any stdout that cannot take the write: a full
     # disk, a closed pipe) exited 0 with nothing written and left the exchanged 162 h token
     # valid, held by nobody; with --output the same failure logs the token out and exits 1
-    # (README: "token leaves exactly the long-lived token it wrote"). The fix belongs in
-    # src/cli/cmd_token.cpp run_token: deliver the stdout case through the same `deliver`
-    # callback (print, flush, check the stream) so a failed write logs the token out.
+    # (README: "token leaves exactly the long-lived token it wrote"). Fixed in
+    # src/cli/cmd_token.cpp run_token: stdout goes through the same `deliver` callback (print,
+    # flush, check the stream), so a failed write logs the token out.
     @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
-    @unittest.expectedFailure
     def test_a_token_that_cannot_be_written_to_stdout_is_logged_out_and_fails(self):
         manifest = self.write("svc.yaml", "version: 1\naccounts:\n"
                               "  - username: %s\n    groups: [viewer]\n"
@@ -304,10 +303,9 @@ class TokenToStdoutTest(ToolTestCase):
 class VerboseTokenTest(ToolTestCase):
     # `-v token ...` logged nothing: service_account_token builds its RequestSender with an
     # empty LogSink (and max_rps 10), so the login and the exchange are never logged, though the
-    # README says -v logs every request to stderr. The fix: ServiceTokenRequest
+    # README says -v logs every request to stderr. Fixed: ServiceTokenRequest
     # (include/rossum_accounts/io/rossum_client.hpp) carries the log sink and max_rps, and
     # src/cli/session.cpp service_account_token passes the console's log, as open_session does.
-    @unittest.expectedFailure
     def test_a_verbose_token_logs_its_login_and_exchange_without_secrets(self):
         manifest = self.write("svc.yaml", "version: 1\naccounts:\n"
                               "  - username: %s\n    groups: [viewer]\n"
@@ -355,9 +353,8 @@ class NumericOptionsTest(ToolTestCase):
     # CLI::Range(1.0, 3600.0) and CLI::Range(0.1, 1000.0) let "nan" through (every comparison
     # with NaN is false): `--timeout nan` sets no timeout at all (a hanging answer is waited
     # for as long as it hangs) and `--max-rps nan` switches the rate limiter off, though the
-    # README promises a per-request timeout and at most --max-rps requests per second. The
-    # fix belongs in src/cli/app.cpp add_global_options: a check that also refuses NaN (64).
-    @unittest.expectedFailure
+    # README promises a per-request timeout and at most --max-rps requests per second. Fixed in
+    # src/cli/app.cpp add_global_options: a check that also refuses NaN (64).
     def test_nan_as_timeout_or_max_rps_is_a_usage_error_before_any_request(self):
         manifest = self.write("m.yaml", "version: 1\naccounts:\n"
                               "  - username: %s\n    groups: [viewer]\n" % SVC)

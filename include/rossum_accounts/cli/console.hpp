@@ -24,7 +24,9 @@ public:
     // Set once the flags are parsed (before that: no colour, normal verbosity).
     void configure(ColorMode color, Verbosity verbosity);
 
-    void print(std::string_view text);      // stdout, as is: a rendered document
+    void print(std::string_view text); // stdout, as is: a rendered document
+    // print, telling whether stdout took it all (a full disk or a closed pipe does not).
+    [[nodiscard]] bool print_checked(std::string_view text);
     void info(std::string_view line);       // stdout unless quiet, escaped
     void error(std::string_view message);   // "rossum-accounts: error: MESSAGE"
     void note(std::string_view line);       // stderr, escaped: a line that belongs to an error

@@ -100,6 +100,8 @@ struct ServiceTokenRequest {
     // Hands the token over (writes the --output file); when it fails, the token is logged out,
     // so no long-lived token is left that nobody holds.
     std::function<Status(const std::string&)> deliver = {};
+    double max_rps = 10; // --max-rps
+    LogSink log = {};    // -v: the login, the exchange and a logout, as for any run
 };
 Result<std::string> service_account_token(HttpTransport& transport, Clock& clock,
                                           SecretMasker& masker, const ServiceTokenRequest& request);

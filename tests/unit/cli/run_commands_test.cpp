@@ -316,3 +316,26 @@ TEST_CASE("an unknown command suggests the close one", "[cli]") {
     CHECK(r.exit_code == 64);
     CHECK(contains(r.err, "unknown command \"plna\"; did you mean \"plan\"?"));
 }
+
+TEST_CASE("NaN is refused as --timeout and --max-rps before any connection", "[cli]") {
+    CliFixture f;
+    const auto manifest = f.manifest(bot("new.bot@acme"));
+    for (const char* option : {"--timeout", "--max-rps"}) {
+        for (const char* value : {"nan", "NaN", "inf"}) {
+            auto r = f.run({option, value, "plan", manifest});
+            CHECK(r.exit_code == 64);
+        }
+    }
+    CHECK(f.sessions.opened == 0);
+    CHECK(f.run({"--timeout", "1", "--max-rps", "1000", "plan", manifest}).exit_code == 0);
+}
+
+TEST_CASE("token to stdout: the token is the only output, written through delivery",
+          "[cli][token]") {
+    CliFixture f;
+    f.vars["BOT_PASSWORD"] = k_password;
+    auto r = f.run({"token", "new.bot@acme", "--manifest", f.manifest(bot("new.bot@acme"))});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "svc-token-of-new.bot@acme\n");
+    CHECK(r.err.empty());
+}
