@@ -32,7 +32,8 @@ constexpr const char* k_footer = R"(Credentials come from the environment only:
 
 Exit codes:
   0   success (plan --detailed-exitcode: no changes)
-  1   error not covered below (stale saved plan, redirect, invisible organization, TLS)
+  1   error not covered below (stale saved plan, redirect, invisible organization, TLS,
+      a plan over the deactivation cap)
   2   plan --detailed-exitcode: changes present
   3   apply finished but some actions failed (the rest were applied)
   64  usage error (bad flags or API URL, missing credentials, apply without a terminal)
