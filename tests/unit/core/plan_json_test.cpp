@@ -295,3 +295,37 @@ TEST_CASE("plan json: every valid fixture parses and every invalid one is refuse
     CHECK(valid >= 2);
     CHECK(invalid >= 5);
 }
+
+TEST_CASE("plan json: a partial plan keeps its selection and the manifest's cap",
+          "[plan_json][guard]") {
+    ra::Plan plan = ra::test::sample_plan();
+    CHECK_FALSE(ra::plan_to_json(plan).contains("selection"));
+    CHECK_FALSE(ra::plan_to_json(plan).contains("max_deactivations"));
+    plan.targets = {"etl.*"};
+    plan.excludes = {"*.old@x"};
+    plan.max_deactivations = 7;
+    const Json j = ra::plan_to_json(plan);
+    CHECK(j["selection"] == Json{{"target", {"etl.*"}}, {"exclude", {"*.old@x"}}});
+    CHECK(j["max_deactivations"] == 7);
+    auto back = ra::plan_from_json(j.dump());
+    REQUIRE(back.ok());
+    CHECK(back->targets == plan.targets);
+    CHECK(back->excludes == plan.excludes);
+    CHECK(back->max_deactivations == 7);
+    CHECK(back->partial());
+}
+
+TEST_CASE("plan json: a malformed selection or cap is refused", "[plan_json][guard]") {
+    CHECK_THAT(error_after([](Json& j) { j["max_deactivations"] = -1; }),
+               Catch::Contains("max_deactivations"));
+    CHECK_THAT(error_after([](Json& j) { j["max_deactivations"] = "many"; }),
+               Catch::Contains("max_deactivations"));
+    CHECK_THAT(error_after([](Json& j) {
+                   j["selection"] = {{"target", {"a*"}}};
+               }),
+               Catch::Contains("selection.exclude"));
+    CHECK_THAT(error_after([](Json& j) {
+                   j["selection"] = {{"target", {1}}, {"exclude", Json::array()}};
+               }),
+               Catch::Contains("selection.target"));
+}
