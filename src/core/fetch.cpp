@@ -30,12 +30,14 @@ Result<Organization> resolve_organization(RossumApi& api, const DesiredState& de
     return org;
 }
 
-void keep_organization_users(std::vector<LiveUser>& into, std::vector<LiveUser> users,
+// Deleted users are kept apart: they match no account, but a managed one deleted outside the
+// tool is drift (planner.cpp).
+void keep_organization_users(LiveState& live, std::vector<LiveUser> users,
                              const Organization& org) {
     for (auto& u : users)
-        if (!u.deleted && (u.organization.empty() || u.organization == org.url ||
-                           id_from_url(u.organization) == org.id))
-            into.push_back(std::move(u));
+        if (u.organization.empty() || u.organization == org.url ||
+            id_from_url(u.organization) == org.id)
+            (u.deleted ? live.deleted_users : live.users).push_back(std::move(u));
 }
 
 // Accounts whose exact username is not among the users read so far. A case variant read so far
@@ -60,7 +62,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     auto page = api.users_page(live.organization.id, std::nullopt);
     if (!page)
         return page.error();
-    keep_organization_users(live.users, std::move(page->results), live.organization);
+    keep_organization_users(live, std::move(page->results), live.organization);
     std::optional<std::string> next = page->next;
     std::int64_t pages_left = page->total_pages > 1 ? page->total_pages - 1 : (next ? 1 : 0);
     auto missing = missing_accounts(desired, live.users);
@@ -70,7 +72,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
             auto more = api.users_page(live.organization.id, next);
             if (!more)
                 return more.error();
-            keep_organization_users(live.users, std::move(more->results), live.organization);
+            keep_organization_users(live, std::move(more->results), live.organization);
             next = more->next;
         }
         live.complete_user_list = true;
@@ -78,6 +80,8 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     }
     std::set<std::int64_t> read;
     for (const auto& u : live.users)
+        read.insert(u.id);
+    for (const auto& u : live.deleted_users)
         read.insert(u.id);
     for (const auto& username : missing) {
         auto found = api.users_by_username(username);
@@ -89,7 +93,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
         for (auto& u : *found)
             if (same_username(u.username, username) && read.insert(u.id).second)
                 same_name.push_back(std::move(u));
-        keep_organization_users(live.users, std::move(same_name), live.organization);
+        keep_organization_users(live, std::move(same_name), live.organization);
     }
     live.complete_user_list = false;
     return ok_status();

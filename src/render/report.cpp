@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "markdown.hpp"
+#include "rossum_accounts/core/last_applied.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 
 #include <fmt/format.h>
@@ -60,10 +61,13 @@ std::string result_line(const ActionResult& r, const std::string& fields, bool c
     return line;
 }
 
+// The last-applied record is bookkeeping written with every update: not a field to report.
 std::string changed_fields(const Action& action) {
     std::string out;
     for (const FieldChange& c : action.changes) {
-        out += (out.empty() ? "" : ", ") + c.field;
+        if (c.field != k_record_key) {
+            out += (out.empty() ? "" : ", ") + c.field;
+        }
     }
     return out;
 }

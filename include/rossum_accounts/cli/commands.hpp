@@ -40,6 +40,11 @@ struct PlanArgs {
     bool detailed_exitcode = false;
 };
 
+struct DriftArgs {
+    std::vector<std::string> manifests;
+    std::string format = "text";
+};
+
 struct ApplyArgs {
     std::vector<std::string> manifests;
     std::string plan_file; // --plan FILE
@@ -64,6 +69,7 @@ struct TokenArgs {
 CLI::App* add_validate_command(CLI::App& app, ValidateArgs& args);
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args);
+CLI::App* add_drift_command(CLI::App& app, DriftArgs& args);
 CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
@@ -72,6 +78,7 @@ CLI::Option* add_format_option(CLI::App* command, std::string& format);
 int run_validate(const GlobalOptions& global, const ValidateArgs& args, Context& ctx);
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx);
 int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx);
+int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx);
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
 int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
 

@@ -63,11 +63,12 @@ struct Page {
 struct LiveState {
     std::string api_url;
     Organization organization;
-    LiveUser caller;                 // the account the tool runs as; never deactivated
-    std::vector<Group> groups;       // roles offered to the organization
-    std::vector<Queue> queues;       // read only when the manifest names queues
-    std::vector<LiveUser> users;     // non-deleted users of the organization that were read
-    bool complete_user_list = false; // every user of the organization was read (prune needs it)
+    LiveUser caller;                     // the account the tool runs as; never deactivated
+    std::vector<Group> groups;           // roles offered to the organization
+    std::vector<Queue> queues;           // read only when the manifest names queues
+    std::vector<LiveUser> users;         // non-deleted users of the organization that were read
+    std::vector<LiveUser> deleted_users; // soft-deleted users of the organization that were read
+    bool complete_user_list = false;     // every user of the organization was read (prune needs it)
 };
 
 // Tolerant parsers for API objects; Error kind protocol when a required field is missing or has
