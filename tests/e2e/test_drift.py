@@ -181,25 +181,45 @@ class DriftTest(ToolTestCase):
         self.assertTrue(any("was deleted outside the tool" in w for w in action["warnings"]))
         self.assert_drift_exit_in_every_format(self.sb, self.env_, path, 2)
 
-    def test_a_saved_plan_with_an_edited_record_is_refused(self):
-        user = self.applied(self.sb, self.env_)
-        self.sb.patch_user(user["id"], groups=["viewer"])
-        saved = self.tmp + "/plan.json"
-        self.assertExit(self.run_tool("plan", self.manifest(), "--out", saved, env=self.env_), 0)
+    def refused_edit(self, manifest, edit):
+        saved = os.path.join(self.tmp, "plan.json")
+        self.assertExit(self.run_tool("plan", manifest, "--out", saved, env=self.env_), 0)
         with open(saved) as f:
             plan = json.load(f)
-        for change in plan["actions"][0]["changes"]:
-            if change["field"] == RECORD_KEY:
-                change["after"]["groups"] = ["admin"]  # would claim admin was applied
+        edit(plan["actions"][0])
         with open(saved, "w") as f:
             json.dump(plan, f)
         self.sb.clear_requests()
         run = self.run_tool("apply", "--plan", saved, "--auto-approve", env=self.env_)
         self.assertExit(run, 65)
+        self.assertEqual({r["method"] for r in other_requests(self.sb.requests())} - {"GET"},
+                         set(), "nothing written")
+        return run
+
+    def test_a_saved_plan_with_an_edited_record_is_refused(self):
+        self.applied(self.sb, self.env_)
+
+        def claim_admin(action):  # the record would say admin was applied
+            (record,) = [c for c in action["changes"] if c["field"] == RECORD_KEY]
+            record["after"]["groups"] = ["admin"]
+
+        run = self.refused_edit(self.manifest(first_name="Renamed"), claim_admin)
+        self.assertIn("last-applied record states a \"groups\" that is neither changed nor the "
+                      "user's value", run.stderr)
+
+    def test_a_record_added_to_a_saved_drift_repair_is_refused(self):
+        user = self.applied(self.sb, self.env_)
+        self.sb.patch_user(user["id"], groups=["viewer"])
+        record = dict(user["metadata"][RECORD_KEY])
+
+        def add_record(action):  # the repair's record is current: the plan has no record line
+            self.assertEqual([c["field"] for c in action["changes"]], ["groups"])
+            action["changes"].append({"field": RECORD_KEY, "before": record,
+                                      "after": dict(record, groups=["admin"])})
+
+        run = self.refused_edit(self.manifest(), add_record)
         self.assertIn("last-applied record states a \"groups\" other than the one the action "
                       "writes", run.stderr)
-        self.assertEqual({r["method"] for r in other_requests(self.sb.requests())} - {"GET"},
-                         set())
 
     def test_a_record_that_would_break_the_metadata_cap_is_written_empty_with_a_warning(self):
         blob = "x" * 2500  # fits alone; twice (value and record) is beyond the API's 4096 bytes
