@@ -10,8 +10,8 @@ namespace ra::cli {
 
 CLI::App* add_drift_command(CLI::App& app, DriftArgs& args) {
     auto* drift = app.add_subcommand(
-        "drift", "Report users changed outside the tool since the last apply (GET requests "
-                 "only); exit 2 when drift or conflicts are found, 0 when none");
+        "drift", "Report managed users changed outside the tool (GET requests only); exit 2 "
+                 "when found");
     drift->add_option("MANIFEST", args.manifests, "Manifest files")->required();
     add_format_option(drift, args.format);
     return drift;

@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "markdown.hpp"
+#include "rossum_accounts/render/plan_markdown.hpp"
 
 #include <fmt/format.h>
 #include <sstream>
@@ -66,18 +67,27 @@ void text_entries(const std::vector<DriftEntry>& entries, std::ostream& out, boo
     }
 }
 
-std::string md_entries(const std::vector<DriftEntry>& entries) {
-    std::string out = "| Account | Action | Field | Live | Manifest | Cause |\n"
-                      "| --- | --- | --- | --- | --- | --- |\n";
+// Room for the cut notice, whose count is at most a few digits.
+constexpr std::size_t k_notice_room = 256;
+
+// One table per side; rows that would take the text past the markdown cap are counted in CUT.
+void md_table(const std::vector<DriftEntry>& entries, std::string& text, int& cut) {
+    text += "| Account | Action | Field | Live | Manifest | Cause |\n"
+            "| --- | --- | --- | --- | --- | --- |\n";
     for (const DriftEntry& e : entries)
-        for (const FieldChange* c : e.changes)
-            out += fmt::format(
-                "| {} | {} | {} | {} | {} | {} |\n", render::md_code(e.action->username),
-                to_string(e.action->kind), render::md_code(c->field),
-                render::md_code(render::clip(render::show_change_side(*c, c->before), 200)),
-                render::md_code(render::clip(render::show_change_side(*c, c->after), 200)),
+        for (const FieldChange* c : e.changes) {
+            const std::string row = fmt::format(
+                "| {} | {} | {} | {} | {} | {} |\n", render::md_cell_code(e.action->username),
+                to_string(e.action->kind), render::md_cell_code(c->field),
+                render::md_cell_code(render::clip(render::show_change_side(*c, c->before), 200)),
+                render::md_cell_code(render::clip(render::show_change_side(*c, c->after), 200)),
                 to_string(c->cause.value_or(Cause::unknown)));
-    return out + "\n";
+            if (cut > 0 || text.size() + row.size() + k_notice_room >= k_markdown_limit)
+                ++cut;
+            else
+                text += row;
+        }
+    text += "\n";
 }
 
 json json_entries(const std::vector<DriftEntry>& entries) {
@@ -165,15 +175,21 @@ void render_drift_markdown(const Plan& plan, const DriftReport& report, std::ost
     text += "| ---: | ---: | ---: | ---: |\n";
     text += fmt::format("| {} | {} | {} | {} |\n\n", report.drift, report.conflict, report.manifest,
                         report.unknown);
+    // Alerts come first, so a cut drops pending information before any of them.
+    int cut = 0;
     if (!report.alerts.empty()) {
         text += fmt::format("### 🟠 Changed outside the tool\n\nDrift: {}. Conflict: {}.\n\n",
                             render::k_drift_meaning, render::k_conflict_meaning);
-        text += md_entries(report.alerts);
+        md_table(report.alerts, text, cut);
     }
     if (!report.pending.empty()) {
         text += "### Pending manifest changes (information)\n\n";
-        text += md_entries(report.pending);
+        md_table(report.pending, text, cut);
     }
+    if (cut > 0)
+        text += fmt::format("… {} not shown (output capped at {} characters); run "
+                            "`rossum-accounts drift` for the full report\n\n",
+                            render::count_noun(cut, "more row", "more rows"), k_markdown_limit);
     if (!plan.warnings.empty()) {
         text += "### Warnings\n\n";
         for (const std::string& w : plan.warnings)

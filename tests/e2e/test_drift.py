@@ -240,6 +240,11 @@ class DriftTest(ToolTestCase):
         self.assertEqual(run.stdout, "Drift: 1 change outside the tool, 0 conflicts; "
                                      "0 pending manifest changes.\n")
         self.assertExit(self.run_tool("drift", env=self.env_), 64)
+        topic = self.run_tool("help", "drift", env=self.env_)
+        self.assertExit(topic, 0)
+        self.assertIn("Usage: rossum-accounts drift [OPTIONS] MANIFEST...", topic.stdout)
+        self.assertIn("--format", topic.stdout)
+        self.assertIn("drift: drift or conflicts found", topic.stdout)
         self.assertExit(self.run_tool("drift", self.manifest(), "--format", "yaml",
                                       env=self.env_), 64)
 

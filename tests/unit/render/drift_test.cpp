@@ -5,6 +5,7 @@
 #include "unit/render/sample_plan.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -108,4 +109,26 @@ TEST_CASE("text and markdown plans mark drift and conflicts visibly", "[render][
     // Manifest and unknown changes are not flagged.
     CHECK_FALSE(contains(markdown.str(), "**unknown**"));
     CHECK_FALSE(contains(text.str(), "[unknown]"));
+}
+
+TEST_CASE("drift markdown stays under the cap, alerts first, and counts the rows it cuts",
+          "[render][drift][markdown]") {
+    Plan plan = test::sample_plan();
+    for (int i = 0; i < 2000; ++i) {
+        Action a = test::existing(ActionKind::update, fmt::format("bulk{:04}@mycompany", i),
+                                  "accounts.yaml:99", 1000 + i);
+        a.changes = {test::change("first_name", "Old name", "New name")};
+        plan.actions.push_back(a);
+    }
+    const std::string md = markdown_of(plan);
+    CHECK(md.size() < k_markdown_limit);
+    CHECK(contains(md, "| `etl@mycompany` | update | `active` | `false` | `true` | drift |"));
+    CHECK(contains(md, "more rows not shown (output capped at 60000 characters)"));
+}
+
+TEST_CASE("drift markdown keeps a pipe in a value inside its table cell",
+          "[render][drift][markdown]") {
+    Plan plan = test::sample_plan();
+    plan.actions[2].username = "a|b@mycompany";
+    CHECK(contains(markdown_of(plan), "| `a\\|b@mycompany` | update | `groups` |"));
 }
