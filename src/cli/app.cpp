@@ -31,10 +31,10 @@ constexpr const char* k_footer = R"(Credentials come from the environment only:
   NO_COLOR                              disables colour
 
 Exit codes:
-  0   success (plan --detailed-exitcode: no changes)
+  0   success (plan --detailed-exitcode: no changes; drift: none found)
   1   error not covered below (stale saved plan, redirect, invisible organization, TLS,
       a plan over the deactivation cap)
-  2   plan --detailed-exitcode: changes present
+  2   plan --detailed-exitcode: changes present; drift: drift or conflicts found
   3   apply finished but some actions failed (the rest were applied)
   64  usage error (bad flags or API URL, missing credentials, apply without a terminal)
   65  invalid manifest, plan file or password source
@@ -150,7 +150,7 @@ std::string missing_command(const CLI::App& app, int argc, const char* const* ar
         if (option->get_items_expected_min() > 0 && name.size() == arg.size())
             ++i; // its value is the next argument
     }
-    return "a command is required: validate, plan, apply, export, token or help";
+    return "a command is required: validate, plan, apply, drift, export, token or help";
 }
 
 // The real terminal: the process's standard streams.
@@ -189,6 +189,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
     CLI::App* plan = add_plan_command(app, plan_args);
     ApplyArgs apply_args;
     CLI::App* apply = add_apply_command(app, apply_args);
+    DriftArgs drift_args;
+    CLI::App* drift = add_drift_command(app, drift_args);
     ExportArgs export_args;
     CLI::App* exp = add_export_command(app, export_args);
     TokenArgs token_args;
@@ -245,6 +247,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
         return run_plan(global, plan_args, ctx);
     if (apply->parsed())
         return run_apply(global, apply_args, ctx);
+    if (drift->parsed())
+        return run_drift(global, drift_args, ctx);
     if (exp->parsed())
         return run_export(global, export_args, ctx);
     return run_token(global, token_args, ctx);

@@ -59,7 +59,8 @@ PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& l
 
 } // namespace
 
-std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection) {
+std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection,
+                                                bool cap) {
     auto* target = command->add_option(
         "--target", selection.targets,
         "Plan only usernames matching GLOB (case-insensitive; repeatable); the plan says it is "
@@ -67,6 +68,8 @@ std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs
     auto* exclude =
         command->add_option("--exclude", selection.excludes,
                             "Leave out usernames matching GLOB (case-insensitive; repeatable)");
+    if (!cap)
+        return {target, exclude};
     command
         ->add_option("--max-deactivations", selection.max_deactivations,
                      "Refuse a plan that deactivates more than N accounts (default: the "

@@ -83,6 +83,8 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     std::set<std::int64_t> read;
     for (const auto& u : live.users)
         read.insert(u.id);
+    for (const auto& u : live.deleted_users)
+        read.insert(u.id);
     for (const auto& username : missing) {
         auto found = api.users_by_username(username);
         if (!found)

@@ -16,6 +16,27 @@ const char* to_string(ActionKind kind) {
     return "skip";
 }
 
+const char* to_string(Cause cause) {
+    switch (cause) {
+    case Cause::manifest:
+        return "manifest";
+    case Cause::drift:
+        return "drift";
+    case Cause::conflict:
+        return "conflict";
+    case Cause::unknown:
+        break;
+    }
+    return "unknown";
+}
+
+std::optional<Cause> cause_from_string(std::string_view name) {
+    for (const Cause c : {Cause::manifest, Cause::drift, Cause::conflict, Cause::unknown})
+        if (name == to_string(c))
+            return c;
+    return std::nullopt;
+}
+
 PlanSummary Plan::summary() const {
     PlanSummary s;
     for (const Action& a : actions) {

@@ -1,5 +1,6 @@
 #include "rossum_accounts/core/plan_check.hpp"
 
+#include "rossum_accounts/core/last_applied.hpp"
 #include "rossum_accounts/core/planner.hpp"
 #include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/core/write.hpp"
@@ -76,10 +77,12 @@ std::string after_problem(const FieldChange& change) {
 
 // Why FIELD may not be changed by an action of KIND, or empty.
 std::string field_problem(ActionKind kind, const std::string& field) {
-    static const std::set<std::string> k_writable = {"first_name", "last_name", "groups",
-                                                     "queues",     "active",    k_marker_key};
+    static const std::set<std::string> k_writable = {
+        "first_name", "last_name", "groups", "queues", "active", k_marker_key, k_record_key};
     if (metadata_key(field) == k_marker_key)
         return "\"managed_by\" is the ownership marker, not a metadata key";
+    if (metadata_key(field) == k_record_key)
+        return fmt::format("\"{}\" is the last-applied record, not a metadata key", k_record_key);
     bool writable = k_writable.count(field) > 0 || metadata_key(field).has_value();
     if (kind == ActionKind::create) {
         if (writable || field == "username" || field == "email" || field == "password")
@@ -107,6 +110,13 @@ Status check_change(const Action& action, const FieldChange& change, const std::
     if (change.field == "username" && change.after != action.username)
         return invalid(path + ".after",
                        fmt::format("must be the action's username \"{}\"", action.username));
+    // Its agreement with the other changes is checked last (check_record), so that an edit of
+    // another change is named by that change's own check.
+    if (change.field == k_record_key)
+        if (auto problem = record_shape_problem(action, change.after); !problem.empty())
+            return invalid(path + ".after", "last-applied record " + problem);
+    if (change.field == k_record_key && change.cause)
+        return invalid(path + ".cause", "the last-applied record has no cause");
     return ok_status();
 }
 
@@ -139,7 +149,8 @@ Status check_changes(const Action& action, std::size_t i) {
     }
     const std::string changes = action_path(i) + ".changes";
     if (action.kind == ActionKind::create)
-        for (const char* required : {"username", "groups", "active", k_marker_key, "password"})
+        for (const char* required :
+             {"username", "groups", "active", k_marker_key, "password", k_record_key})
             if (!fields.count(required))
                 return invalid(changes, fmt::format("a create must set \"{}\"", required));
     if (action.kind == ActionKind::update && action.changes.empty())
@@ -215,6 +226,36 @@ Status check_resolves(const FieldChange& change, const WriteContext& context, co
                 return invalid(path + ".after",
                                fmt::format("queue {} does not exist in organization {}",
                                            id.get<std::int64_t>(), live.organization.id));
+    return ok_status();
+}
+
+// The record is derived, never an edit of its own: it states what the action's changes write
+// (record_problem) and, in an update, the user's value for every field it states without a
+// change. An update without a record line must leave a record that already states what it
+// writes (the planner omits the line only then). USER is null for a create.
+Status check_record(const Action& action, const LiveUser* user, const WriteContext& context,
+                    std::size_t i) {
+    if (action.kind != ActionKind::create && action.kind != ActionKind::update)
+        return ok_status();
+    for (std::size_t j = 0; j < action.changes.size(); ++j)
+        if (action.changes[j].field == k_record_key) {
+            const json& record = action.changes[j].after;
+            auto problem = record_problem(action, record);
+            if (problem.empty() && user != nullptr)
+                problem = record_live_problem(action, record, *user, context);
+            if (!problem.empty())
+                return invalid(change_path(i, j) + ".after", "last-applied record " + problem);
+            return ok_status();
+        }
+    if (user == nullptr)
+        return ok_status(); // check_changes requires a create's record line
+    const std::optional<json> record = live_record(*user);
+    if (!record || !record_problem(action, *record).empty() ||
+        !record_live_problem(action, *record, *user, context).empty())
+        return invalid(action_path(i) + ".changes",
+                       fmt::format("an update writes the last-applied record \"{}\"; "
+                                   "run plan --out again",
+                                   k_record_key));
     return ok_status();
 }
 
@@ -315,8 +356,11 @@ Status check_plan_against_live(const Plan& plan, const LiveState& live) {
         for (std::size_t j = 0; j < action.changes.size(); ++j)
             if (auto st = check_resolves(action.changes[j], context, live, change_path(i, j)); !st)
                 return st;
-        if (action.kind == ActionKind::create)
+        if (action.kind == ActionKind::create) {
+            if (auto st = check_record(action, nullptr, context, i); !st)
+                return st;
             continue;
+        }
         auto user = action.user_id ? users.find(*action.user_id) : users.end();
         if (user == users.end())
             return invalid(action_path(i) + ".user_id",
@@ -326,6 +370,8 @@ Status check_plan_against_live(const Plan& plan, const LiveState& live) {
         if (auto st = check_caller(action, live, i); !st)
             return st;
         if (auto st = check_ownership(action, *user->second, context, i); !st)
+            return st;
+        if (auto st = check_record(action, user->second, context, i); !st)
             return st;
     }
     return ok_status();

@@ -29,7 +29,11 @@ nlohmann::json optional_string(const std::string& s) {
 nlohmann::json action_to_json(const Action& a) {
     nlohmann::json changes = nlohmann::json::array();
     for (const FieldChange& c : a.changes) {
-        changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+        nlohmann::json change = {{"field", c.field}, {"before", c.before}, {"after", c.after}};
+        if (c.cause) {
+            change["cause"] = to_string(*c.cause);
+        }
+        changes.push_back(std::move(change));
     }
     return {
         {"action", to_string(a.kind)},

@@ -241,12 +241,22 @@ std::optional<PasswordSource> read_password_source(PlanReader& r, const Json& j,
 
 FieldChange read_change(PlanReader& r, const Json& j, const std::string& path) {
     FieldChange c;
-    if (!r.expect_object(j, path, {"field", "before", "after"})) {
+    // The cause is information (why the field differs), optional and never part of a write.
+    const bool has_cause = j.is_object() && j.contains("cause");
+    if (!(has_cause ? r.expect_object(j, path, {"field", "before", "after", "cause"})
+                    : r.expect_object(j, path, {"field", "before", "after"}))) {
         return c;
     }
     c.field = r.non_empty_string(j["field"], join(path, "field"));
     c.before = j["before"];
     c.after = j["after"];
+    if (has_cause) {
+        const std::string name = r.string(j["cause"], join(path, "cause"));
+        c.cause = cause_from_string(name);
+        if (j["cause"].is_string() && !c.cause) {
+            r.fail(join(path, "cause"), "expected manifest, drift, conflict or unknown");
+        }
+    }
     return c;
 }
 

@@ -1,5 +1,6 @@
 #include "rossum_accounts/core/planner.hpp"
 
+#include "rossum_accounts/core/last_applied.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/core/write.hpp"
@@ -13,6 +14,15 @@ namespace ra {
 namespace {
 
 using nlohmann::json;
+
+bool is_marked(const json& metadata) {
+    return metadata.is_object() && metadata.contains(k_marker_key) &&
+           metadata[k_marker_key] == k_marker_value;
+}
+
+bool is_marked_user(const LiveUser& user) {
+    return is_marked(user.metadata);
+}
 
 struct Lookup {
     std::map<std::string, const Group*> group_by_name;
@@ -40,11 +50,6 @@ Lookup index_live(const LiveState& live) {
 
 std::set<std::string> as_set(const std::vector<std::string>& v) {
     return {v.begin(), v.end()};
-}
-
-bool is_marked(const json& metadata) {
-    return metadata.is_object() && metadata.contains(k_marker_key) &&
-           metadata[k_marker_key] == k_marker_value;
 }
 
 // Role names and queue ids resolve against the organization; unknown ones are diagnostics.
@@ -83,8 +88,41 @@ Resolved resolve_account(const Account& account, std::size_t index, const Lookup
     return r;
 }
 
-// The changes say everything the POST will carry (write.hpp derives it from them).
-Action plan_create(const Account& account, const PlanOptions& options) {
+// The metadata the write leaves: BASE with the declared keys, the marker and RECORD merged in.
+json metadata_after(const json& base, const Account& account, const json& record) {
+    json merged = base.is_object() ? base : json::object();
+    for (const auto& [key, value] : account.metadata.items())
+        merged[key] = value;
+    merged[k_marker_key] = k_marker_value;
+    merged[k_record_key] = record;
+    return merged;
+}
+
+// The record the write carries: degraded, with a warning, when the full one would take the
+// user's metadata beyond the API's limit (last_applied.hpp).
+json fitting_record(const Account& account, bool is_create, const json& live_metadata, Action& a) {
+    json record = record_for(account, is_create);
+    const std::size_t size = metadata_size(metadata_after(live_metadata, account, record));
+    if (size <= k_metadata_limit)
+        return record;
+    a.warnings.push_back(fmt::format(
+        "the last-applied record would take the metadata of \"{}\" to {} bytes, beyond the "
+        "API's {}; it is written empty, so later changes of this user have cause unknown",
+        account.username, size, k_metadata_limit));
+    return degraded_record();
+}
+
+void set_cause(Action& a, Cause cause) {
+    for (FieldChange& change : a.changes)
+        change.cause = cause;
+}
+
+// The changes say everything the POST will carry (write.hpp derives it from them). Nothing
+// live to compare with makes every change a manifest change, except when the name belongs to a
+// managed user soft-deleted outside the tool: that is drift (and the create will fail, since a
+// deleted user keeps its username).
+Action plan_create(const Account& account, const PlanOptions& options,
+                   const LiveUser* deleted_managed) {
     Action a;
     a.kind = ActionKind::create;
     a.username = account.username;
@@ -106,6 +144,13 @@ Action plan_create(const Account& account, const PlanOptions& options) {
         a.changes.push_back({"metadata." + key, nullptr, value});
     a.changes.push_back({"managed_by", nullptr, k_marker_value});
     a.changes.push_back({"password", nullptr, sensitive_label(account.password)});
+    set_cause(a, deleted_managed != nullptr ? Cause::drift : Cause::manifest);
+    a.changes.push_back({k_record_key, nullptr, fitting_record(account, true, json::object(), a)});
+    if (deleted_managed != nullptr)
+        a.warnings.push_back(fmt::format(
+            "user \"{}\" (id {}), which the tool managed, was deleted outside the tool; a deleted "
+            "user keeps its username, so this create will fail",
+            deleted_managed->username, deleted_managed->id));
     if (!account.password)
         a.warnings.push_back("account must be created but declares no password source; apply "
                              "will refuse it");
@@ -119,6 +164,22 @@ void compare_string(Action& a, const char* field, const std::optional<std::strin
                     const std::string& have) {
     if (want && *want != have)
         a.changes.push_back({field, have, *want});
+}
+
+// Every change gets its cause from the user's record; an update also writes the record anew.
+// An in-sync user is never written just to add or refresh its record (docs/design.md §5.8):
+// that would turn every user adopted before records existed into an update.
+void add_record(const Account& account, const LiveUser& user, Action& a) {
+    const std::optional<json> record = live_record(user);
+    for (FieldChange& change : a.changes)
+        change.cause = classify_change(change, record);
+    if (a.kind != ActionKind::update)
+        return;
+    const json& live_meta = user.metadata.is_object() ? user.metadata : json::object();
+    json next = fitting_record(account, false, live_meta, a);
+    json before = live_meta.contains(k_record_key) ? live_meta[k_record_key] : json(nullptr);
+    if (before != next)
+        a.changes.push_back({k_record_key, std::move(before), std::move(next)});
 }
 
 // Only the differing fields become changes; `before` is the live value as write.hpp's
@@ -157,6 +218,7 @@ Action plan_existing(const Account& account, const Resolved& r, const LiveUser& 
             "email differs (live \"{}\", manifest \"{}\") and cannot be changed through the API",
             user.email, *account.email));
     a.kind = a.changes.empty() ? ActionKind::skip : ActionKind::update;
+    add_record(account, user, a);
     return a;
 }
 
@@ -171,7 +233,8 @@ Action plan_prune(const LiveUser& user) {
         return a;
     }
     a.kind = ActionKind::deactivate;
-    a.changes.push_back({"active", true, false});
+    a.changes.push_back(
+        {"active", true, false, classify_change({"active", true, false}, live_record(user))});
     return a;
 }
 
@@ -293,8 +356,14 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
             matched.insert(user);
             plan.actions.push_back(plan_existing(account, r, *user, context));
         } else if (out.diagnostics.size() == problems) {
-            plan.actions.push_back(plan_create(account, options));
-            warn_about_deleted_namesake(plan.actions.back(), idx);
+            // A deleted user keeps its username: a managed one deleted outside the tool is drift
+            // (plan_create), any other is a warning.
+            auto deleted = idx.deleted_by_fold.find(fold_username(account.username));
+            const LiveUser* gone = deleted == idx.deleted_by_fold.end() ? nullptr : deleted->second;
+            const bool managed = gone != nullptr && is_marked_user(*gone);
+            plan.actions.push_back(plan_create(account, options, managed ? gone : nullptr));
+            if (gone != nullptr && !managed)
+                warn_about_deleted_namesake(plan.actions.back(), idx);
         }
     }
     if (desired.prune) {

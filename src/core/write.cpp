@@ -1,5 +1,7 @@
 #include "rossum_accounts/core/write.hpp"
 
+#include "rossum_accounts/core/last_applied.hpp"
+
 #include <fmt/format.h>
 #include <set>
 
@@ -78,6 +80,13 @@ bool write_common(const FieldChange& change, const WriteContext& context, json& 
     } else if (change.field == k_marker_key) {
         if (change.after != k_marker_value)
             error = unwritable(change, "the ownership marker is always \"rossum-accounts\"");
+    } else if (change.field == k_record_key) {
+        // The last-applied record is metadata like the declared keys; check_plan vouches that
+        // it states only what the action writes (last_applied.hpp).
+        if (!change.after.is_object())
+            error = unwritable(change, "expected the last-applied record object");
+        else
+            declared[k_record_key] = change.after;
     } else {
         return false;
     }
@@ -142,7 +151,8 @@ Result<json> create_body(const Action& action, const WriteContext& context) {
 
 bool writes_metadata(const Action& action) {
     for (const FieldChange& change : action.changes)
-        if (change.field == k_marker_key || metadata_key(change.field))
+        if (change.field == k_marker_key || change.field == k_record_key ||
+            metadata_key(change.field))
             return true;
     return false;
 }
@@ -222,8 +232,9 @@ json live_value(const LiveUser& user, const std::string& field, const WriteConte
         }
         return ids;
     }
-    std::optional<std::string> key =
-        field == k_marker_key ? std::optional<std::string>(k_marker_key) : metadata_key(field);
+    std::optional<std::string> key = field == k_marker_key || field == k_record_key
+                                         ? std::optional<std::string>(field)
+                                         : metadata_key(field);
     if (!key || !user.metadata.is_object() || !user.metadata.contains(*key))
         return nullptr;
     return user.metadata[*key];

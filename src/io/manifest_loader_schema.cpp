@@ -1,6 +1,7 @@
 // The manifest schema (docs/design.md §4) over the event-built tree. Every problem is reported, in
 // any order (the loader sorts them), and none echoes a password-bearing value.
 #include "manifest_loader_tree.hpp"
+#include "rossum_accounts/core/last_applied.hpp"
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/username.hpp"
 
@@ -499,8 +500,8 @@ private:
                 error(key, path, "duplicate key \"" + key.value + "\"");
                 continue;
             }
-            if (key.value == k_marker_key) {
-                error(key, path, "key \"managed_by\" is reserved");
+            if (key.value == k_marker_key || key.value == k_record_key) {
+                error(key, path, "key \"" + key.value + "\" is reserved");
                 continue;
             }
             if (value.kind == Kind::sequence || value.kind == Kind::mapping) {

@@ -104,6 +104,22 @@ const char* symbol_color(char symbol) {
     }
 }
 
+const char* alert_cause(const FieldChange& change) {
+    if (change.cause == Cause::drift || change.cause == Cause::conflict)
+        return to_string(*change.cause);
+    return nullptr;
+}
+
+AlertCount count_alerts(const Plan& plan) {
+    AlertCount count;
+    for (const Action& a : plan.actions)
+        for (const FieldChange& c : a.changes) {
+            count.drift += c.cause == Cause::drift ? 1 : 0;
+            count.conflict += c.cause == Cause::conflict ? 1 : 0;
+        }
+    return count;
+}
+
 std::string count_noun(int count, std::string_view singular, std::string_view plural) {
     return fmt::format("{} {}", count, count == 1 ? singular : plural);
 }

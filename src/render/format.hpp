@@ -37,6 +37,22 @@ std::string paint(std::string_view text, const char* code, bool color);
 // The colour of a plan symbol: + green, ~ yellow, - red, others none.
 const char* symbol_color(char symbol);
 
+// "drift" or "conflict" for a change the tool did not make and should flag, else nullptr.
+const char* alert_cause(const FieldChange& change);
+
+// How many changes of the plan are drift and how many conflicts.
+struct AlertCount {
+    int drift = 0;
+    int conflict = 0;
+    int total() const { return drift + conflict; }
+};
+AlertCount count_alerts(const Plan& plan);
+
+// What "drift" and "conflict" mean, for a legend under a plan that has some.
+inline constexpr const char* k_drift_meaning = "changed outside the tool since the last apply";
+inline constexpr const char* k_conflict_meaning =
+    "changed both in the manifest and outside the tool since the last apply";
+
 // "1 account" / "2 accounts".
 std::string count_noun(int count, std::string_view singular, std::string_view plural);
 

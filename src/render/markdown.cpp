@@ -54,4 +54,15 @@ std::string md_code(std::string_view text) {
     return fence + space + content + space + fence;
 }
 
+std::string md_cell_code(std::string_view text) {
+    std::string out;
+    for (const char c : md_code(text)) {
+        if (c == '|') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
 } // namespace ra::render

@@ -18,4 +18,8 @@ std::string clip(const std::string& text, std::size_t limit);
 // A code span holding `text` literally, fenced with more backticks than `text` contains in a row.
 std::string md_code(std::string_view text);
 
+// A table cell holding `text` literally. GFM splits cells at "|" even inside code spans, unless
+// it is escaped.
+std::string md_cell_code(std::string_view text);
+
 } // namespace ra::render

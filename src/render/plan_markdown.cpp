@@ -52,6 +52,19 @@ std::string action_section(const Action& a) {
         }
         out += "```\n\n";
     }
+    bool alerted = false;
+    for (const FieldChange& c : a.changes) {
+        if (const char* cause = render::alert_cause(c)) {
+            out += fmt::format("- {} **{}** {}: {}\n", c.cause == Cause::conflict ? "🔴" : "🟠",
+                               cause, md_code(c.field),
+                               c.cause == Cause::conflict ? render::k_conflict_meaning
+                                                          : render::k_drift_meaning);
+            alerted = true;
+        }
+    }
+    if (alerted) {
+        out += "\n";
+    }
     for (const std::string& w : a.warnings) {
         out += fmt::format("- ⚠️ {}\n", md_text(w));
     }
@@ -78,6 +91,12 @@ std::string header(const Plan& plan) {
     out += "| Create | Update | Deactivate | Unchanged |\n";
     out += "| ---: | ---: | ---: | ---: |\n";
     out += fmt::format("| {} | {} | {} | {} |\n\n", s.create, s.update, s.deactivate, s.skip);
+    const render::AlertCount alerts = render::count_alerts(plan);
+    if (alerts.total() > 0) {
+        out += fmt::format("**Changed outside the tool:** {}, {} (marked below).\n\n",
+                           render::count_noun(alerts.drift, "drift", "drifts"),
+                           render::count_noun(alerts.conflict, "conflict", "conflicts"));
+    }
     if (!s.has_changes()) {
         out += plan_summary_line(plan) + "\n\n";
     }

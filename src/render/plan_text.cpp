@@ -1,6 +1,7 @@
 #include "rossum_accounts/render/plan_text.hpp"
 
 #include "format.hpp"
+#include "rossum_accounts/core/last_applied.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -45,9 +46,13 @@ std::string change_line(const FieldChange& c, std::size_t width, bool color) {
         value =
             render::show_change_side(c, c.before) + " -> " + render::show_change_side(c, c.after);
     }
-    return fmt::format("      {} {} = {}\n",
+    std::string mark;
+    if (const char* cause = render::alert_cause(c))
+        mark = "   " + paint(fmt::format("[{}]", cause),
+                             c.cause == Cause::conflict ? render::k_red : render::k_yellow, color);
+    return fmt::format("      {} {} = {}{}\n",
                        paint(std::string(1, symbol), render::symbol_color(symbol), color), field,
-                       value);
+                       value, mark);
 }
 
 void render_action(const Action& a, std::ostream& out, bool color) {
@@ -56,9 +61,12 @@ void render_action(const Action& a, std::ostream& out, bool color) {
     const std::string source = a.source.empty() ? std::string("not in the manifest") : a.source;
     out << "  " << paint(title, render::symbol_color(h.symbol), color) << ' '
         << printable(a.username) << "   (" << printable(source) << ")\n";
+    // The last-applied record's long name would push every value right: it is not aligned.
     std::size_t width = 0;
     for (const FieldChange& c : a.changes) {
-        width = std::max(width, printable(c.field).size());
+        if (c.field != k_record_key) {
+            width = std::max(width, printable(c.field).size());
+        }
     }
     for (const FieldChange& c : a.changes) {
         out << change_line(c, width, color);
@@ -130,6 +138,11 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
     for (const std::string& w : plan.warnings) {
         text << paint("Warning:", render::k_yellow, color) << ' ' << printable(w) << "\n";
     }
+    const render::AlertCount alerts = render::count_alerts(plan);
+    if (alerts.total() > 0)
+        text << "\n"
+             << fmt::format("[drift]: {}; [conflict]: {}.\n", render::k_drift_meaning,
+                            render::k_conflict_meaning);
     text << "\n" << paint(plan_summary_line(plan), render::k_bold, color) << "\n";
     out << text.str();
 }

@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "markdown.hpp"
+#include "rossum_accounts/core/last_applied.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 
 #include <fmt/format.h>
@@ -60,10 +61,13 @@ std::string result_line(const ActionResult& r, const std::string& fields, bool c
     return line;
 }
 
+// The last-applied record is bookkeeping written with every update: not a field to report.
 std::string changed_fields(const Action& action) {
     std::string out;
     for (const FieldChange& c : action.changes) {
-        out += (out.empty() ? "" : ", ") + c.field;
+        if (c.field != k_record_key) {
+            out += (out.empty() ? "" : ", ") + c.field;
+        }
     }
     return out;
 }
@@ -94,19 +98,6 @@ bool not_applied(const ActionResult& r) {
 
 // Server error texts can be long (a whole response body); a table cell keeps their start.
 constexpr std::size_t k_max_reason = 1000;
-
-// A table cell holding `text` literally. GFM splits cells at "|" even inside code spans, unless
-// it is escaped.
-std::string md_cell_code(std::string_view text) {
-    std::string out;
-    for (const char c : render::md_code(text)) {
-        if (c == '|') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out;
-}
 
 const char* md_done(ActionKind kind) {
     switch (kind) {
@@ -144,16 +135,17 @@ std::vector<MarkdownRow> markdown_rows(const Report& report) {
     std::vector<MarkdownRow> rows;
     for (const ActionResult& r : report.results) {
         if (not_applied(r)) {
-            rows.push_back(
-                {false, fmt::format("| {} | {} | {} | {} |\n", md_status(r.status),
-                                    md_cell_code(r.username), to_string(r.action), md_reason(r))});
+            rows.push_back({false, fmt::format("| {} | {} | {} | {} |\n", md_status(r.status),
+                                               render::md_cell_code(r.username),
+                                               to_string(r.action), md_reason(r))});
         }
     }
     for (const ActionResult& r : report.results) {
         const bool worth_a_row = r.action != ActionKind::skip || !r.note.empty();
         if (r.status == ResultStatus::done && worth_a_row) {
-            rows.push_back({true, fmt::format("| {} | {} | {} |\n", md_done(r.action),
-                                              md_cell_code(r.username), render::md_text(r.note))});
+            rows.push_back(
+                {true, fmt::format("| {} | {} | {} |\n", md_done(r.action),
+                                   render::md_cell_code(r.username), render::md_text(r.note))});
         }
     }
     return rows;

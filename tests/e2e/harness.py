@@ -28,6 +28,16 @@ AUTH_STEPS = ("/auth/login", "/auth/token")
 # A login token that is only exchanged is asked for with this lifetime and expires on its own.
 LOGIN_TOKEN_LIFETIME_S = 300
 
+# The last-applied record every create and update writes beside the ownership marker (README,
+# "Plan semantics").
+RECORD_KEY = "rossum_accounts_applied"
+
+
+def without_record(metadata):
+    """A user's metadata without the last-applied record."""
+    return {k: v for k, v in metadata.items() if k != RECORD_KEY}
+
+
 # urllib must never go through a proxy to reach the sandbox.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

@@ -5,7 +5,7 @@ import stat
 import unittest
 import urllib.request
 
-from harness import _OPENER, Sandbox, SeededSandbox, ToolTestCase, demo_seed
+from harness import _OPENER, Sandbox, SeededSandbox, ToolTestCase, demo_seed, RECORD_KEY
 
 ACCOUNT = """\
 version: 1
@@ -50,7 +50,7 @@ class ExportTest(ToolTestCase):
             self.assertExit(plan, 0)
             actions = {a["username"]: (a["action"], [c["field"] for c in a["changes"]])
                        for a in json.loads(plan.stdout)["actions"]}
-            self.assertEqual(actions, {"Jane.Doe@demo.example": ("update", ["managed_by"]),
+            self.assertEqual(actions, {"Jane.Doe@demo.example": ("update", ["managed_by", RECORD_KEY]),
                                        "john.smith@demo.example": ("skip", [])})
         self.assertNoSecrets()
 
@@ -80,7 +80,7 @@ class ExportTest(ToolTestCase):
                              {"Jane.Doe@demo.example", "john.smith@demo.example",
                               "weird:#name,[x]@demo", "yes", "\u00fcn\u00efc\u00f8d\u00e9@demo"})
             for a in actions:
-                self.assertIn([c["field"] for c in a["changes"]], ([], ["managed_by"]),
+                self.assertIn([c["field"] for c in a["changes"]], ([], ["managed_by", RECORD_KEY]),
                               a["username"])
         self.assertNoSecrets()
 

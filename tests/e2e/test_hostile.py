@@ -8,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from harness import RA_BIN, Sandbox, SavedPlanTestCase, ToolTestCase, writes
+from harness import RA_BIN, Sandbox, SavedPlanTestCase, ToolTestCase, other_requests, writes, without_record
 
 MANIFEST = """\
 version: 1
@@ -98,7 +98,7 @@ class HostilePlanTest(SavedPlanTestCase):
             run = self.run_tool("apply", "--plan", self.plan_path, "--auto-approve", env=env)
             self.assertExit(run, 0)
             jane = sb.users_named("jane.doe@demo.example")[0]
-            self.assertEqual(jane["metadata"], {"managed_by": "rossum-accounts"})
+            self.assertEqual(without_record(jane["metadata"]), {"managed_by": "rossum-accounts"})
 
 
 class OutOfBandTest(ToolTestCase):

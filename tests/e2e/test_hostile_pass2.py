@@ -12,7 +12,7 @@ import subprocess
 import time
 import unittest
 
-from harness import RA_BIN, Sandbox, ToolTestCase, other_requests
+from harness import RA_BIN, RECORD_KEY, Sandbox, ToolTestCase, other_requests
 
 SVC = "svc.hostile2@demo.example"
 
@@ -65,7 +65,7 @@ class TerminalSafetyTest(ToolTestCase):
             run = self.run_tool("plan", "john.yaml", "--format", "json", env=env)
             self.assertExit(run, 0)
             [action] = json.loads(run.stdout)["actions"]
-            self.assertEqual([c["field"] for c in action["changes"]], ["managed_by"])
+            self.assertEqual([c["field"] for c in action["changes"]], ["managed_by", RECORD_KEY])
 
 
 class TokenCacheTest(ToolTestCase):
@@ -135,7 +135,7 @@ class ExportCaseVariantsTest(ToolTestCase):
             self.assertExit(run, 0)
             actions = json.loads(run.stdout)["actions"]
             self.assertEqual({a["action"] for a in actions}, {"update"})  # adoption only
-            self.assertTrue(all(c["field"] == "managed_by" for a in actions
+            self.assertTrue(all(c["field"] in ("managed_by", RECORD_KEY) for a in actions
                                 for c in a["changes"]))
 
 

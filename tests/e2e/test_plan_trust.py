@@ -10,7 +10,8 @@ import json
 import os
 import unittest
 
-from harness import Sandbox, SavedPlanTestCase, ToolTestCase, action, writes
+from harness import (RECORD_KEY, Sandbox, SavedPlanTestCase, ToolTestCase, action, other_requests,
+                     without_record, writes)
 
 ADMIN = "admin@demo.rossum.local"  # the demo sandbox's admin, id 10001
 JANE = "jane.doe@demo.example"     # id 10002, annotator, queues 812 and 813
@@ -112,7 +113,7 @@ class EditedPlanTest(SavedPlanTestCase):
                     {"field": "username", "before": JANE, "after": "root@demo"})
 
             run, _ = self.apply_edited(sb, env, plan, rename)
-            self.assertRefused(sb, run, 65, "actions[1].changes[2].field: a plan never renames "
+            self.assertRefused(sb, run, 65, "actions[1].changes[3].field: a plan never renames "
                                             "a user")
             self.assertEqual(sb.requests(), [])
         self.assertNoSecrets()
@@ -146,6 +147,9 @@ class EditedPlanTest(SavedPlanTestCase):
                 groups = action(p, JANE)["changes"][0]
                 self.assertEqual(groups["field"], "groups")
                 groups["before"] = groups["after"] = ["admin"]  # shows admin -> admin
+                for change in action(p, JANE)["changes"]:  # and the record agrees with it
+                    if change["field"] == RECORD_KEY:
+                        change["after"]["groups"] = ["admin"]
 
             run, _ = self.apply_edited(sb, env, plan, hide_promotion)
             self.assertRefused(sb, run, 65, "actions[1].changes[0].before: is not the user's "
@@ -160,8 +164,8 @@ class EditedPlanTest(SavedPlanTestCase):
             self.assertExit(run, 0)
             jane = sb.users_named(JANE)[0]
             self.assertEqual(jane["groups"], [sb.url + "/v1/groups/5101"])  # viewer
-            self.assertEqual(jane["metadata"], {"managed_by": "rossum-accounts"})
-            self.assertEqual(sb.users_named(ADMIN)[0]["metadata"],
+            self.assertEqual(without_record(jane["metadata"]), {"managed_by": "rossum-accounts"})
+            self.assertEqual(without_record(sb.users_named(ADMIN)[0]["metadata"]),
                              {"managed_by": "rossum-accounts"})
             self.assertEqual(len(sb.users_named("new.bot@demo")), 1)
         self.assertNoSecrets()
@@ -245,7 +249,7 @@ class MetadataTest(ToolTestCase):
                 "apply", manifest, env=env,
                 on_prompt=lambda: sb.patch_user(jane_id, metadata={"added": "meanwhile"}))
             self.assertExit(run, 0)
-            self.assertEqual(sb.users_named(JANE)[0]["metadata"],
+            self.assertEqual(without_record(sb.users_named(JANE)[0]["metadata"]),
                              {"added": "meanwhile", "team": "ops",
                               "managed_by": "rossum-accounts"})
             # Read right before the PATCH.
@@ -266,7 +270,7 @@ class MetadataTest(ToolTestCase):
                 "apply", "--plan", saved, env=env,
                 on_prompt=lambda: sb.patch_user(jane_id, metadata={"added": "meanwhile"}))
             self.assertExit(run, 0)
-            self.assertEqual(sb.users_named(JANE)[0]["metadata"],
+            self.assertEqual(without_record(sb.users_named(JANE)[0]["metadata"]),
                              {"added": "meanwhile", "team": "ops",
                               "managed_by": "rossum-accounts"})
         self.assertNoSecrets()
@@ -285,8 +289,8 @@ class MetadataTest(ToolTestCase):
             self.assertEqual(plan.stdout.count("+ metadata.k = null"), 2, plan.stdout)
             self.assertExit(self.run_tool("apply", manifest, "--auto-approve", env=env), 0)
             expected = {"k": None, "managed_by": "rossum-accounts"}
-            self.assertEqual(sb.users_named(JANE)[0]["metadata"], expected)
-            self.assertEqual(sb.users_named("null.bot@demo")[0]["metadata"], expected)
+            self.assertEqual(without_record(sb.users_named(JANE)[0]["metadata"]), expected)
+            self.assertEqual(without_record(sb.users_named("null.bot@demo")[0]["metadata"]), expected)
             again = self.run_tool("plan", manifest, "--detailed-exitcode", env=env)
             self.assertExit(again, 0)
         self.assertNoSecrets()
@@ -314,7 +318,7 @@ class ConcurrentCreateTest(ToolTestCase):
             users = sb.users_named("race.bot@demo")
             self.assertEqual(len(users), 1)
             self.assertEqual(users[0]["groups"], [sb.url + "/v1/groups/5101"])
-            self.assertEqual(users[0]["metadata"], {"managed_by": "rossum-accounts"})
+            self.assertEqual(without_record(users[0]["metadata"]), {"managed_by": "rossum-accounts"})
         self.assertNoSecrets()
 
 

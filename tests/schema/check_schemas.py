@@ -4,7 +4,8 @@
 - every examples/*.yaml and tests/fixtures/manifests/valid/*.yaml validates against schemas/manifest.schema.json;
 - every tests/fixtures/manifests/schema-invalid/* fails it;
 - if schemas/plan.schema.json exists: tests/fixtures/plans/valid/*.json pass it and
-  tests/fixtures/plans/invalid/*.json fail it.
+  tests/fixtures/plans/invalid/*.json fail it;
+- the golden drift report (tests/unit/render/golden/drift.json) passes schemas/drift.schema.json.
 Uses only the standard library plus Debian's python3-jsonschema and python3-yaml.
 """
 import json
@@ -70,6 +71,13 @@ def main():
         checked += len(valid_plans) + len(invalid_plans)
     else:
         print("skip schemas/plan.schema.json: not present")
+
+    # The drift report the renderer tests render (tests/unit/render/golden/drift.json).
+    drift = load_schema("drift.schema.json")
+    reports = [ROOT / "tests/unit/render/golden/drift.json"]
+    check(drift, reports, lambda p: json.loads(Path(p).read_text(encoding="utf-8")), True,
+          failures)
+    checked += len(reports)
 
     print(f"{checked} files checked, {len(failures)} failed")
     return 1 if failures else 0

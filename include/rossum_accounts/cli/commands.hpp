@@ -52,6 +52,12 @@ struct PlanArgs {
     SelectionArgs selection;
 };
 
+struct DriftArgs {
+    std::vector<std::string> manifests;
+    std::string format = "text";
+    SelectionArgs selection; // --target / --exclude only: drift writes nothing
+};
+
 struct ApplyArgs {
     std::vector<std::string> manifests;
     std::string plan_file; // --plan FILE
@@ -77,17 +83,20 @@ struct TokenArgs {
 CLI::App* add_validate_command(CLI::App& app, ValidateArgs& args);
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args);
+CLI::App* add_drift_command(CLI::App& app, DriftArgs& args);
 CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
-// --target, --exclude and --max-deactivations (defined in planning.cpp). The returned options
-// are --target and --exclude, which apply --plan refuses.
-std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection);
+// --target, --exclude and (with `cap`) --max-deactivations (defined in planning.cpp). The
+// returned options are --target and --exclude, which apply --plan refuses.
+std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection,
+                                                bool cap = true);
 
 int run_validate(const GlobalOptions& global, const ValidateArgs& args, Context& ctx);
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx);
 int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx);
+int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx);
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
 int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
 

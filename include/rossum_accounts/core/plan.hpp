@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ra {
@@ -18,11 +19,19 @@ inline constexpr int k_plan_format_version = 1;
 enum class ActionKind { create, update, skip, deactivate };
 const char* to_string(ActionKind kind);
 
+// Why a field differs, from the user's last-applied record (last_applied.hpp): the manifest
+// changed (`manifest`), the user was changed outside the tool (`drift`), both (`conflict`), or
+// there is no record to tell (`unknown`). Information only: no write depends on it.
+enum class Cause { manifest, drift, conflict, unknown };
+const char* to_string(Cause cause);
+std::optional<Cause> cause_from_string(std::string_view name);
+
 struct FieldChange {
     std::string field;     // first_name, last_name, email, groups, queues, active, metadata.KEY,
-                           // password, managed_by (adoption)
+                           // password, managed_by (adoption), rossum_accounts_applied (the record)
     nlohmann::json before; // null for a create
     nlohmann::json after;  // the password shows as "(sensitive: env NAME)"
+    std::optional<Cause> cause = std::nullopt; // absent only on the last-applied record's line
 };
 
 struct Action {

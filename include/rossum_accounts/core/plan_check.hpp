@@ -1,9 +1,9 @@
 #pragma once
 // The invariants every plan satisfies before it runs, fresh or read from a file. A saved plan is
 // untrusted input, so it is held to exactly what the planner produces: writable fields only,
-// never a rename, a deactivate that only deactivates, the ownership marker as it is, user ids
-// and values that match the users read at apply time, and the account the tool runs as (the
-// caller) deactivated or demoted only by a plan that says so in a warning. Violations are
+// never a rename, a deactivate that only deactivates, the ownership marker as it is, the record
+// as derived (last_applied.hpp), user ids and values that match the users read at apply time,
+// and the caller deactivated or demoted only by a plan that says so in a warning. Violations are
 // ErrorKind::invalid_input naming the JSON path ("actions[2].changes[0].field: ..."): a malformed
 // plan (exit 65).
 

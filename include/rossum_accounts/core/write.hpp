@@ -35,7 +35,7 @@ std::optional<std::string> metadata_key(const std::string& field);
 // invalid_input when a role or queue does not resolve in `context`.
 Result<nlohmann::json> create_body(const Action& action, const WriteContext& context);
 
-// True when the action's PATCH writes metadata (a metadata.KEY or managed_by change); its
+// True when the action's PATCH writes metadata (metadata.KEY, managed_by, the record); its
 // body then needs the user's metadata as it is just before the PATCH.
 bool writes_metadata(const Action& action);
 

@@ -87,10 +87,13 @@ TEST_CASE("apply: a declared null metadata value is written on update as on crea
     REQUIRE(plan.actions[1].kind == ActionKind::update);
     Report report = apply_plan(plan, api.context(), api, passwords({"new@acme"}), {});
     CHECK(exit_code_for(report) == ExitCode::ok);
-    CHECK(api.find("new@acme")->metadata ==
-          json{{"k", nullptr}, {"managed_by", "rossum-accounts"}});
-    CHECK(api.find("old@acme")->metadata ==
-          json{{"k", nullptr}, {"managed_by", "rossum-accounts"}});
+    // Beside the last-applied record, which states the declared null too.
+    for (const char* name : {"new@acme", "old@acme"}) {
+        json metadata = api.find(name)->metadata;
+        CHECK(metadata["rossum_accounts_applied"]["metadata"] == json{{"k", nullptr}});
+        metadata.erase("rossum_accounts_applied");
+        CHECK(metadata == json{{"k", nullptr}, {"managed_by", "rossum-accounts"}});
+    }
     CHECK_FALSE(plan_for(api, d).summary().has_changes());
 }
 
@@ -105,8 +108,12 @@ TEST_CASE("apply: the writes are derived from the changes alone", "[apply][deriv
     Plan plan = plan_for(api, d);
     REQUIRE(plan.actions.size() == 2);
     REQUIRE(plan.actions[1].kind == ActionKind::update);
-    // What the screen shows is what is sent: drop the groups change and it is not sent.
-    plan.actions[1].changes.erase(plan.actions[1].changes.begin() + 1);
+    // What the screen shows is what is sent: drop the groups change (and the last-applied
+    // record, which states it) and neither is sent.
+    auto& changes = plan.actions[1].changes;
+    REQUIRE(changes.back().field == "rossum_accounts_applied");
+    changes.pop_back();
+    changes.erase(changes.begin() + 1);
     Report report = apply_plan(plan, api.context(), api, {}, {});
     CHECK(exit_code_for(report) == ExitCode::ok);
     CHECK(api.patched_bodies == std::vector<json>{{{"is_active", false}}, {{"first_name", "New"}}});
@@ -133,6 +140,16 @@ TEST_CASE("apply: a create is posted from its changes with the live organization
                              {"groups", {api.group_url("admin"), api.group_url("viewer")}},
                              {"queues", {ra::test::object_url("queues", 813)}},
                              {"is_active", false},
-                             {"metadata", {{"team", "ops"}, {"managed_by", "rossum-accounts"}}},
+                             {"metadata",
+                              {{"team", "ops"},
+                               {"managed_by", "rossum-accounts"},
+                               {"rossum_accounts_applied",
+                                {{"v", 1},
+                                 {"first_name", "Bot"},
+                                 {"email", "bot@acme.com"},
+                                 {"groups", {"admin", "viewer"}},
+                                 {"queues", {813}},
+                                 {"active", false},
+                                 {"metadata", {{"team", "ops"}}}}}}},
                              {"password", "correct-horse-battery"}}});
 }

@@ -101,24 +101,24 @@ TEST_CASE("plan check: changes name only fields a plan writes, never a rename",
           "[plan_check][shape]") {
     CHECK(shape_error([](Plan& plan) {
               plan.actions[3].changes.push_back({"username", "svc@acme", "root@acme"});
-          }) == "actions[3].changes[5].field: a plan never renames a user");
+          }) == "actions[3].changes[6].field: a plan never renames a user");
     CHECK(shape_error([](Plan& plan) {
               plan.actions[2].changes.push_back({"username", "stale@acme", "x"});
           }) == "actions[2].changes: a deactivate changes exactly active from true to false");
     CHECK(shape_error([](Plan& plan) {
               plan.actions[3].changes.push_back({"password", nullptr, "(sensitive: env X)"});
-          }) == "actions[3].changes[5].field: a password is set only when the user is created");
+          }) == "actions[3].changes[6].field: a password is set only when the user is created");
     CHECK(shape_error([](Plan& plan) {
               plan.actions[3].changes.push_back({"email", "a@b", "c@d"});
-          }) == "actions[3].changes[5].field: email cannot be changed through the API");
+          }) == "actions[3].changes[6].field: email cannot be changed through the API");
     CHECK(shape_error([](Plan& plan) { plan.actions[3].changes[0].field = "is_staff"; }) ==
           "actions[3].changes[0].field: \"is_staff\" is not a field a plan writes");
     CHECK(shape_error([](Plan& plan) {
               plan.actions[0].changes.push_back({"organization", nullptr, "x"});
-          }) == "actions[0].changes[8].field: \"organization\" is not a field a plan writes");
+          }) == "actions[0].changes[9].field: \"organization\" is not a field a plan writes");
     CHECK(shape_error([](Plan& plan) {
               plan.actions[3].changes.push_back(plan.actions[3].changes[0]);
-          }) == "actions[3].changes[5].field: \"first_name\" is changed twice");
+          }) == "actions[3].changes[6].field: \"first_name\" is changed twice");
 }
 
 TEST_CASE("plan check: values have the shape the planner gives them", "[plan_check][shape]") {
@@ -140,9 +140,8 @@ TEST_CASE("plan check: values have the shape the planner gives them", "[plan_che
         shape_error([](Plan& plan) { plan.actions[3].changes[3].field = "metadata.managed_by"; }) ==
         "actions[3].changes[3].field: \"managed_by\" is the ownership marker, not a metadata "
         "key");
-    CHECK(shape_error([](Plan& plan) {
-              plan.actions[0].changes.back().after = "hunter2hunter2";
-          }) == "actions[0].changes[7].after: a password change must read \"(sensitive: ...)\"");
+    CHECK(shape_error([](Plan& plan) { plan.actions[0].changes[7].after = "hunter2hunter2"; }) ==
+          "actions[0].changes[7].after: a password change must read \"(sensitive: ...)\"");
 }
 
 TEST_CASE("plan check: a create sets its username and everything a create needs",
@@ -237,7 +236,7 @@ TEST_CASE("plan check: each action is about the user read, with the values it ha
     // The shape is checked first.
     CHECK(live_error([](Plan& plan, LiveState&) {
               plan.actions[3].changes.push_back({"username", "svc@acme", "x"});
-          }) == "actions[3].changes[5].field: a plan never renames a user");
+          }) == "actions[3].changes[6].field: a plan never renames a user");
 }
 
 TEST_CASE("plan check: the caller is never deactivated and never demoted without a warning",
@@ -275,9 +274,18 @@ TEST_CASE("plan check: the caller is never deactivated and never demoted without
     Action& a = on_caller(p.plan, p.live);
     // The caller carries no marker, so its update adopts it, as a fresh plan's would.
     const FieldChange adopt{"managed_by", nullptr, "rossum-accounts"};
-    a.changes = {{"groups", {"admin"}, {"admin", "viewer"}}, adopt};
+    // An update writes the last-applied record of what it applies.
+    auto record = [](const json& groups, bool active) {
+        return FieldChange{
+            "rossum_accounts_applied", nullptr, {{"v", 1}, {"groups", groups}, {"active", active}}};
+    };
+    a.changes = {
+        {"groups", {"admin"}, {"admin", "viewer"}}, adopt, record({"admin", "viewer"}, true)};
     CHECK(check_plan_against_live(p.plan, p.live).ok());
-    a.changes = {{"active", true, false}, {"groups", {"admin"}, {"viewer"}}, adopt};
+    a.changes = {{"active", true, false},
+                 {"groups", {"admin"}, {"viewer"}},
+                 adopt,
+                 record({"viewer"}, false)};
     a.warnings = caller_warnings(a, p.live);
     CHECK(a.warnings.size() == 2);
     CHECK(check_plan_against_live(p.plan, p.live).ok());

@@ -56,9 +56,9 @@ TEST_CASE("plan json: a create carries its password source and changes, never a 
     CHECK(create["fingerprint"].is_null());
     CHECK(create["password_source"] == Json::parse(R"({"env": "API_USER_PASSWORD"})"));
     CHECK(create["changes"][0] == Json::parse(R"j({"field": "username", "before": null,
-        "after": "api_user@mycompany"})j"));
+        "after": "api_user@mycompany", "cause": "manifest"})j"));
     CHECK(create["changes"][9] == Json::parse(R"j({"field": "password", "before": null,
-        "after": "(sensitive: env API_USER_PASSWORD)"})j"));
+        "after": "(sensitive: env API_USER_PASSWORD)", "cause": "manifest"})j"));
     // The writes are derived from the changes at apply time; no body is saved.
     CHECK_FALSE(create.contains("request"));
 }
@@ -89,8 +89,8 @@ TEST_CASE("plan json: existing users carry id, url and fingerprint", "[plan_json
     const Json& prune = j["actions"][4];
     CHECK(prune == Json::parse(R"({"action": "deactivate", "username": "old_bot@mycompany",
         "source": "", "user_id": 99, "user_url": "https://mycompany.rossum.app/api/v1/users/99",
-        "changes": [{"field": "active", "before": true, "after": false}], "warnings": [],
-        "password_source": null, "fingerprint": "fp-99-0c1d2e"})"));
+        "changes": [{"field": "active", "before": true, "after": false, "cause": "manifest"}],
+        "warnings": [], "password_source": null, "fingerprint": "fp-99-0c1d2e"})"));
 }
 
 TEST_CASE("plan json: a rich plan survives a round trip through its JSON text", "[plan_json]") {
@@ -257,7 +257,7 @@ TEST_CASE("plan json: a password value anywhere is refused", "[plan_json][strict
     CHECK(error_after([](Json& j) {
               j["actions"][2]["changes"].push_back(
                   {{"field", "password"}, {"before", nullptr}, {"after", "(sensitive: env X)"}});
-          }) == "actions[2].changes[3].field: a password is set only when the user is created");
+          }) == "actions[2].changes[4].field: a password is set only when the user is created");
 }
 
 TEST_CASE("plan json: a file that breaks a plan invariant is refused, naming the JSON path",
@@ -267,7 +267,7 @@ TEST_CASE("plan json: a file that breaks a plan invariant is refused, naming the
     CHECK(error_after([](Json& j) {
               j["actions"][2]["changes"].push_back(
                   {{"field", "username"}, {"before", "etl@mycompany"}, {"after", "root"}});
-          }) == "actions[2].changes[3].field: a plan never renames a user");
+          }) == "actions[2].changes[4].field: a plan never renames a user");
     CHECK(error_after([](Json& j) { j["actions"][4]["changes"][0]["after"] = true; }) ==
           "actions[4].changes: a deactivate changes exactly active from true to false");
     CHECK(error_after([](Json& j) { j["actions"][3]["changes"][0]["after"] = "someone"; }) ==

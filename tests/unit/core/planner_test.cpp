@@ -68,7 +68,15 @@ TEST_CASE("planner: a missing user is a create carrying roles, marker and passwo
     CHECK((*body)["organization"] == api.organization_.url);
     CHECK((*body)["groups"] == json::array({api.group_url("annotator")}));
     CHECK((*body)["queues"] == json::array({ra::test::object_url("queues", 812)}));
-    CHECK((*body)["metadata"] == json{{"team", "integrations"}, {"managed_by", "rossum-accounts"}});
+    CHECK((*body)["metadata"] == json{{"team", "integrations"},
+                                      {"managed_by", "rossum-accounts"},
+                                      {"rossum_accounts_applied",
+                                       {{"v", 1},
+                                        {"first_name", "SYSTEM USER"},
+                                        {"groups", {"annotator"}},
+                                        {"queues", {812}},
+                                        {"active", true},
+                                        {"metadata", {{"team", "integrations"}}}}}});
     CHECK((*body)["is_active"] == true);
     CHECK_FALSE(body->contains("password"));
     REQUIRE(change(act, "password"));
@@ -105,11 +113,21 @@ TEST_CASE("planner: only differing writable fields are patched", "[planner]") {
     Plan plan = plan_for(api, desired({a}));
     const Action& act = plan.actions[0];
     CHECK(act.kind == ActionKind::update);
+    const json record = {{"v", 1},
+                         {"first_name", "New"},
+                         {"last_name", "Same"},
+                         {"groups", {"admin"}},
+                         {"active", true},
+                         {"metadata", {{"team", "ops"}}}};
     CHECK(patch_body(act, api.context(), u.metadata).value() ==
           json{{"first_name", "New"},
                {"groups", {api.group_url("admin")}},
-               {"metadata", {{"managed_by", "rossum-accounts"}, {"x", 1}, {"team", "ops"}}}});
-    CHECK(act.changes.size() == 3); // last_name is the same
+               {"metadata",
+                {{"managed_by", "rossum-accounts"},
+                 {"x", 1},
+                 {"team", "ops"},
+                 {"rossum_accounts_applied", record}}}});
+    CHECK(act.changes.size() == 4); // last_name is the same; the record is the fourth
     REQUIRE(change(act, "groups"));
     CHECK(change(act, "groups")->before == json::array({"viewer"}));
     CHECK(change(act, "groups")->after == json::array({"admin"}));
@@ -137,10 +155,15 @@ TEST_CASE("planner: an unmarked existing user is adopted", "[planner]") {
     Plan plan = plan_for(api, desired({account("legacy@acme", {"viewer"})}));
     const Action& act = plan.actions[0];
     CHECK(act.kind == ActionKind::update);
-    REQUIRE(act.changes.size() == 1);
+    REQUIRE(act.changes.size() == 2);
     CHECK(act.changes[0].field == "managed_by");
+    CHECK(act.changes[1].field == "rossum_accounts_applied");
+    const json record = {{"v", 1}, {"groups", {"viewer"}}, {"active", true}};
     CHECK(patch_body(act, api.context(), json{{"team", "x"}}).value() ==
-          json{{"metadata", {{"team", "x"}, {"managed_by", "rossum-accounts"}}}});
+          json{{"metadata",
+                {{"team", "x"},
+                 {"managed_by", "rossum-accounts"},
+                 {"rossum_accounts_applied", record}}}});
 }
 
 TEST_CASE("planner: fields the manifest omits are not managed", "[planner]") {

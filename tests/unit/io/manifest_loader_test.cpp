@@ -73,6 +73,9 @@ TEST_CASE("manifest loader: each invalid fixture gives exactly its diagnostics",
           "variable name ([A-Za-z_][A-Za-z0-9_]*)"}},
         {"reserved_metadata.yaml",
          {"reserved_metadata.yaml:5:16: accounts[0].metadata: key \"managed_by\" is reserved"}},
+        {"reserved_record_metadata.yaml",
+         {"reserved_record_metadata.yaml:5:16: accounts[0].metadata: key "
+          "\"rossum_accounts_applied\" is reserved"}},
         {"nested_metadata.yaml",
          {"nested_metadata.yaml:5:22: accounts[0].metadata.team: expected a scalar value, got a "
           "sequence"}},

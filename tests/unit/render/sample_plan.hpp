@@ -11,8 +11,14 @@ inline Organization sample_organization() {
     return {1234, "https://mycompany.rossum.app/api/v1/organizations/1234", "My Company"};
 }
 
-inline FieldChange change(std::string field, nlohmann::json before, nlohmann::json after) {
-    return {std::move(field), std::move(before), std::move(after)};
+inline FieldChange change(std::string field, nlohmann::json before, nlohmann::json after,
+                          Cause cause = Cause::manifest) {
+    return {std::move(field), std::move(before), std::move(after), cause};
+}
+
+// The last-applied record's line: derived, without a cause.
+inline FieldChange record(nlohmann::json before, nlohmann::json after) {
+    return {"rossum_accounts_applied", std::move(before), std::move(after), std::nullopt};
 }
 
 inline Action sample_create() {
@@ -29,7 +35,15 @@ inline Action sample_create() {
                  change("active", nullptr, true),
                  change("metadata.team", nullptr, "integrations"),
                  change("managed_by", nullptr, "rossum-accounts"),
-                 change("password", nullptr, "(sensitive: env API_USER_PASSWORD)")};
+                 change("password", nullptr, "(sensitive: env API_USER_PASSWORD)"),
+                 record(nullptr, {{"v", 1},
+                                  {"first_name", "SYSTEM USER"},
+                                  {"last_name", "(DO NOT DELETE)"},
+                                  {"email", "ops@mycompany.com"},
+                                  {"groups", {"admin"}},
+                                  {"queues", {812, 813}},
+                                  {"active", true},
+                                  {"metadata", {{"team", "integrations"}}}})};
     a.password_source = PasswordSource{PasswordSourceKind::env, "API_USER_PASSWORD", "", {}};
     return a;
 }
@@ -45,8 +59,9 @@ inline Action existing(ActionKind kind, std::string username, std::string source
     return a;
 }
 
-// Creates with both password sources, two updates (one an adoption), a skip with email drift,
-// a plain skip, a deactivate and a plan-level warning.
+// Creates with both password sources, two updates (one an adoption; causes manifest, conflict,
+// drift and unknown), a skip with email drift, a plain skip, a deactivate and a plan-level
+// warning.
 inline Plan sample_plan() {
     Plan plan;
     plan.api_url = "https://mycompany.rossum.app/api";
@@ -59,13 +74,20 @@ inline Plan sample_plan() {
     plan.actions.push_back(drift);
 
     Action update = existing(ActionKind::update, "etl@mycompany", "accounts.yaml:21", 17);
-    update.changes = {change("first_name", "ETL", "ETL bot"),
-                      change("groups", {"viewer"}, {"annotator", "viewer"}),
-                      change("active", false, true)};
+    update.changes = {
+        change("first_name", "ETL", "ETL bot"),
+        change("groups", {"viewer"}, {"annotator", "viewer"}, Cause::conflict),
+        change("active", false, true, Cause::drift),
+        record({{"v", 1}, {"first_name", "ETL"}, {"groups", {"admin"}}, {"active", true}},
+               {{"v", 1},
+                {"first_name", "ETL bot"},
+                {"groups", {"annotator", "viewer"}},
+                {"active", true}})};
     plan.actions.push_back(update);
 
     Action adopt = existing(ActionKind::update, "legacy@mycompany", "accounts.yaml:40", 23);
-    adopt.changes = {change("managed_by", nullptr, "rossum-accounts")};
+    adopt.changes = {change("managed_by", nullptr, "rossum-accounts", Cause::unknown),
+                     record(nullptr, {{"v", 1}, {"groups", {"viewer"}}, {"active", true}})};
     plan.actions.push_back(adopt);
 
     Action prune = existing(ActionKind::deactivate, "old_bot@mycompany", "", 99);
@@ -77,9 +99,12 @@ inline Plan sample_plan() {
     file_create.username = "uploader@mycompany";
     file_create.source = "teams/accounts.yaml:8";
     file_create.changes = {
-        change("username", nullptr, "uploader@mycompany"), change("groups", nullptr, {"annotator"}),
-        change("active", nullptr, true), change("managed_by", nullptr, "rossum-accounts"),
-        change("password", nullptr, "(sensitive: file secrets/uploader.txt)")};
+        change("username", nullptr, "uploader@mycompany"),
+        change("groups", nullptr, {"annotator"}),
+        change("active", nullptr, true),
+        change("managed_by", nullptr, "rossum-accounts"),
+        change("password", nullptr, "(sensitive: file secrets/uploader.txt)"),
+        record(nullptr, {{"v", 1}, {"groups", {"annotator"}}, {"active", true}})};
     file_create.warnings = {"password file teams/secrets/uploader.txt is not readable here; apply "
                             "will need it"};
     // The loader makes the manifest's directory absolute; the plan records the joined path.
