@@ -56,14 +56,22 @@ std::vector<std::string> missing_accounts(const DesiredState& desired,
     return missing;
 }
 
-Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) {
+// What reading the users cost: the requests sent, and the users list's total (U).
+struct UsersRead {
+    std::int64_t requests = 0;
+    std::int64_t total = 0;
+};
+
+Result<UsersRead> read_users(RossumApi& api, const DesiredState& desired, LiveState& live) {
     if (desired.accounts.empty() && !desired.prune) {
         live.complete_user_list = false;
-        return ok_status();
+        return UsersRead{};
     }
+    UsersRead cost{1, 0};
     auto page = api.users_page(live.organization.id, std::nullopt);
     if (!page)
         return page.error();
+    cost.total = page->total;
     keep_organization_users(live, std::move(page->results));
     std::optional<std::string> next = page->next;
     std::int64_t pages_left = page->total_pages > 1 ? page->total_pages - 1 : (next ? 1 : 0);
@@ -71,6 +79,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     bool by_pages = desired.prune || static_cast<std::int64_t>(missing.size()) >= pages_left;
     if (by_pages) {
         while (next) {
+            ++cost.requests;
             auto more = api.users_page(live.organization.id, next);
             if (!more)
                 return more.error();
@@ -78,7 +87,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
             next = more->next;
         }
         live.complete_user_list = true;
-        return ok_status();
+        return cost;
     }
     std::set<std::int64_t> read;
     for (const auto& u : live.users)
@@ -86,6 +95,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
     for (const auto& u : live.deleted_users)
         read.insert(u.id);
     for (const auto& username : missing) {
+        ++cost.requests;
         auto found = api.users_by_username(username);
         if (!found)
             return found.error();
@@ -98,7 +108,7 @@ Status read_users(RossumApi& api, const DesiredState& desired, LiveState& live) 
         keep_organization_users(live, std::move(same_name));
     }
     live.complete_user_list = false;
-    return ok_status();
+    return cost;
 }
 
 } // namespace
@@ -128,8 +138,21 @@ Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
             return queues.error();
         live.queues = std::move(*queues);
     }
-    if (auto st = read_users(api, desired, live); !st)
-        return st.error();
+    auto users = read_users(api, desired, live);
+    if (!users)
+        return users.error();
+    // The caller's own organization is read for its name (plans show it) only when the request
+    // budget has room left (docs/design.md §9.1): the name is a courtesy, the bound is not.
+    const auto accounts = static_cast<std::int64_t>(desired.accounts.size());
+    const std::int64_t pages = (users->total + 99) / 100;
+    const std::int64_t budget =
+        3 + (desired.prune ? pages : std::min(accounts, pages)) + (names_queues ? 1 : 0);
+    const std::int64_t sent = 2 + (names_queues ? 1 : 0) + users->requests;
+    if (live.organization.name.empty() && sent < budget) {
+        if (auto named = api.organization(live.organization.id))
+            live.organization.name = named->name;
+        // A caller that may not read its own organization plans by id alone.
+    }
     return live;
 }
 

@@ -98,12 +98,29 @@ TEST_CASE("fetch: an organization the caller cannot see is an error", "[fetch]")
     CHECK(live.error().message == "organization 9999 is not visible to admin@acme");
 }
 
-TEST_CASE("fetch: the caller's own organization costs no extra request", "[fetch][budget]") {
+TEST_CASE("fetch: the caller's own organization is read for its name when the budget has room",
+          "[fetch][budget]") {
     FakeApi api;
     auto d = with_accounts(1);
     d.organization = 4201;
-    REQUIRE(fetch_live_state(api, d, ra::test::k_api).ok());
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("organization") == 1);
+    CHECK(live->organization.name == "Acme");
+    CHECK(api.total_calls() <= 3 + 1);
+}
+
+TEST_CASE("fetch: the organization's name is left out when the budget has no room for it",
+          "[fetch][budget]") {
+    FakeApi api;
+    populate(api, 999);
+    auto d = with_accounts(3); // none on the first page: 3 look-ups use the whole budget
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    CHECK(api.calls("users_by_username") == 3);
     CHECK(api.calls("organization") == 0);
+    CHECK(live->organization.name.empty());
+    CHECK(api.total_calls() == 3 + 3);
 }
 
 TEST_CASE("fetch: soft-deleted users are ignored", "[fetch]") {
