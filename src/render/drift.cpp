@@ -3,6 +3,7 @@
 #include "format.hpp"
 #include "markdown.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
+#include "rossum_accounts/render/plan_text.hpp"
 
 #include <fmt/format.h>
 #include <sstream>
@@ -149,6 +150,8 @@ void render_drift_text(const Plan& plan, const DriftReport& report, std::ostream
                               printable(organization_title(plan)), printable(plan.api_url)),
                   render::k_bold, color)
          << "\n";
+    if (plan.partial())
+        text << paint(printable(plan_selection_line(plan)), render::k_yellow, color) << "\n";
     if (!report.alerts.empty()) {
         text << "\nChanged outside the tool (drift: " << render::k_drift_meaning
              << "; conflict: " << render::k_conflict_meaning << "):\n";
@@ -171,6 +174,8 @@ void render_drift_markdown(const Plan& plan, const DriftReport& report, std::ost
     text += fmt::format("Organization {} at {}\n\n",
                         render::md_text(render::clip(organization_title(plan), 200)),
                         render::md_code(render::clip(plan.api_url, 200)));
+    if (plan.partial())
+        text += "> **" + render::md_text(render::clip(plan_selection_line(plan), 800)) + "**\n\n";
     text += "| Drift | Conflict | Pending (manifest) | Pending (unknown) |\n";
     text += "| ---: | ---: | ---: | ---: |\n";
     text += fmt::format("| {} | {} | {} | {} |\n\n", report.drift, report.conflict, report.manifest,
@@ -218,6 +223,8 @@ void render_drift_json(const Plan& plan, const DriftReport& report, std::ostream
         {"pending", json_entries(report.pending)},
         {"warnings", plan.warnings},
     };
+    if (plan.partial())
+        j["selection"] = {{"target", plan.targets}, {"exclude", plan.excludes}};
     out << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 

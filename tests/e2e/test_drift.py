@@ -130,6 +130,25 @@ class DriftTest(ToolTestCase):
         self.assertExit(self.run_tool("apply", path, "--auto-approve", env=self.env_), 0)
         self.assertExit(self.drift(self.env_, path), 0)
 
+    def test_drift_with_exclude_leaves_the_excluded_users_out_and_says_so(self):
+        user = self.applied(self.sb, self.env_)
+        self.sb.patch_user(user["id"], groups=["admin"])
+        path = self.manifest()
+        run = self.run_tool("drift", path, "--exclude", "SVC@*", env=self.env_)
+        self.assertExit(run, 0)  # the drifted user is not looked at
+        self.assertIn('Partial plan: only usernames not matching "SVC@*"', run.stdout)
+        run = self.run_tool("drift", path, "--exclude", "SVC@*", "--format", "json",
+                            env=self.env_)
+        report = json.loads(run.stdout)
+        DRIFT_SCHEMA.validate(report)
+        self.assertEqual(report["selection"], {"target": [], "exclude": ["SVC@*"]})
+        run = self.run_tool("drift", path, "--target", "svc@*", "--format", "markdown",
+                            env=self.env_)
+        self.assertExit(run, 2)
+        self.assertIn("Partial plan", run.stdout)
+        self.assertExit(self.run_tool("drift", path, "--max-deactivations", "3", env=self.env_),
+                        64)  # drift deactivates nothing: no cap to set
+
     def test_a_field_changed_in_both_places_is_a_conflict(self):
         user = self.applied(self.sb, self.env_)
         self.sb.patch_user(user["id"], first_name="By Hand")
