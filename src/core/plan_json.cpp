@@ -75,6 +75,12 @@ nlohmann::json plan_to_json(const Plan& plan) {
         j["selection"] = {{"target", plan.targets}, {"exclude", plan.excludes}};
     if (plan.max_deactivations)
         j["max_deactivations"] = *plan.max_deactivations;
+    if (!plan.queue_names.empty()) {
+        nlohmann::json names = nlohmann::json::object();
+        for (const auto& [id, name] : plan.queue_names)
+            names[std::to_string(id)] = name;
+        j["queue_names"] = std::move(names);
+    }
     return j;
 }
 

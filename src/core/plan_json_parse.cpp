@@ -353,7 +353,7 @@ Plan read_plan(PlanReader& r, const Json& j) {
     Plan plan;
     if (!r.expect_object(
             j, "", {"format_version", "api_url", "organization", "summary", "actions", "warnings"},
-            {"selection", "max_deactivations"})) {
+            {"selection", "max_deactivations", "queue_names"})) {
         return plan;
     }
     const std::int64_t version = r.integer(j["format_version"], "format_version");
@@ -377,6 +377,25 @@ Plan read_plan(PlanReader& r, const Json& j) {
         r.expect_object(j["selection"], "selection", {"target", "exclude"})) {
         plan.targets = r.strings(j["selection"]["target"], "selection.target");
         plan.excludes = r.strings(j["selection"]["exclude"], "selection.exclude");
+    }
+    if (j.contains("queue_names")) {
+        const Json& names = j["queue_names"];
+        if (!names.is_object()) {
+            r.fail("queue_names", fmt::format("expected an object, got {}", type_name(names)));
+        } else {
+            for (const auto& [key, value] : names.items()) {
+                const std::string path = "queue_names." + key;
+                const auto id = key.empty() || key.size() > 18 ||
+                                        key.find_first_not_of("0123456789") != std::string::npos
+                                    ? std::int64_t{0}
+                                    : std::stoll(key);
+                if (id <= 0) {
+                    r.fail(path, "expected a queue id as the key");
+                    break;
+                }
+                plan.queue_names[id] = r.string(value, path);
+            }
+        }
     }
     if (j.contains("max_deactivations") && !j["max_deactivations"].is_null()) {
         const std::int64_t cap = r.integer(j["max_deactivations"], "max_deactivations");

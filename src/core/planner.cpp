@@ -88,6 +88,66 @@ Resolved resolve_account(const Account& account, std::size_t index, const Lookup
     return r;
 }
 
+// A copy of `account` whose queue names (docs/design.md §5.10) are resolved to ids among the
+// queues read; an unknown or ambiguous name is a diagnostic.
+Account with_queue_ids(const Account& account, std::size_t index, const LiveState& live,
+                       Diagnostics& diagnostics) {
+    Account resolved = account;
+    resolved.queue_names.clear();
+    std::vector<std::int64_t>& ids =
+        resolved.queues.emplace(account.queues.value_or(std::vector<std::int64_t>{}));
+    for (const std::string& name : account.queue_names) {
+        std::vector<std::int64_t> same;
+        std::vector<std::string> other_case;
+        for (const Queue& q : live.queues) {
+            if (q.name == name)
+                same.push_back(q.id);
+            else if (same_username(q.name, name)) // the one case-folding rule, reused
+                other_case.push_back(fmt::format("\"{}\" ({})", q.name, q.id));
+        }
+        const std::string path = fmt::format("accounts[{}].queues", index);
+        if (same.size() == 1) {
+            if (std::find(ids.begin(), ids.end(), same[0]) == ids.end())
+                ids.push_back(same[0]);
+            continue;
+        }
+        if (same.empty()) {
+            std::string message =
+                fmt::format("queue \"{}\" of account \"{}\" does not exist in organization {}",
+                            name, account.username, live.organization.id);
+            if (!other_case.empty())
+                message += fmt::format("; did you mean {}?", fmt::join(other_case, " or "));
+            diagnostics.push_back({account.where, path, message});
+            continue;
+        }
+        diagnostics.push_back(
+            {account.where, path,
+             fmt::format("queue name \"{}\" of account \"{}\" is ambiguous: queues {} have it; "
+                         "give the id",
+                         name, account.username, fmt::join(same, ", "))});
+    }
+    std::sort(ids.begin(), ids.end()); // ids and names mixed: no manifest order to keep
+    return resolved;
+}
+
+// The names of the queues the plan's changes mention, for display next to their ids.
+std::map<std::int64_t, std::string> queue_names_shown(const Plan& plan, const LiveState& live) {
+    std::set<std::int64_t> mentioned;
+    for (const Action& a : plan.actions)
+        for (const FieldChange& c : a.changes)
+            if (c.field == "queues")
+                for (const json* side : {&c.before, &c.after})
+                    if (side->is_array())
+                        for (const json& id : *side)
+                            if (id.is_number_integer())
+                                mentioned.insert(id.get<std::int64_t>());
+    std::map<std::int64_t, std::string> names;
+    for (const Queue& q : live.queues)
+        if (mentioned.count(q.id) && !q.name.empty())
+            names.emplace(q.id, q.name);
+    return names;
+}
+
 // The metadata the write leaves: BASE with the declared keys, the marker and RECORD merged in.
 json metadata_after(const json& base, const Account& account, const json& record) {
     json merged = base.is_object() ? base : json::object();
@@ -345,10 +405,14 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     // Diagnostics name `accounts[i]` within the account's own file, as the loader does: with
     // several manifests the position in the merged list would point at another account.
     std::map<std::string, std::size_t> accounts_in_file;
-    for (const Account& account : desired.accounts) {
-        const std::size_t i = accounts_in_file[account.where.file]++;
-        if (!selected(account.username, options))
+    for (const Account& declared : desired.accounts) {
+        const std::size_t i = accounts_in_file[declared.where.file]++;
+        if (!selected(declared.username, options))
             continue;
+        std::optional<Account> named; // a copy only when queues are given by name
+        if (!declared.queue_names.empty())
+            named = with_queue_ids(declared, i, live, out.diagnostics);
+        const Account& account = named ? *named : declared;
         Resolved r = resolve_account(account, i, idx, live, out.diagnostics);
         const std::size_t problems = out.diagnostics.size();
         const LiveUser* user = find_user(account, i, idx, out.diagnostics);
@@ -382,6 +446,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     if (plan.partial() && plan.actions.empty())
         plan.warnings.push_back("--target/--exclude select no declared account and no user to "
                                 "deactivate");
+    plan.queue_names = queue_names_shown(plan, live);
     out.plan = std::move(plan);
     return out;
 }

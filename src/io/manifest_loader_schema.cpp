@@ -224,12 +224,18 @@ std::string lower(std::string s) {
     return s;
 }
 
+// Queues as written: ids (numbers) and names (strings), resolved by the planner.
+struct QueueList {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> names;
+};
+
 struct Fields {
     std::optional<std::string> first_name;
     std::optional<std::string> last_name;
     std::optional<std::string> email;
     std::optional<std::vector<std::string>> groups;
-    std::optional<std::vector<std::int64_t>> queues;
+    std::optional<QueueList> queues;
     std::optional<bool> active;
     nlohmann::json metadata = nlohmann::json::object();
 };
@@ -439,13 +445,29 @@ private:
         return roles;
     }
 
-    std::optional<std::vector<std::int64_t>> queues(const YamlNode& n, const std::string& path) {
-        if (!expect_kind(n, path, Kind::sequence, "a sequence of queue ids"))
+    std::optional<QueueList> queues(const YamlNode& n, const std::string& path) {
+        if (!expect_kind(n, path, Kind::sequence, "a sequence of queue ids or names"))
             return std::nullopt;
-        std::vector<std::int64_t> ids;
+        QueueList list;
+        std::vector<std::int64_t>& ids = list.ids;
         for (std::size_t i = 0; i < n.items.size(); ++i) {
             const std::string item_path = path + "[" + std::to_string(i) + "]";
-            auto id = positive_integer(n.items[i], item_path);
+            const YamlNode& item = n.items[i];
+            if (item.kind == Kind::scalar && scalar_type(item) == ScalarType::string) {
+                if (item.value.empty() || item.value.size() > 1000)
+                    error(item, item_path, "a queue name must have 1 to 1000 characters");
+                else if (item.value.find_first_not_of("0123456789") == std::string::npos)
+                    error(item, item_path,
+                          "\"" + item.value +
+                              "\" is a queue id written as a string: write it without quotes");
+                else if (std::find(list.names.begin(), list.names.end(), item.value) !=
+                         list.names.end())
+                    error(item, item_path, "queue \"" + item.value + "\" is listed twice");
+                else
+                    list.names.push_back(item.value);
+                continue;
+            }
+            auto id = positive_integer(item, item_path);
             if (!id)
                 continue;
             if (std::find(ids.begin(), ids.end(), *id) != ids.end())
@@ -453,7 +475,7 @@ private:
             else
                 ids.push_back(*id);
         }
-        return ids;
+        return list;
     }
 
     // A metadata value as JSON, exactly; nullopt (reported) for a number that cannot be sent
@@ -622,7 +644,10 @@ private:
         a.first_name = f.first_name ? f.first_name : defaults.first_name;
         a.last_name = f.last_name ? f.last_name : defaults.last_name;
         a.email = f.email ? f.email : defaults.email;
-        a.queues = f.queues ? f.queues : defaults.queues;
+        if (const std::optional<QueueList>& q = f.queues ? f.queues : defaults.queues) {
+            a.queues = q->ids;
+            a.queue_names = q->names;
+        }
         a.active = f.active.value_or(defaults.active.value_or(true));
         a.metadata = defaults.metadata;
         a.metadata.update(f.metadata); // shallow: account keys win

@@ -1,6 +1,8 @@
 #include "format.hpp"
 
 #include <fmt/format.h>
+#include <set>
+#include <vector>
 
 namespace ra::render {
 
@@ -73,6 +75,26 @@ std::string show_change_side(const FieldChange& change, const nlohmann::json& si
     const bool placeholder =
         side.is_string() && side.get_ref<const std::string&>().starts_with("(sensitive: ");
     return placeholder ? printable(side.get<std::string>()) : std::string("(sensitive)");
+}
+
+std::string queue_names_note(const FieldChange& change,
+                             const std::map<std::int64_t, std::string>& names) {
+    if (change.field != "queues" || names.empty())
+        return {};
+    std::vector<std::string> shown;
+    std::set<std::int64_t> seen;
+    for (const nlohmann::json* side : {&change.before, &change.after}) {
+        if (!side->is_array())
+            continue;
+        for (const nlohmann::json& id : *side) {
+            if (!id.is_number_integer() || !seen.insert(id.get<std::int64_t>()).second)
+                continue;
+            auto it = names.find(id.get<std::int64_t>());
+            if (it != names.end())
+                shown.push_back(fmt::format("{} {}", it->first, show_value(it->second)));
+        }
+    }
+    return shown.empty() ? std::string() : "   # " + fmt::format("{}", fmt::join(shown, ", "));
 }
 
 char change_symbol(const FieldChange& change) {

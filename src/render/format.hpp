@@ -3,6 +3,7 @@
 
 #include "rossum_accounts/core/plan.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -22,6 +23,11 @@ std::string json_document(const nlohmann::json& value);
 
 // The side of a change to display; a password change only ever shows its placeholder.
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side);
+
+// For a queues change: "   # 812 \"Invoices\", 813 \"Receipts\"", the names of its ids that
+// `names` knows (the plan's queue_names); empty for any other field or when none is known.
+std::string queue_names_note(const FieldChange& change,
+                             const std::map<std::int64_t, std::string>& names);
 
 // '+' added (before null), '-' removed (after null), '~' changed.
 char change_symbol(const FieldChange& change);

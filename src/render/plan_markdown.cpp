@@ -29,26 +29,29 @@ const char* heading(ActionKind kind) {
 }
 
 // Diff lines: an added value is "+", a removed one "-", a change both.
-std::string diff_lines(const FieldChange& c) {
+std::string diff_lines(const FieldChange& c,
+                       const std::map<std::int64_t, std::string>& queue_names) {
     const std::string field = render::printable(c.field);
+    const std::string names = render::queue_names_note(c, queue_names);
     std::string out;
     if (!c.before.is_null()) {
         out += fmt::format("- {} = {}\n", field, render::show_change_side(c, c.before));
     }
     if (!c.after.is_null()) {
-        out += fmt::format("+ {} = {}\n", field, render::show_change_side(c, c.after));
+        out += fmt::format("+ {} = {}{}\n", field, render::show_change_side(c, c.after), names);
     }
     return out;
 }
 
-std::string action_section(const Action& a) {
+std::string action_section(const Action& a,
+                           const std::map<std::int64_t, std::string>& queue_names) {
     std::string out = fmt::format("### {} {}\n\n", heading(a.kind), md_code(a.username));
     out += a.source.empty() ? std::string("Not in the manifest (pruned).\n\n")
                             : fmt::format("Source: {}\n\n", md_code(a.source));
     if (!a.changes.empty()) {
         out += "```diff\n";
         for (const FieldChange& c : a.changes) {
-            out += diff_lines(c);
+            out += diff_lines(c, queue_names);
         }
         out += "```\n\n";
     }
@@ -112,7 +115,7 @@ std::vector<Piece> pieces(const Plan& plan) {
     std::vector<Piece> out;
     for (const Action& a : plan.actions) {
         if (a.kind != ActionKind::skip || !a.warnings.empty()) {
-            out.push_back({action_section(a), true});
+            out.push_back({action_section(a, plan.queue_names), true});
         }
     }
     for (std::size_t i = 0; i < plan.warnings.size(); ++i) {

@@ -33,7 +33,8 @@ Heading heading(ActionKind kind) {
     return {'=', "unchanged"};
 }
 
-std::string change_line(const FieldChange& c, std::size_t width, bool color) {
+std::string change_line(const FieldChange& c, std::size_t width, bool color,
+                        const std::map<std::int64_t, std::string>& queue_names) {
     const char symbol = render::change_symbol(c);
     std::string field = printable(c.field);
     field.resize(std::max(width, field.size()), ' ');
@@ -46,6 +47,7 @@ std::string change_line(const FieldChange& c, std::size_t width, bool color) {
         value =
             render::show_change_side(c, c.before) + " -> " + render::show_change_side(c, c.after);
     }
+    value += render::queue_names_note(c, queue_names);
     std::string mark;
     if (const char* cause = render::alert_cause(c))
         mark = "   " + paint(fmt::format("[{}]", cause),
@@ -55,7 +57,8 @@ std::string change_line(const FieldChange& c, std::size_t width, bool color) {
                        value, mark);
 }
 
-void render_action(const Action& a, std::ostream& out, bool color) {
+void render_action(const Action& a, std::ostream& out, bool color,
+                   const std::map<std::int64_t, std::string>& queue_names) {
     const Heading h = heading(a.kind);
     const std::string title = fmt::format("{} {}", h.symbol, h.verb);
     const std::string source = a.source.empty() ? std::string("not in the manifest") : a.source;
@@ -69,7 +72,7 @@ void render_action(const Action& a, std::ostream& out, bool color) {
         }
     }
     for (const FieldChange& c : a.changes) {
-        out << change_line(c, width, color);
+        out << change_line(c, width, color, queue_names);
     }
     for (const std::string& w : a.warnings) {
         out << "      " << paint("!", render::k_yellow, color) << ' ' << printable(w) << '\n';
@@ -129,7 +132,7 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
     for (const Action& a : plan.actions) {
         if (listed(a)) {
             text << "\n";
-            render_action(a, text, color);
+            render_action(a, text, color, plan.queue_names);
         }
     }
     if (!plan.warnings.empty()) {

@@ -39,6 +39,9 @@ struct Account {
     std::optional<std::string> email;
     std::vector<std::string> groups;                 // role names, non-empty after defaults
     std::optional<std::vector<std::int64_t>> queues; // unmanaged when absent
+    // Queues given by name (docs/design.md §5.10), resolved through the API by the planner; set
+    // only together with `queues` (which then holds the ids given as numbers).
+    std::vector<std::string> queue_names;
     bool active = true;
     std::optional<PasswordSource> password;
     nlohmann::json metadata = nlohmann::json::object(); // declared keys only (defaults merged)

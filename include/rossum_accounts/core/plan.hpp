@@ -6,6 +6,7 @@
 #include "rossum_accounts/core/manifest.hpp"
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -64,6 +65,9 @@ struct Plan {
     // usernames were compared, created or deactivated. Empty: the whole manifest.
     std::vector<std::string> targets;
     std::vector<std::string> excludes;
+    // Names of the queues the changes mention, shown next to their ids (information only: the
+    // writes use the ids).
+    std::map<std::int64_t, std::string> queue_names;
     // The manifest's max_deactivations, kept so that apply --plan applies the same cap.
     std::optional<std::int64_t> max_deactivations;
 

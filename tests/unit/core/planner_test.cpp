@@ -528,3 +528,39 @@ TEST_CASE("planner: a create whose username a deleted user holds is warned about
                Catch::Contains("a deleted user \"Gone@acme\" (id") &&
                    Catch::Contains("holds this username"));
 }
+
+TEST_CASE("planner: queues given by name resolve to their ids and show their names",
+          "[planner][queues]") {
+    FakeApi api; // queues 812 "q812", 813 "q813", 814 "q814"
+    auto a = account("svc@acme", {"viewer"});
+    a.queues = std::vector<std::int64_t>{812};
+    a.queue_names = {"q813", "q812"}; // 812 twice, by id and by name: once
+    Plan plan = plan_for(api, desired({a}));
+    REQUIRE(plan.actions.size() == 1);
+    const FieldChange* queues = change(plan.actions[0], "queues");
+    REQUIRE(queues != nullptr);
+    CHECK(queues->after == json::array({812, 813}));
+    CHECK(plan.queue_names == std::map<std::int64_t, std::string>{{812, "q812"}, {813, "q813"}});
+}
+
+TEST_CASE("planner: an unknown or ambiguous queue name is a diagnostic", "[planner][queues]") {
+    FakeApi api;
+    api.queues_.push_back({815, ra::test::object_url("queues", 815), "q812"}); // a second "q812"
+    auto a = account("svc@acme", {"viewer"});
+    a.queues = std::vector<std::int64_t>{};
+    a.queue_names = {"Q813", "q812", "nowhere"};
+    DesiredState d = desired({a});
+    auto live = fetch_live_state(api, d, ra::test::k_api);
+    REQUIRE(live.ok());
+    PlanOutcome out = make_plan(d, *live);
+    CHECK_FALSE(out.plan);
+    REQUIRE(out.diagnostics.size() == 3);
+    CHECK(out.diagnostics[0].path == "accounts[0].queues");
+    CHECK_THAT(out.diagnostics[0].message,
+               Catch::Contains("queue \"Q813\" of account \"svc@acme\" does not exist") &&
+                   Catch::Contains("did you mean \"q813\" (813)?"));
+    CHECK_THAT(out.diagnostics[1].message,
+               Catch::Contains("queue name \"q812\" of account \"svc@acme\" is ambiguous: "
+                               "queues 812, 815 have it; give the id"));
+    CHECK_THAT(out.diagnostics[2].message, Catch::Contains("queue \"nowhere\""));
+}

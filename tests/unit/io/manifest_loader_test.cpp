@@ -64,7 +64,8 @@ TEST_CASE("manifest loader: each invalid fixture gives exactly its diagnostics",
          {"duplicate_queue.yaml:5:24: accounts[0].queues[2]: queue 812 is listed twice"}},
         {"bad_queue.yaml",
          {"bad_queue.yaml:5:14: accounts[0].queues[0]: must be a positive integer",
-          "bad_queue.yaml:5:17: accounts[0].queues[1]: expected an integer, got a string"}},
+          "bad_queue.yaml:5:17: accounts[0].queues[1]: \"813\" is a queue id written as a "
+          "string: write it without quotes"}},
         {"inline_password.yaml", {"inline_password.yaml:5:15: " + inline_pw}},
         {"password_both.yaml",
          {"password_both.yaml:5:15: accounts[0].password: set exactly one of env or file"}},
@@ -298,4 +299,32 @@ TEST_CASE("manifest writer: DEL and other controls are written escaped and read 
     REQUIRE(back.manifest);
     REQUIRE(back.manifest->accounts.size() == 1);
     CHECK(back.manifest->accounts[0].first_name == a.first_name);
+}
+
+TEST_CASE("manifest loader: queues may be given by id or by name, from defaults too",
+          "[manifest][valid][queues]") {
+    ra::LoadResult result = ra::load_manifest_text(
+        "version: 1\ndefaults: {queues: [Invoices]}\naccounts:\n"
+        "  - {username: a, groups: [admin], queues: [812, \"Receipts\", Orders 2]}\n"
+        "  - {username: b, groups: [admin]}\n",
+        "m.yaml", "/srv");
+    REQUIRE(result.diagnostics.empty());
+    REQUIRE(result.manifest.has_value());
+    const ra::Account& a = result.manifest->accounts[0];
+    CHECK(a.queues == std::vector<std::int64_t>{812});
+    CHECK(a.queue_names == std::vector<std::string>{"Receipts", "Orders 2"});
+    const ra::Account& b = result.manifest->accounts[1];
+    CHECK(b.queues == std::vector<std::int64_t>{}); // managed: the default names a queue
+    CHECK(b.queue_names == std::vector<std::string>{"Invoices"});
+}
+
+TEST_CASE("manifest loader: a queue name listed twice or empty is refused",
+          "[manifest][invalid][queues]") {
+    ra::LoadResult result = ra::load_manifest_text(
+        "version: 1\naccounts:\n  - {username: a, groups: [admin], queues: [Inbox, Inbox, \"\"]}\n",
+        "m.yaml", "/srv");
+    CHECK_FALSE(result.manifest.has_value());
+    REQUIRE(result.diagnostics.size() == 2);
+    CHECK(result.diagnostics[0].message == "queue \"Inbox\" is listed twice");
+    CHECK(result.diagnostics[1].message == "a queue name must have 1 to 1000 characters");
 }
