@@ -78,9 +78,11 @@ std::string ambiguity(const std::string& username, const std::vector<std::string
 }
 
 // The user as it is just before its PATCH (docs/design.md §5.3, "Every PATCH reads its user
-// first"): a plan's users are not deleted, so one deleted (or gone) since is never patched blind,
-// and a metadata PATCH merges into the metadata it holds now. The user, why nothing may be
-// written, or the error of the read.
+// first"): a plan's users are not deleted, so one deleted (or gone) since is never patched blind;
+// one renamed since is no longer the account the plan showed, and patching it would write that
+// account's roles and the ownership marker to another (which the next prune would deactivate);
+// a metadata PATCH merges into the metadata it holds now. The user, why nothing may be written,
+// or the error of the read.
 struct FreshUser {
     std::optional<LiveUser> user;
     std::string refusal;
@@ -97,13 +99,27 @@ FreshUser read_before_patch(RossumApi& api, std::int64_t id, const std::string& 
                             "written",
                             username),
                 std::nullopt};
+    if (!same_username(user->username, username))
+        return {std::nullopt,
+                fmt::format("the user \"{}\" was renamed since the plan was made; nothing was "
+                            "written",
+                            username),
+                std::nullopt};
     return {std::move(*user), {}, std::nullopt};
 }
+
+// A stop asked for while the user was re-read (the signal came during that GET): the PATCH is
+// the write "nothing more will be written" promises not to send.
+bool stop_requested(const ApplyHooks& hooks) {
+    return hooks.cancelled && hooks.cancelled();
+}
+
+constexpr const char* k_stopped_before_patch = "interrupted; the user was read but not patched";
 
 // The user exists in our organization after all: adopt it and bring it in line with `create`
 // (the POST body, without the password).
 ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, const json& create,
-                   const char* why) {
+                   const char* why, const ApplyHooks& hooks) {
     auto failed = [&](const std::string& reason) {
         return result_for(action, ResultStatus::failed,
                           fmt::format("adopting the existing user failed: {}", reason));
@@ -119,6 +135,8 @@ ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, 
         patch = patch_to_match_create(*fresh.user, create);
         if (patch.contains("metadata") && fresh.user->metadata_inexact)
             return failed(inexact_metadata());
+        if (!patch.empty() && stop_requested(hooks))
+            return result_for(action, ResultStatus::not_attempted, k_stopped_before_patch);
     }
     if (!patch.empty()) {
         auto patched = api.patch_user(found.id, patch);
@@ -140,7 +158,15 @@ ActionResult conflict(const Action& action) {
 struct Outcome {
     ActionResult result;
     std::optional<Error> stop; // set when the run must stop
+    bool interrupted = false;  // a stop was asked for (SIGINT/SIGTERM) during this action
 };
+
+// An action left undone because a stop was asked for while it ran.
+Outcome interrupted(ActionResult result) {
+    Outcome out{std::move(result), std::nullopt};
+    out.interrupted = out.result.status == ResultStatus::not_attempted;
+    return out;
+}
 
 Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& create,
                       const json& body, const Error& first_error, const ApplyHooks& hooks) {
@@ -154,14 +180,15 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
                     settled.error()};
         if (settled->ours && username_taken(first_error)) {
             // Our only POST was refused, so another run made the user: this run updated it.
-            auto r = adopt(action, api, *settled->ours, create, "adopted: created concurrently");
+            auto r =
+                adopt(action, api, *settled->ours, create, "adopted: created concurrently", hooks);
             r.created_elsewhere = r.status == ResultStatus::done;
-            return {r, std::nullopt};
+            return interrupted(std::move(r));
         }
         if (settled->ours)
             // Most likely our own POST, committed before the connection failed.
-            return {adopt(action, api, *settled->ours, create, "adopted after an ambiguous create"),
-                    std::nullopt};
+            return interrupted(adopt(action, api, *settled->ours, create,
+                                     "adopted after an ambiguous create", hooks));
         if (!settled->ambiguous.empty())
             return {result_for(action, ResultStatus::failed,
                                ambiguity(action.username, settled->ambiguous)),
@@ -177,10 +204,10 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
         }
         // Confirmed absent: the first POST did not commit, so sending it once more is safe —
         // unless the run was asked to stop meanwhile: then nothing more is written.
-        if (hooks.cancelled && hooks.cancelled())
-            return {result_for(action, ResultStatus::not_attempted,
-                               "interrupted; the create did not commit and was not resent"),
-                    std::nullopt};
+        if (stop_requested(hooks))
+            return interrupted(result_for(action, ResultStatus::not_attempted,
+                                          "interrupted; the create did not commit and was not "
+                                          "resent"));
         auto created = api.create_user(body);
         if (created)
             return {result_for(action, ResultStatus::done), std::nullopt};
@@ -221,7 +248,8 @@ Outcome failed_read(const Action& action, const Error& e) {
         stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
 
-Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& context) {
+Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& context,
+                  const ApplyHooks& hooks) {
     if (!action.user_id)
         return {result_for(action, ResultStatus::failed, "the plan names no user id"),
                 std::nullopt};
@@ -245,6 +273,8 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
     auto body = patch_body(action, context, current_metadata);
     if (!body)
         return {result_for(action, ResultStatus::failed, body.error().message), std::nullopt};
+    if (stop_requested(hooks))
+        return interrupted(result_for(action, ResultStatus::not_attempted, k_stopped_before_patch));
     auto patched = api.patch_user(*action.user_id, *body);
     if (patched)
         return {result_for(action, ResultStatus::done), std::nullopt};
@@ -281,12 +311,16 @@ Report apply_plan(const Plan& plan, const WriteContext& context, RossumApi& api,
             break;
         case ActionKind::update:
         case ActionKind::deactivate:
-            out = run_patch(action, api, context);
+            out = run_patch(action, api, context, hooks);
             break;
         }
         if (out.stop) {
             report.stopped_early = true;
             report.stop_reason = out.stop->kind;
+        }
+        if (out.interrupted) {
+            report.stopped_early = true;
+            report.interrupted = true;
         }
         if (hooks.on_result)
             hooks.on_result(out.result, action);
@@ -324,6 +358,17 @@ Result<std::optional<std::string>> action_drift(const Action& action, const Plan
         return Drift(fmt::format("{}: the user was deleted", action.username));
     if (fingerprint(*user) != action.fingerprint)
         return Drift(fmt::format("{}: the user changed since the plan was made", action.username));
+    if (user->username != action.username) {
+        // Only a case variant of its user's username: a fresh plan names one only when no user
+        // holds the username exactly (docs/design.md §5.1). Such a holder goes into `live` for
+        // check_plan_against_live to refuse the plan; an exact action costs no look-up.
+        auto settled = look_up(api, plan, action.username);
+        if (!settled)
+            return settled.error();
+        if (settled->ours && settled->ours->username == action.username &&
+            settled->ours->id != user->id)
+            live.users.push_back(std::move(*settled->ours));
+    }
     live.users.push_back(std::move(*user));
     return Drift();
 }

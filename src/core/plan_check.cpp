@@ -259,12 +259,28 @@ Status check_record(const Action& action, const LiveUser* user, const WriteConte
     return ok_status();
 }
 
-Status check_user(const Action& action, const LiveUser& user, const WriteContext& context,
-                  std::size_t i) {
+// Another user of the organization read whose username is exactly `username`, or null.
+const LiveUser* exact_holder(const LiveState& live, const std::string& username,
+                             std::int64_t other_than) {
+    for (const auto& u : live.users)
+        if (u.username == username && u.id != other_than)
+            return &u;
+    return nullptr;
+}
+
+Status check_user(const Action& action, const LiveUser& user, const LiveState& live,
+                  const WriteContext& context, std::size_t i) {
     const std::string path = action_path(i);
     if (!same_username(action.username, user.username))
         return invalid(path + ".username", fmt::format("user {} is \"{}\", not \"{}\"", user.id,
                                                        user.username, action.username));
+    // The exact username wins (docs/design.md §5.1): an action shown under a username that
+    // another user holds exactly, but aimed at a case variant, writes to a user it does not show.
+    if (const LiveUser* exact = exact_holder(live, action.username, user.id))
+        return invalid(path + ".username",
+                       fmt::format("user {} is \"{}\", but \"{}\" is exactly the username of "
+                                   "user {}, which a plan would match instead",
+                                   user.id, user.username, action.username, exact->id));
     if (action.user_url != user.url)
         return invalid(path + ".user_url", fmt::format("user {} is at {}", user.id, user.url));
     for (std::size_t j = 0; j < action.changes.size(); ++j)
@@ -365,7 +381,7 @@ Status check_plan_against_live(const Plan& plan, const LiveState& live) {
         if (user == users.end())
             return invalid(action_path(i) + ".user_id",
                            "names no user of the organization that was read");
-        if (auto st = check_user(action, *user->second, context, i); !st)
+        if (auto st = check_user(action, *user->second, live, context, i); !st)
             return st;
         if (auto st = check_caller(action, live, i); !st)
             return st;

@@ -137,18 +137,38 @@ Result<std::string> Authenticator::token() {
         token_ = credentials_.token;
         return *token_;
     }
-    if (cache_) {
-        auto cached = cache_->load(api_url_, credentials_.username, sender_.clock().wall_now());
-        if (!cached)
-            warnings_.push_back("token cache: " + cached.error().message);
-        else if (*cached && header_safe(**cached)) {
-            masker_.add(**cached);
-            token_ = *cached;
-            token_cached_ = true;
-            return *token_;
-        }
-    }
+    if (!cache_)
+        return fresh_login();
+    // Held from the read of the cache to the store of a fresh token: a run started at the same
+    // time waits, then finds this run's token instead of exchanging one of its own that the
+    // cache would not keep (docs/design.md §11.2).
+    auto lock = lock_cache();
+    if (use_cached_token())
+        return *token_;
     return fresh_login();
+}
+
+std::optional<TokenCacheLock> Authenticator::lock_cache() {
+    auto lock = cache_->lock(api_url_, credentials_.username, sender_.clock());
+    if (lock)
+        return std::move(*lock);
+    warnings_.push_back(
+        fmt::format("token cache: {}; going on without the lock", lock.error().message));
+    return std::nullopt;
+}
+
+bool Authenticator::use_cached_token(const std::string& rejected) {
+    auto cached = cache_->load(api_url_, credentials_.username, sender_.clock().wall_now());
+    if (!cached) {
+        warnings_.push_back("token cache: " + cached.error().message);
+        return false;
+    }
+    if (!*cached || !header_safe(**cached) || **cached == rejected)
+        return false;
+    masker_.add(**cached);
+    token_ = *cached;
+    token_cached_ = true;
+    return true;
 }
 
 Result<std::string> Authenticator::fresh_login() {
@@ -254,6 +274,13 @@ Result<std::string> Authenticator::renew(const std::string& rejected) {
     }
     token_.reset();
     token_cached_ = false;
+    if (!cache_ || logins_ > 0)
+        return fresh_login();
+    // Another run that met the same 401 may have cached a new token meanwhile: use it rather
+    // than exchange a second one that would replace it in the cache.
+    auto lock = lock_cache();
+    if (use_cached_token(rejected))
+        return *token_;
     return fresh_login();
 }
 

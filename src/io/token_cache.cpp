@@ -7,8 +7,10 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace ra {
 namespace {
@@ -60,7 +62,39 @@ Error problem(std::string message) {
     return make_error(ErrorKind::io, std::move(message));
 }
 
+// How often a run waiting for the lock tries again: short next to a login and an exchange.
+constexpr std::chrono::milliseconds k_lock_poll{50};
+
+// The lock file, opened (created when missing) without following a link; only a private regular
+// file of this user is locked, as only such a cache file is read.
+Result<int> open_lock_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return problem(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::getuid() ||
+        (st.st_mode & 077) != 0) {
+        ::close(fd);
+        return problem(fmt::format("{} is not a private regular file of this user", path));
+    }
+    return fd;
+}
+
 } // namespace
+
+TokenCacheLock& TokenCacheLock::operator=(TokenCacheLock&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+}
+
+TokenCacheLock::~TokenCacheLock() {
+    if (fd_ >= 0)
+        ::close(fd_); // releases the flock
+}
 
 std::optional<std::string> default_token_cache_dir(const Environment& env) {
     if (auto xdg = env.get("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/')
@@ -77,6 +111,36 @@ std::string TokenCache::path_for(const std::string& api_url, const std::string& 
     auto key = api_url + '\n' + username;
     return fmt::format("{}/{:016x}{:016x}.json", dir_, fnv1a64(key),
                        fnv1a64(key, 0x84222325cbf29ce4ULL));
+}
+
+std::string TokenCache::lock_path_for(const std::string& api_url,
+                                      const std::string& username) const {
+    std::string path = path_for(api_url, username);
+    return path.substr(0, path.size() - std::string_view(".json").size()) + ".lock";
+}
+
+Result<TokenCacheLock> TokenCache::lock(const std::string& api_url, const std::string& username,
+                                        Clock& clock, Clock::Duration wait) const {
+    std::string why;
+    if (!ensure_private_dir(dir_, why))
+        return problem(why);
+    const auto path = lock_path_for(api_url, username);
+    auto fd = open_lock_file(path);
+    if (!fd)
+        return fd.error();
+    TokenCacheLock held(*fd);
+    // Polled rather than blocking: the wait stays bounded, and a test's clock need not sleep.
+    const auto deadline = clock.now() + wait;
+    while (::flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return problem(fmt::format("cannot lock {}: {}", path, std::strerror(errno)));
+        if (clock.now() >= deadline)
+            return problem(
+                fmt::format("{} is still locked by another run after {} s", path,
+                            std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+        clock.sleep_for(k_lock_poll);
+    }
+    return held;
 }
 
 Result<std::optional<std::string>>

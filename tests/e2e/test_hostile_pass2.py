@@ -169,16 +169,12 @@ class SavedPlanUsernameTest(ToolTestCase):
 
 
 class SavedPlanCaseVariantTest(ToolTestCase):
-    # The saved-plan check accepts an action whose username is only the same username (case
-    # folded) as the re-read user's, so the user_id, user_url and fingerprint of `Dup@demo` can
+    # The saved-plan check accepted an action whose username is only the same username (case
+    # folded) as the re-read user's, so the user_id, user_url and fingerprint of `Dup@demo` could
     # be put under the shown `dup@demo`: the screen said `~ update dup@demo` and the write went
     # to Dup@demo, exit 0. A fresh plan names a case variant only when no user has the exact
-    # name, so the fix is: when an action's username is not byte for byte the re-read user's,
-    # look the username up (as recheck_saved_plan already does for creates) and refuse the plan
-    # when another user holds it exactly. The look-up belongs in src/core/apply.cpp
-    # (recheck_saved_plan / action_drift, another helper's file) and the refusal in
-    # src/core/plan_check.cpp check_user.
-    @unittest.expectedFailure
+    # name, so such an action's username is looked up, and the plan is malformed (65) when
+    # another user holds it exactly.
     def test_a_saved_plan_retargeted_to_a_case_variant_of_the_shown_user_is_refused(self):
         with Sandbox() as sb:
             sb.config(username_case_insensitive=False)
@@ -210,13 +206,11 @@ class DuringApplyTest(ToolTestCase):
     JANE = ("version: 1\naccounts:\n"
             "  - username: jane.doe@demo.example\n    groups: [viewer]\n")
 
-    # jane.doe was renamed (ceo@demo.example) while apply asked for `yes`. The PATCH re-reads
-    # the user to merge metadata, sees the new username, and still writes jane's roles and the
+    # jane.doe was renamed (ceo@demo.example) while apply asked for `yes`. The PATCH re-read
+    # the user to merge metadata, saw the new username, and still wrote jane's roles and the
     # ownership marker to it ("~ updated jane.doe@demo.example", exit 0); the next prune then
-    # deactivates ceo@demo.example, a user nobody declared. A re-read user whose username is no
-    # longer the action's should fail that action, nothing written (as a deleted one does).
-    # The fix belongs in src/core/apply.cpp run_patch (another helper's file).
-    @unittest.expectedFailure
+    # deactivated ceo@demo.example, a user nobody declared. A re-read user whose username is no
+    # longer the action's fails that action, nothing written (as a deleted one does).
     def test_a_user_renamed_while_apply_asks_is_not_patched(self):
         manifest = self.write("jane.yaml", self.JANE)
         with Sandbox() as sb:
@@ -229,11 +223,9 @@ class DuringApplyTest(ToolTestCase):
             self.assertNotEqual(run.code, 0)
 
     # The first SIGINT prints "stopping after the request in flight; nothing more will be
-    # written", but when it arrives during the GET that re-reads a user before its metadata
-    # PATCH, the PATCH is still sent and the report says "updated", exit 0. run_patch (and
-    # adopt) must ask hooks.cancelled() between the re-read and the write and report the action
-    # not attempted (exit 1). The fix belongs in src/core/apply.cpp (another helper's file).
-    @unittest.expectedFailure
+    # written", but when it arrived during the GET that re-reads a user before its metadata
+    # PATCH, the PATCH was still sent and the report said "updated", exit 0. The stop is now
+    # asked for between the re-read and the write; the action is not attempted (exit 1).
     def test_a_signal_during_the_re_read_before_a_patch_writes_nothing_more(self):
         manifest = self.write("jane.yaml", self.JANE)
         with Sandbox() as sb:
@@ -323,14 +315,12 @@ class VerboseTokenTest(ToolTestCase):
 
 
 class ConcurrentCacheTest(ToolTestCase):
-    # Two runs that start together with an empty token cache (two CI jobs, two terminals) both
-    # log in and both exchange the login token for a 162 h one; the second store replaces the
-    # first in the cache, and the first long-lived token is left valid, held by nobody, though
-    # "after a run the only long-lived token left valid is the cached one" (README, product.md
-    # section 8). A run whose exchanged token did not end up in the cache must log it out at
-    # the end, as it does when the cache cannot be written. The fix belongs in src/io/auth.cpp
-    # (store, then check what the cache holds; another helper's file).
-    @unittest.expectedFailure
+    # Two runs that started together with an empty token cache (two CI jobs, two terminals)
+    # both logged in and both exchanged the login token for a 162 h one; the second store
+    # replaced the first in the cache, and the first long-lived token was left valid, held by
+    # nobody, though "after a run the only long-lived token left valid is the cached one"
+    # (README, product.md section 8). "Read the cache, log in, exchange, store" now holds a lock
+    # on the cache entry: the second run waits and uses the first run's token.
     def test_two_runs_at_once_leave_only_the_cached_long_lived_token(self):
         manifest = self.write("m.yaml", "version: 1\naccounts:\n"
                               "  - username: %s\n    groups: [viewer]\n" % SVC)

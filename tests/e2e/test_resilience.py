@@ -95,9 +95,12 @@ class ResilienceTest(ToolTestCase):
             env = self.tool_env(sb)
             self.assertExit(self.run_tool("plan", self.manifest, env=env), 0)
             cache = os.path.join(self.tmp, "cache", "rossum-accounts")
-            files = os.listdir(cache)
-            self.assertEqual(len(files), 1)
-            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(cache, files[0])).st_mode), 0o600)
+            # The token file and the lock file that serializes runs using it.
+            files = sorted(os.listdir(cache), key=lambda name: name.endswith(".lock"))
+            self.assertEqual([os.path.splitext(f)[1] for f in files], [".json", ".lock"])
+            self.assertEqual(os.path.splitext(files[0])[0], os.path.splitext(files[1])[0])
+            for name in files:
+                self.assertEqual(stat.S_IMODE(os.stat(os.path.join(cache, name)).st_mode), 0o600)
             sb.clear_requests()
             self.assertExit(self.run_tool("plan", self.manifest, env=env), 0)
             self.assertEqual(self.logins(sb), [], "the cached token is reused")

@@ -30,7 +30,7 @@ class TokenLifecycleTest(ToolTestCase):
 
     def cached_token(self):
         directory = os.path.join(self.tmp, "cache", "rossum-accounts")
-        files = os.listdir(directory)
+        files = [f for f in os.listdir(directory) if f.endswith(".json")]  # not the .lock
         self.assertEqual(len(files), 1)
         with open(os.path.join(directory, files[0])) as f:
             token = json.load(f)["token"]

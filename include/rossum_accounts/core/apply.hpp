@@ -17,7 +17,8 @@ namespace ra {
 struct ApplyHooks {
     // Called as each action completes (skips included), for progress output.
     std::function<void(const ActionResult&, const Action&)> on_result;
-    // Polled before each action; true stops the run (SIGINT/SIGTERM).
+    // Polled before each action and between the re-read of a user and its PATCH; true stops
+    // the run (SIGINT/SIGTERM): nothing more is written.
     std::function<bool()> cancelled;
 };
 
@@ -37,8 +38,10 @@ struct PlanRecheck {
 };
 
 // `apply --plan`: re-reads every user the plan depends on (skips included) and looks up every
-// planned create; then, when nothing changed, the live state the writes resolve against. An
-// Error when the API cannot be read.
+// planned create, and the username of every action that is only a case variant of its user's
+// (a user holding it exactly goes into `live.users`, for check_plan_against_live to refuse);
+// then, when nothing changed, the live state the writes resolve against. An Error when the API
+// cannot be read.
 Result<PlanRecheck> recheck_saved_plan(const Plan& plan, RossumApi& api);
 
 } // namespace ra

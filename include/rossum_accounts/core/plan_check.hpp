@@ -22,9 +22,11 @@ namespace ra {
 Status check_plan(const Plan& plan);
 
 // The plan against the live state read at apply time (`live.users` holds at least the users
-// the plan names): each action's user id, URL and username are the user read, every `before`
-// is the user's current value, roles and queues resolve, and the caller is never deactivated,
-// and is demoted only with the warnings caller_warnings() gives.
+// the plan names and, for an action whose username is only a case variant of its user's, the
+// user holding that username exactly, if any): each action's user id, URL and username are the
+// user read, and no other user holds the action's username exactly; every `before` is the
+// user's current value, roles and queues resolve, and the caller is never deactivated, and is
+// demoted only with the warnings caller_warnings() gives.
 Status check_plan_against_live(const Plan& plan, const LiveState& live);
 
 // The warnings an action on the caller (`live.caller`) carries: it deactivates the caller, or

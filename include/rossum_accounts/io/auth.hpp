@@ -58,14 +58,17 @@ public:
                   Credentials credentials, const TokenCache* cache,
                   std::int64_t lifetime_s = k_max_token_lifetime_s);
 
-    // The token to send: ROSSUM_TOKEN, the cached token, or a fresh login. A run token (no
-    // cache) with less than k_run_token_renew_margin_s left is renewed first: exchanged while it
-    // is valid (its predecessor is logged out at once), or a new login once it has expired (the
-    // question waited longer than its lifetime).
+    // The token to send: ROSSUM_TOKEN, the cached token, or a fresh login. With the cache, the
+    // read of the cache, the login, the exchange and the store hold its lock
+    // (TokenCache::lock), so two runs started together exchange one long-lived token, not two.
+    // A run token (no cache) with less than k_run_token_renew_margin_s left is renewed first:
+    // exchanged while it is valid (its predecessor is logged out at once), or a new login once
+    // it has expired (the question waited longer than its lifetime).
     Result<std::string> token();
-    // After a 401 for `rejected`: a fresh login when this run has not logged in yet, or when
-    // `rejected` is a run token due for renewal (it expired on the server's clock); else
-    // ErrorKind::auth.
+    // After a 401 for `rejected`: a fresh login when this run has not logged in yet (with the
+    // cache: under its lock, unless the cache now holds a token other than `rejected`, which
+    // another run stored), or when `rejected` is a run token due for renewal (it expired on the
+    // server's clock); else ErrorKind::auth.
     Result<std::string> renew(const std::string& rejected);
     // The token comes from a login and an exchange when it will be cached, from a login of
     // k_run_token_lifetime_s otherwise. End of run: logs out the token obtained by this run
@@ -81,6 +84,11 @@ public:
     int logins() const { return logins_; }
 
 private:
+    // The cache's lock for this URL and user, or nullopt with a warning (the run goes on).
+    std::optional<TokenCacheLock> lock_cache();
+    // Takes the cached token when there is a usable one other than `rejected`; a cache
+    // problem is a warning.
+    bool use_cached_token(const std::string& rejected = {});
     Result<std::string> fresh_login();
     Result<std::string> run_login();
     Result<std::string> renew_run_token();

@@ -1,8 +1,10 @@
 #include "rossum_accounts/core/apply.hpp"
+#include "rossum_accounts/core/plan_check.hpp"
 #include "support/fake_api.hpp"
 #include "support/planning.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace ra;
 using nlohmann::json;
@@ -400,4 +402,150 @@ TEST_CASE("recheck: a stale plan reads nothing beyond its users", "[apply][stale
     REQUIRE(recheck.ok());
     CHECK(recheck->drift.size() == 1);
     CHECK(api.calls("groups") == groups);
+}
+
+TEST_CASE("apply: a user renamed since the plan is not patched, and the rest proceeds",
+          "[apply][renamed]") {
+    FakeApi api;
+    Plan plan = prune_plan(api);
+    // keep@acme is renamed while the question waits: its roles and the ownership marker would
+    // go to ceo@acme, a user nobody declared, and the next prune would deactivate it.
+    api.find("keep@acme")->username = "ceo@acme";
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    const auto& keep = result_of(report, "keep@acme");
+    CHECK(keep.status == ResultStatus::failed);
+    CHECK(keep.error ==
+          "the user \"keep@acme\" was renamed since the plan was made; nothing was written");
+    CHECK(result_of(report, "old@acme").status == ResultStatus::done);
+    CHECK_FALSE(report.stopped_early);
+    REQUIRE(api.patched_bodies.size() == 1); // old@acme's deactivation only
+    CHECK(api.patched_bodies[0] == json{{"is_active", false}});
+    CHECK(api.find("ceo@acme")->groups == std::vector<std::string>{api.group_url("viewer")});
+}
+
+TEST_CASE("apply: a deactivation of a user renamed since the plan writes nothing",
+          "[apply][renamed]") {
+    FakeApi api;
+    Plan plan = prune_plan(api);
+    api.find("old@acme")->username = "new-owner@acme";
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(result_of(report, "old@acme").error ==
+          "the user \"old@acme\" was renamed since the plan was made; nothing was written");
+    CHECK(api.find("new-owner@acme")->is_active);
+}
+
+TEST_CASE("apply: a user whose username changed only in case since the plan is still patched",
+          "[apply][renamed]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
+    api.find("svc@acme")->username = "SVC@acme"; // the same username (docs/design.md §5.1)
+    Report report = apply_plan(plan, api.context(), api, {}, {});
+    CHECK(report.results[0].status == ResultStatus::done);
+    CHECK(api.calls("patch_user") == 1);
+}
+
+TEST_CASE("apply: adopting a user renamed after its look-up writes nothing", "[apply][renamed]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"}); // another run made it
+    api.before_user_read = [&](std::int64_t) { api.find("a@acme")->username = "b@acme"; };
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), {});
+    CHECK(report.results[0].status == ResultStatus::failed);
+    CHECK(report.results[0].error ==
+          "adopting the existing user failed: the user \"a@acme\" was renamed since the plan "
+          "was made; nothing was written");
+    CHECK(api.calls("patch_user") == 0);
+}
+
+TEST_CASE("apply: a stop asked for during the re-read before a PATCH sends no PATCH",
+          "[apply][stop]") {
+    FakeApi api;
+    Plan plan = prune_plan(api); // [0] update keep@acme, [1] deactivate old@acme
+    REQUIRE(plan.actions[0].username == "keep@acme");
+    ApplyHooks hooks;
+    // The signal arrives while the GET of keep@acme is in flight.
+    hooks.cancelled = [&] { return api.calls("user") > 0; };
+    std::vector<ResultStatus> progress;
+    hooks.on_result = [&](const ActionResult& r, const Action&) { progress.push_back(r.status); };
+    Report report = apply_plan(plan, api.context(), api, {}, hooks);
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 0);
+    CHECK(report.interrupted);
+    CHECK(report.stopped_early);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the user was read but not patched");
+    CHECK(report.results[1].status == ResultStatus::not_attempted);
+    CHECK(progress == std::vector<ResultStatus>{ResultStatus::not_attempted});
+}
+
+TEST_CASE("apply: a stop asked for during the last action's re-read marks the report interrupted",
+          "[apply][stop]") {
+    FakeApi api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
+    ApplyHooks hooks;
+    hooks.cancelled = [&] { return api.calls("user") > 0; };
+    Report report = apply_plan(plan, api.context(), api, {}, hooks);
+    CHECK(api.calls("patch_user") == 0);
+    CHECK(report.interrupted);
+    CHECK(report.summary().not_attempted == 1);
+}
+
+TEST_CASE("apply: a stop asked for during the re-read before an adoption's PATCH sends no PATCH",
+          "[apply][stop][conflict]") {
+    FakeApi api;
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"}); // another run made it: the POST is answered "exists"
+    ApplyHooks hooks;
+    hooks.cancelled = [&] { return api.calls("user") > 0; };
+    Report report = apply_plan(plan, api.context(), api, passwords({"a@acme"}), hooks);
+    CHECK(api.calls("user") == 1);
+    CHECK(api.calls("patch_user") == 0);
+    CHECK(report.interrupted);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the user was read but not patched");
+}
+
+TEST_CASE("recheck: a saved plan aimed at a case variant of a user holding its username exactly "
+          "is malformed",
+          "[apply][stale][case]") {
+    FakeApi api;
+    const auto upper = api.add_user("Dup@acme", {"viewer"}).id;
+    api.add_user("dup@acme", {"viewer"});
+    Plan plan = plan_for(api, desired({account("dup@acme", {"admin"})}));
+    // The shown action (~ update dup@acme), edited to write to Dup@acme.
+    const LiveUser target = *api.find("Dup@acme");
+    plan.actions[0].user_id = target.id;
+    plan.actions[0].user_url = target.url;
+    plan.actions[0].fingerprint = fingerprint(target);
+    int lookups = api.calls("users_by_username");
+    auto recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(recheck->drift.empty());
+    CHECK(api.calls("users_by_username") - lookups == 1);
+    auto checked = check_plan_against_live(plan, recheck->live);
+    REQUIRE_FALSE(checked.ok());
+    CHECK(checked.error().kind == ErrorKind::invalid_input);
+    CHECK(checked.error().message ==
+          fmt::format("actions[0].username: user {} is \"Dup@acme\", but \"dup@acme\" is exactly "
+                      "the username of user {}, which a plan would match instead",
+                      upper, upper + 1));
+}
+
+TEST_CASE("recheck: a saved plan that matched a case variant because no exact user exists holds",
+          "[apply][stale][case]") {
+    FakeApi api;
+    api.add_user("Dup@acme", {"viewer"});
+    Plan plan = plan_for(api, desired({account("dup@acme", {"admin"})}));
+    REQUIRE(plan.actions[0].kind == ActionKind::update);
+    auto recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(recheck->drift.empty());
+    CHECK(check_plan_against_live(plan, recheck->live).ok());
+    // A deleted user holding the username exactly is not one a plan matches.
+    api.add_user("dup@acme", {"viewer"}).deleted = true;
+    recheck = recheck_saved_plan(plan, api);
+    REQUIRE(recheck.ok());
+    CHECK(check_plan_against_live(plan, recheck->live).ok());
 }

@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace ra;
 using namespace ra::test;
@@ -43,6 +46,24 @@ struct TempDir {
     }
     ~TempDir() { std::filesystem::remove_all(path); }
 };
+
+// A fake clock that runs `on_sleep` once, at the first wait: another run finishing meanwhile.
+class HandOverClock : public FakeClock {
+public:
+    std::function<void()> on_sleep;
+    void sleep_for(Duration d) override {
+        if (auto hand_over = std::exchange(on_sleep, nullptr))
+            hand_over();
+        FakeClock::sleep_for(d);
+    }
+};
+
+// The cache lock of admin@example.com, as another run holds it.
+std::optional<TokenCacheLock> hold_lock(const std::string& dir, Clock& clock) {
+    auto lock = TokenCache(dir).lock(k_api, "admin@example.com", clock, 0s);
+    REQUIRE(lock);
+    return std::move(*lock);
+}
 
 } // namespace
 
@@ -474,9 +495,11 @@ TEST_CASE("auth: a token the cache could not store is logged out at the end",
     auto client = f.with_login(config);
     REQUIRE(client->current_user());
     const auto warnings = client->take_warnings();
-    REQUIRE(warnings.size() == 2); // reading it failed too
-    CHECK(warnings[0].rfind("token cache: cannot read ", 0) == 0);
-    CHECK(warnings[1].rfind("token cache: cannot create " + (dir.path / "file").string(), 0) == 0);
+    REQUIRE(warnings.size() == 3); // locking and reading it failed too
+    CHECK(warnings[0].rfind("token cache: cannot create " + (dir.path / "file").string(), 0) == 0);
+    CHECK(warnings[0].ends_with("; going on without the lock"));
+    CHECK(warnings[1].rfind("token cache: cannot read ", 0) == 0);
+    CHECK(warnings[2].rfind("token cache: cannot create " + (dir.path / "file").string(), 0) == 0);
     client->finish();
     REQUIRE(f.transport.requests.size() == 4);
     CHECK(is_logout(f.transport.requests[3], "long-token-1"));
@@ -562,4 +585,106 @@ TEST_CASE("auth: tokens and passwords never appear in log lines or errors", "[au
         CHECK(line.find("long-token-1") == std::string::npos);
         CHECK(line.find("admin-password-123") == std::string::npos);
     }
+}
+
+TEST_CASE("auth: a run that waits for the cache lock uses the token the other run cached",
+          "[auth][cache][lock]") {
+    TempDir dir;
+    ClientFixture f;
+    HandOverClock clock;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    config.clock = &clock;
+    // Another run started first: it holds the lock while it logs in, then caches its token.
+    auto held = hold_lock(dir.path.string(), clock);
+    clock.on_sleep = [&] {
+        REQUIRE(TokenCache(dir.path.string())
+                    .store(k_api, "admin@example.com", "other-runs-token", clock.wall_now() + 24h));
+        held.reset();
+    };
+    f.transport.push(me());
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    CHECK(client->logins() == 0);
+    REQUIRE(f.transport.requests.size() == 1); // no login, no exchange
+    CHECK(header_of(f.transport.requests[0], "Authorization") == "Bearer other-runs-token");
+    client->finish(); // the cached token is never logged out
+    CHECK(f.transport.requests.size() == 1);
+    CHECK(client->take_warnings().empty());
+}
+
+TEST_CASE("auth: the cache lock is held from the read of the cache to the store",
+          "[auth][cache][lock]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    bool locked_during_login = false;
+    f.transport.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+        if (r.url == std::string(k_api) + "/v1/auth/login") {
+            locked_during_login =
+                !TokenCache(dir.path.string()).lock(k_api, "admin@example.com", f.clock, 0s).ok();
+            return key("login-token-1");
+        }
+        if (r.url == std::string(k_api) + "/v1/auth/token")
+            return key("long-token-1");
+        return me();
+    });
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    CHECK(locked_during_login);
+    // Released once the token is stored: the next run takes the lock at once.
+    FakeClock clock;
+    CHECK(TokenCache(dir.path.string()).lock(k_api, "admin@example.com", clock, 0s));
+    CHECK(client->take_warnings().empty());
+}
+
+TEST_CASE("auth: a cache lock held for the whole wait is a warning, and the run logs in",
+          "[auth][cache][lock]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    auto held = hold_lock(dir.path.string(), f.clock);
+    push_login(f.transport, "login-token-1", "long-token-1");
+    f.transport.push(me());
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    CHECK(client->logins() == 1);
+    CHECK(f.clock.total_slept() >= k_token_cache_lock_wait);
+    const auto path = TokenCache(dir.path.string()).lock_path_for(k_api, "admin@example.com");
+    CHECK(client->take_warnings() ==
+          std::vector<std::string>{"token cache: " + path +
+                                   " is still locked by another run after 30 s; going on "
+                                   "without the lock"});
+    auto cached =
+        TokenCache(dir.path.string()).load(k_api, "admin@example.com", f.clock.wall_now());
+    REQUIRE(cached);
+    CHECK(*cached == std::optional<std::string>("long-token-1"));
+}
+
+TEST_CASE("auth: a cached token answered 401 takes the token another run cached meanwhile",
+          "[auth][cache][lock]") {
+    TempDir dir;
+    ClientFixture f;
+    auto config = f.config(TokenCacheMode::enabled);
+    config.cache_dir = dir.path.string();
+    TokenCache cache(dir.path.string());
+    REQUIRE(cache.store(k_api, "admin@example.com", "cached-token-1", f.clock.wall_now() + 24h));
+    f.transport.set_handler([&](const HttpRequest& r) -> Result<HttpResponse> {
+        if (header_of(r, "Authorization") == "Bearer cached-token-1") {
+            // Revoked; another run met the same 401 and has cached a new token already.
+            REQUIRE(cache.store(k_api, "admin@example.com", "other-runs-token",
+                                f.clock.wall_now() + 24h));
+            return status_response(401);
+        }
+        return me();
+    });
+    auto client = f.with_login(config);
+    REQUIRE(client->current_user());
+    REQUIRE(f.transport.requests.size() == 2);
+    CHECK(header_of(f.transport.requests[1], "Authorization") == "Bearer other-runs-token");
+    CHECK(client->logins() == 0);
+    client->finish();
+    CHECK(f.transport.requests.size() == 2);
 }

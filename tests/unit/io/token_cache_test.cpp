@@ -1,4 +1,5 @@
 #include "rossum_accounts/io/token_cache.hpp"
+#include "support/fake_clock.hpp"
 #include "support/map_environment.hpp"
 
 #include <catch2/catch.hpp>
@@ -150,4 +151,63 @@ TEST_CASE("token cache: the default directory follows XDG_CACHE_HOME, then HOME"
           "/home/u/.cache/rossum-accounts");
     CHECK(default_token_cache_dir(MapEnvironment(Vars{{"XDG_CACHE_HOME", "rel"}})) == std::nullopt);
     CHECK(default_token_cache_dir(MapEnvironment(Vars{})) == std::nullopt);
+}
+
+TEST_CASE("token cache: a second lock of the same entry waits, then gives up with a problem",
+          "[token][cache][lock]") {
+    TempDir tmp;
+    const std::string url = "https://a.rossum.app/api";
+    TokenCache cache((tmp.path / "cache").string());
+    FakeClock clock;
+    auto first = cache.lock(url, "admin", clock);
+    REQUIRE(first);
+    const auto path = cache.lock_path_for(url, "admin");
+    CHECK(path == cache.path_for(url, "admin").substr(0, path.size() - 5) + ".lock");
+    CHECK(mode_of(path) == 0600);
+    CHECK(mode_of((tmp.path / "cache").string()) == 0700);
+    // Another run (flock locks belong to the open file, so a second open conflicts here too).
+    auto second = TokenCache((tmp.path / "cache").string()).lock(url, "admin", clock, 2s);
+    REQUIRE_FALSE(second);
+    CHECK(second.error().kind == ErrorKind::io);
+    CHECK(second.error().message == path + " is still locked by another run after 2 s");
+    CHECK(clock.total_slept() >= 2s);
+    CHECK(clock.total_slept() < 3s);
+    // Other entries are not held up.
+    CHECK(cache.lock(url, "someone-else", clock, 0s));
+    // Released with the lock object.
+    std::optional<TokenCacheLock> held(std::move(*first));
+    CHECK_FALSE(cache.lock(url, "admin", clock, 0s));
+    held.reset();
+    CHECK(cache.lock(url, "admin", clock, 0s));
+}
+
+TEST_CASE("token cache: a lock file that is not a private regular file is a problem",
+          "[token][cache][lock]") {
+    TempDir tmp;
+    TokenCache cache(tmp.path.string());
+    FakeClock clock;
+    const auto path = cache.lock_path_for("https://a.rossum.app/api", "admin");
+    fs::create_symlink(tmp.path / "elsewhere", path);
+    auto locked = cache.lock("https://a.rossum.app/api", "admin", clock);
+    REQUIRE_FALSE(locked);
+    CHECK(locked.error().message.rfind("cannot create " + path + ": ", 0) == 0);
+    CHECK_FALSE(fs::exists(tmp.path / "elsewhere"));
+    fs::remove(path);
+    { std::ofstream(path) << ""; }
+    ::chmod(path.c_str(), 0644);
+    locked = cache.lock("https://a.rossum.app/api", "admin", clock);
+    REQUIRE_FALSE(locked);
+    CHECK(locked.error().message == path + " is not a private regular file of this user");
+}
+
+TEST_CASE("token cache: no lock where the cache directory cannot be made", "[token][cache][lock]") {
+    TempDir tmp;
+    { std::ofstream(tmp.path / "file") << "x"; }
+    TokenCache cache((tmp.path / "file" / "rossum-accounts").string());
+    FakeClock clock;
+    auto locked = cache.lock("https://a.rossum.app/api", "admin", clock);
+    REQUIRE_FALSE(locked);
+    CHECK(locked.error().kind == ErrorKind::io);
+    CHECK(locked.error().message.rfind("cannot create " + (tmp.path / "file").string(), 0) == 0);
+    CHECK(clock.total_slept() == Clock::Duration::zero());
 }
