@@ -71,6 +71,8 @@ nlohmann::json plan_to_json(const Plan& plan) {
         j["selection"] = {{"target", plan.targets}, {"exclude", plan.excludes}};
     if (plan.max_deactivations)
         j["max_deactivations"] = *plan.max_deactivations;
+    if (plan.snapshot)
+        j["snapshot"] = {{"taken_at", plan.snapshot->taken_at}, {"age_s", plan.snapshot->age_s}};
     return j;
 }
 

@@ -4,7 +4,9 @@
 - every examples/*.yaml and tests/fixtures/manifests/valid/*.yaml validates against schemas/manifest.schema.json;
 - every tests/fixtures/manifests/schema-invalid/* fails it;
 - if schemas/plan.schema.json exists: tests/fixtures/plans/valid/*.json pass it and
-  tests/fixtures/plans/invalid/*.json fail it.
+  tests/fixtures/plans/invalid/*.json fail it;
+- tests/fixtures/snapshots/valid/*.json pass schemas/snapshot.schema.json and
+  tests/fixtures/snapshots/invalid/*.json fail it.
 Uses only the standard library plus Debian's python3-jsonschema and python3-yaml.
 """
 import json
@@ -70,6 +72,17 @@ def main():
         checked += len(valid_plans) + len(invalid_plans)
     else:
         print("skip schemas/plan.schema.json: not present")
+
+    snapshot = load_schema("snapshot.schema.json")
+    load_json = lambda p: json.loads(Path(p).read_text(encoding="utf-8"))
+    valid_snapshots = sorted((ROOT / "tests/fixtures/snapshots/valid").glob("*.json"))
+    invalid_snapshots = sorted((ROOT / "tests/fixtures/snapshots/invalid").glob("*.json"))
+    if not valid_snapshots or not invalid_snapshots:
+        print("FAIL nothing to check: snapshot fixtures are missing")
+        return 1
+    check(snapshot, valid_snapshots, load_json, True, failures)
+    check(snapshot, invalid_snapshots, load_json, False, failures)
+    checked += len(valid_snapshots) + len(invalid_snapshots)
 
     print(f"{checked} files checked, {len(failures)} failed")
     return 1 if failures else 0

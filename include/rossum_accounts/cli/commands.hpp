@@ -50,6 +50,7 @@ struct PlanArgs {
     std::string format = "text";
     bool detailed_exitcode = false;
     SelectionArgs selection;
+    std::string snapshot; // --snapshot FILE: plan against it, with no network and no credentials
 };
 
 struct ApplyArgs {
@@ -63,6 +64,10 @@ struct ApplyArgs {
 struct ExportArgs {
     std::vector<std::string> match; // --match GLOB (case-insensitive), repeatable
     std::string output;             // --output FILE, else stdout
+};
+
+struct SnapshotArgs {
+    std::string output; // --output FILE, else stdout
 };
 
 struct TokenArgs {
@@ -79,6 +84,7 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args);
 CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args);
 CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
+CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
 // --target, --exclude and --max-deactivations (defined in planning.cpp). The returned options
@@ -90,5 +96,6 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx);
 int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx);
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
 int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
+int run_snapshot(const GlobalOptions& global, const SnapshotArgs& args, Context& ctx);
 
 } // namespace ra::cli
