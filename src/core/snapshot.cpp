@@ -393,7 +393,7 @@ Result<LiveState> fetch_snapshot_state(RossumApi& api, const std::string& api_ur
     if (!queues)
         return queues.error();
     live->queues = std::move(*queues);
-    // The name, for the plan's header; one more request (docs/design.md §9.1).
+    // The name, for the plan's header; one more request (docs/design.md §6.1).
     if (live->organization.name.empty()) {
         auto org = api.organization(live->organization.id);
         if (org)

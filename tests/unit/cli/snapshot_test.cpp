@@ -163,6 +163,17 @@ TEST_CASE("a snapshot older than seven days gives a warning", "[cli][snapshot]")
     CHECK(contains(r.out, "(8 d 0 h ago)"));
 }
 
+TEST_CASE("a snapshot from the future gives a warning and an age of 0 s", "[cli][snapshot]") {
+    CliFixture f;
+    f.vars["ROSSUM_API_URL"] = ra::test::k_api;
+    const auto file = take_snapshot(f);
+    f.clock.advance(-1h);
+    auto r = f.run({"plan", "--snapshot", file, f.manifest(bot("new.bot@acme"))});
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.err, "which is in the future here: check the clocks"));
+    CHECK(contains(r.out, "(0 s ago)"));
+}
+
 TEST_CASE("a broken snapshot file is 65 naming the file and the JSON path", "[cli][snapshot]") {
     CliFixture f;
     f.vars["ROSSUM_API_URL"] = ra::test::k_api;
