@@ -87,6 +87,19 @@ TEST_CASE("plan --snapshot opens no session, needs no credentials and says how o
     CHECK_FALSE(contains(r.err, "warning"));
 }
 
+TEST_CASE("a plan from a snapshot still warns when it changes the account the snapshot was "
+          "taken as",
+          "[cli][snapshot]") {
+    CliFixture f;
+    f.vars["ROSSUM_API_URL"] = ra::test::k_api;
+    const auto file = take_snapshot(f);
+    const auto r = f.run({"plan", "--snapshot", file,
+                          f.manifest("  - username: admin@acme\n    groups: [admin]\n"
+                                     "    active: false\n")});
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "the account the tool runs as"));
+}
+
 TEST_CASE("plan --snapshot says so in json and markdown too", "[cli][snapshot]") {
     CliFixture f;
     f.vars["ROSSUM_API_URL"] = ra::test::k_api;
