@@ -36,8 +36,9 @@ Exit codes:
       a plan over the deactivation cap)
   2   plan --detailed-exitcode: changes present; drift: drift or conflicts found
   3   apply finished but some actions failed (the rest were applied)
-  64  usage error (bad flags or API URL, missing credentials, apply without a terminal)
-  65  invalid manifest, plan file or password source
+  64  usage error (bad flags or API URL, missing credentials, apply without a terminal,
+      plan --snapshot for another API or organization)
+  65  invalid manifest, plan file, snapshot file or password source
   75  temporary failure: throttled or API unavailable after bounded retries
   77  authentication or permission failure
 
@@ -150,7 +151,8 @@ std::string missing_command(const CLI::App& app, int argc, const char* const* ar
         if (option->get_items_expected_min() > 0 && name.size() == arg.size())
             ++i; // its value is the next argument
     }
-    return "a command is required: validate, plan, apply, drift, export, token or help";
+    return "a command is required: validate, plan, apply, drift, export, snapshot, token or "
+           "help";
 }
 
 // The real terminal: the process's standard streams.
@@ -193,6 +195,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
     CLI::App* drift = add_drift_command(app, drift_args);
     ExportArgs export_args;
     CLI::App* exp = add_export_command(app, export_args);
+    SnapshotArgs snapshot_args;
+    CLI::App* snapshot = add_snapshot_command(app, snapshot_args);
     TokenArgs token_args;
     CLI::App* token = add_token_command(app, token_args);
     (void)token; // the command left when no other one was parsed
@@ -251,6 +255,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
         return run_drift(global, drift_args, ctx);
     if (exp->parsed())
         return run_export(global, export_args, ctx);
+    if (snapshot->parsed())
+        return run_snapshot(global, snapshot_args, ctx);
     return run_token(global, token_args, ctx);
 }
 
@@ -274,7 +280,7 @@ int main(int argc, char** argv) {
     SystemClock clock;
     SystemTerminal terminal;
     CurlSessionFactory sessions(env, clock, console, masker);
-    Context ctx{env, secrets, console, masker, sessions, terminal};
+    Context ctx{env, secrets, console, masker, sessions, terminal, clock};
     try {
         return run(argc, argv, ctx);
     } catch (const std::exception& e) {

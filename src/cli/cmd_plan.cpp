@@ -35,12 +35,15 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
     plan->add_flag("--detailed-exitcode", args.detailed_exitcode,
                    "Exit 0 when there are no changes, 2 when there are");
     add_selection_options(plan, args.selection);
+    plan->add_option("--snapshot", args.snapshot,
+                     "Plan against this file written by the snapshot command: no network, no "
+                     "credentials (apply --plan still re-reads the live users)");
     return plan;
 }
 
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    PlanRun run = prepare_plan(global, args.manifests, args.selection, ctx);
+    PlanRun run = prepare_plan(global, args.manifests, args.selection, ctx, args.snapshot);
     run.session.reset(); // plan reads nothing more: end the connection before the output
     if (run.exit_code)
         return *run.exit_code;

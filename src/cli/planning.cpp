@@ -5,6 +5,9 @@
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/password_policy.hpp"
 #include "rossum_accounts/core/planner.hpp"
+#include "rossum_accounts/core/snapshot.hpp"
+#include "rossum_accounts/io/api_url.hpp"
+#include "rossum_accounts/io/files.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -57,6 +60,73 @@ PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& l
     return options;
 }
 
+// The snapshot's API URL is the plan's; a different --api-url, ROSSUM_API_URL or manifest
+// api_url is a usage error, as for a saved plan.
+Status check_snapshot_api_url(const GlobalOptions& global, const Environment& env,
+                              const DesiredState& desired, const std::string& file,
+                              std::string& snapshot_url) {
+    auto taken = validate_api_url(snapshot_url);
+    if (!taken)
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("{}: the snapshot's api_url is not acceptable: {}", file,
+                                      taken.error().message));
+    snapshot_url = *taken;
+    const std::string requested = requested_api_url(global, env, desired.api_url);
+    if (requested.empty())
+        return ok_status();
+    auto other = validate_api_url(requested);
+    if (!other)
+        return other.error();
+    if (*other != *taken)
+        return make_error(ErrorKind::usage,
+                          fmt::format("the snapshot {} was taken of {} but {} was requested; a "
+                                      "snapshot plans only for its own API",
+                                      file, *taken, *other));
+    return ok_status();
+}
+
+// The state plan --snapshot plans against, read from the file and checked against the manifest
+// and the request; never a request of its own.
+Result<Snapshot> read_snapshot(const GlobalOptions& global, const DesiredState& desired,
+                               const std::string& file, Context& ctx) {
+    auto text = read_regular_file(file, k_max_snapshot_bytes);
+    if (!text)
+        return text.error();
+    auto snapshot = snapshot_from_json(*text);
+    if (!snapshot)
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("{}: {}", file, snapshot.error().message));
+    if (auto st = check_snapshot_api_url(global, ctx.env, desired, file, snapshot->live.api_url);
+        !st)
+        return st.error();
+    if (desired.organization && *desired.organization != snapshot->live.organization.id)
+        return make_error(ErrorKind::usage,
+                          fmt::format("the manifest is for organization {} but the snapshot {} "
+                                      "is of organization {}",
+                                      *desired.organization, file, snapshot->live.organization.id));
+    return snapshot;
+}
+
+// How old the snapshot is now, with a warning when it is old enough to mislead (or from the
+// future: a clock is wrong).
+SnapshotBasis snapshot_basis(const Snapshot& snapshot, const std::string& file, Context& ctx) {
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.wall_now() -
+                                                                      snapshot.taken_at_time);
+    SnapshotBasis basis{snapshot.taken_at, age.count()};
+    if (basis.age_s < 0) {
+        ctx.console.warning(fmt::format("the snapshot {} was taken at {}, which is in the future "
+                                        "here: check the clocks",
+                                        file, snapshot.taken_at));
+        basis.age_s = 0;
+    } else if (basis.age_s > k_snapshot_old_after_s) {
+        ctx.console.warning(fmt::format("the snapshot {} is {} old: the plan may not show what "
+                                        "apply would do; take a new one with rossum-accounts "
+                                        "snapshot",
+                                        file, describe_age(basis.age_s)));
+    }
+    return basis;
+}
+
 } // namespace
 
 std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection,
@@ -100,7 +170,8 @@ Result<std::string> resolve_password(const PasswordSource& source, const SecretL
 }
 
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     const SelectionArgs& selection, Context& ctx) {
+                     const SelectionArgs& selection, Context& ctx,
+                     const std::string& snapshot_file) {
     Console& console = ctx.console;
     PlanRun run;
     auto desired = load_desired_state(manifests, console);
@@ -113,21 +184,33 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     PlanOptions options = password_warnings(run.desired, ctx.secrets, ctx.masker);
     options.targets = selection.targets;
     options.excludes = selection.excludes;
-    auto api_url = resolve_api_url(global, ctx.env, run.desired.api_url);
-    if (!api_url) {
-        run.exit_code = report_error(api_url.error(), console);
-        return run;
-    }
-    auto session = open_session(global, *api_url, ctx);
-    if (!session) {
-        run.exit_code = report_error(session.error(), console);
-        return run;
-    }
-    run.session = std::move(*session);
-    auto live = fetch_live_state(run.session->api(), run.desired, *api_url);
-    if (!live) {
-        run.exit_code = report_error(live.error(), console);
-        return run;
+    std::optional<SnapshotBasis> basis;
+    Result<LiveState> live = make_error(ErrorKind::internal, "no live state");
+    if (!snapshot_file.empty()) {
+        auto snapshot = read_snapshot(global, run.desired, snapshot_file, ctx);
+        if (!snapshot) {
+            run.exit_code = report_error(snapshot.error(), console);
+            return run;
+        }
+        basis = snapshot_basis(*snapshot, snapshot_file, ctx);
+        live = std::move(snapshot->live);
+    } else {
+        auto api_url = resolve_api_url(global, ctx.env, run.desired.api_url);
+        if (!api_url) {
+            run.exit_code = report_error(api_url.error(), console);
+            return run;
+        }
+        auto session = open_session(global, *api_url, ctx);
+        if (!session) {
+            run.exit_code = report_error(session.error(), console);
+            return run;
+        }
+        run.session = std::move(*session);
+        live = fetch_live_state(run.session->api(), run.desired, *api_url);
+        if (!live) {
+            run.exit_code = report_error(live.error(), console);
+            return run;
+        }
     }
     PlanOutcome outcome = make_plan(run.desired, *live, std::move(options));
     for (const auto& d : outcome.diagnostics)
@@ -137,6 +220,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
         return run;
     }
     run.plan = std::move(*outcome.plan);
+    run.plan.snapshot = std::move(basis);
     run.live = std::move(*live);
     return run;
 }

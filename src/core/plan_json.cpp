@@ -81,6 +81,8 @@ nlohmann::json plan_to_json(const Plan& plan) {
             names[std::to_string(id)] = name;
         j["queue_names"] = std::move(names);
     }
+    if (plan.snapshot)
+        j["snapshot"] = {{"taken_at", plan.snapshot->taken_at}, {"age_s", plan.snapshot->age_s}};
     return j;
 }
 

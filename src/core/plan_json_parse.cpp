@@ -353,7 +353,7 @@ Plan read_plan(PlanReader& r, const Json& j) {
     Plan plan;
     if (!r.expect_object(
             j, "", {"format_version", "api_url", "organization", "summary", "actions", "warnings"},
-            {"selection", "max_deactivations", "queue_names"})) {
+            {"selection", "max_deactivations", "queue_names", "snapshot"})) {
         return plan;
     }
     const std::int64_t version = r.integer(j["format_version"], "format_version");
@@ -402,6 +402,15 @@ Plan read_plan(PlanReader& r, const Json& j) {
         if (!r.failed() && cap < 0)
             r.fail("max_deactivations", "must not be negative");
         plan.max_deactivations = cap;
+    }
+    if (j.contains("snapshot") &&
+        r.expect_object(j["snapshot"], "snapshot", {"taken_at", "age_s"})) {
+        SnapshotBasis basis;
+        basis.taken_at = r.non_empty_string(j["snapshot"]["taken_at"], "snapshot.taken_at");
+        basis.age_s = r.integer(j["snapshot"]["age_s"], "snapshot.age_s");
+        if (!r.failed() && basis.age_s < 0)
+            r.fail("snapshot.age_s", "must not be negative");
+        plan.snapshot = std::move(basis);
     }
     return plan;
 }

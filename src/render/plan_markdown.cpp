@@ -89,6 +89,8 @@ std::string header(const Plan& plan) {
                           plan.organization.id);
     out += fmt::format("Organization {} at {}\n\n", organization,
                        md_code(clip(plan.api_url, k_max_name)));
+    if (plan.snapshot)
+        out += "> " + md_text(clip(plan_snapshot_line(plan), 4 * k_max_name)) + "\n\n";
     if (plan.partial())
         out += "> **" + md_text(clip(plan_selection_line(plan), 4 * k_max_name)) + "**\n\n";
     out += "| Create | Update | Deactivate | Unchanged |\n";

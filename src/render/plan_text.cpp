@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "rossum_accounts/core/last_applied.hpp"
+#include "rossum_accounts/core/snapshot.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -114,6 +115,13 @@ std::string plan_selection_line(const Plan& plan) {
     return line + "; other accounts are neither compared nor changed.";
 }
 
+std::string plan_snapshot_line(const Plan& plan) {
+    if (!plan.snapshot)
+        return {};
+    return fmt::format("Based on a snapshot taken {} ({} ago); apply re-reads the live users.",
+                       plan.snapshot->taken_at, describe_age(plan.snapshot->age_s));
+}
+
 void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& options) {
     const bool color = options.color;
     std::ostringstream text;
@@ -127,6 +135,8 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
                               printable(plan.api_url)),
                   render::k_bold, color)
          << "\n";
+    if (plan.snapshot)
+        text << paint(printable(plan_snapshot_line(plan)), render::k_yellow, color) << "\n";
     if (plan.partial())
         text << paint(printable(plan_selection_line(plan)), render::k_yellow, color) << "\n";
     for (const Action& a : plan.actions) {

@@ -57,7 +57,7 @@ class OfflineCommandsTest(ToolTestCase):
                               (["frobnicate"], 'unknown command "frobnicate"\n'),
                               (["--bogus"], 'unknown option "--bogus"\n'),
                               ([], "a command is required: validate, plan, apply, drift, export, "
-                                   "token or help\n")):
+                                   "snapshot, token or help\n")):
             run = self.run_tool(*args, env=self.env())
             self.assertExit(run, 64)
             self.assertEqual(run.stdout, "")

@@ -6,6 +6,8 @@
 - if schemas/plan.schema.json exists: tests/fixtures/plans/valid/*.json pass it and
   tests/fixtures/plans/invalid/*.json fail it;
 - the golden drift report (tests/unit/render/golden/drift.json) passes schemas/drift.schema.json.
+- tests/fixtures/snapshots/valid/*.json pass schemas/snapshot.schema.json and
+  tests/fixtures/snapshots/invalid/*.json fail it.
 Uses only the standard library plus Debian's python3-jsonschema and python3-yaml.
 """
 import json
@@ -78,6 +80,17 @@ def main():
     check(drift, reports, lambda p: json.loads(Path(p).read_text(encoding="utf-8")), True,
           failures)
     checked += len(reports)
+
+    snapshot = load_schema("snapshot.schema.json")
+    load_json = lambda p: json.loads(Path(p).read_text(encoding="utf-8"))
+    valid_snapshots = sorted((ROOT / "tests/fixtures/snapshots/valid").glob("*.json"))
+    invalid_snapshots = sorted((ROOT / "tests/fixtures/snapshots/invalid").glob("*.json"))
+    if not valid_snapshots or not invalid_snapshots:
+        print("FAIL nothing to check: snapshot fixtures are missing")
+        return 1
+    check(snapshot, valid_snapshots, load_json, True, failures)
+    check(snapshot, invalid_snapshots, load_json, False, failures)
+    checked += len(valid_snapshots) + len(invalid_snapshots)
 
     print(f"{checked} files checked, {len(failures)} failed")
     return 1 if failures else 0

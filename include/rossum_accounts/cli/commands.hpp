@@ -50,6 +50,7 @@ struct PlanArgs {
     std::string format = "text";
     bool detailed_exitcode = false;
     SelectionArgs selection;
+    std::string snapshot; // --snapshot FILE: plan against it, with no network and no credentials
 };
 
 struct DriftArgs {
@@ -71,6 +72,10 @@ struct ExportArgs {
     std::string output;             // --output FILE, else stdout
 };
 
+struct SnapshotArgs {
+    std::string output; // --output FILE, else stdout
+};
+
 struct TokenArgs {
     std::string username;
     std::string manifest;
@@ -86,6 +91,7 @@ CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args);
 CLI::App* add_drift_command(CLI::App& app, DriftArgs& args);
 CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
+CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
 // --target, --exclude and (with `cap`) --max-deactivations (defined in planning.cpp). The
@@ -99,5 +105,6 @@ int run_apply(const GlobalOptions& global, const ApplyArgs& args, Context& ctx);
 int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx);
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
 int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
+int run_snapshot(const GlobalOptions& global, const SnapshotArgs& args, Context& ctx);
 
 } // namespace ra::cli

@@ -4,6 +4,7 @@
 
 #include "rossum_accounts/cli/console.hpp"
 #include "rossum_accounts/cli/session.hpp"
+#include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/environment.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/core/secrets.hpp"
@@ -33,6 +34,7 @@ struct Context {
     SecretMasker& masker;
     SessionFactory& sessions;
     Terminal& terminal;
+    const Clock& clock; // the wall time a snapshot is taken at, and its age in a plan
 };
 
 // A session as the admin credentials of `ctx.env`: the one way commands connect.

@@ -25,8 +25,11 @@ struct PlanRun {
     Plan plan;
 };
 
+// With `snapshot_file`, the plan is made against that snapshot (plan --snapshot): no session is
+// opened and no credentials are read; the plan says when the snapshot was taken.
 PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>& manifests,
-                     const SelectionArgs& selection, Context& ctx);
+                     const SelectionArgs& selection, Context& ctx,
+                     const std::string& snapshot_file = {});
 
 // The deactivation cap (docs/design.md §5.5): prints why the plan is refused and returns exit 1,
 // or nullopt when the plan is within it.

@@ -56,6 +56,13 @@ struct PlanSummary {
     bool has_changes() const { return create + update + deactivate > 0; }
 };
 
+// What a plan made by `plan --snapshot` was based on: when the snapshot was taken and how old it
+// was when the plan was made.
+struct SnapshotBasis {
+    std::string taken_at; // UTC, RFC 3339
+    std::int64_t age_s = 0;
+};
+
 struct Plan {
     std::string api_url;
     Organization organization;
@@ -70,6 +77,8 @@ struct Plan {
     std::map<std::int64_t, std::string> queue_names;
     // The manifest's max_deactivations, kept so that apply --plan applies the same cap.
     std::optional<std::int64_t> max_deactivations;
+    // Set when the plan was made from a snapshot rather than the live state.
+    std::optional<SnapshotBasis> snapshot;
 
     PlanSummary summary() const;
     bool partial() const { return !targets.empty() || !excludes.empty(); }

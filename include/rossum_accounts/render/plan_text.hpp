@@ -19,4 +19,8 @@ std::string plan_summary_line(const Plan& plan);
 // for a whole plan. Values are as given (the caller escapes them for its format).
 std::string plan_selection_line(const Plan& plan);
 
+// "Based on a snapshot taken … (3 h 12 min ago); apply re-reads the live users." for a plan made
+// by plan --snapshot; empty for a plan of the live state.
+std::string plan_snapshot_line(const Plan& plan);
+
 } // namespace ra

@@ -6,6 +6,7 @@
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
 #include "support/fake_api.hpp"
+#include "support/fake_clock.hpp"
 #include "support/map_environment.hpp"
 #include "support/temp_dir.hpp"
 
@@ -118,7 +119,7 @@ public:
         std::ostringstream out;
         std::ostringstream err;
         cli::Console console(out, err, cli::ColorMode::never, cli::Verbosity::normal);
-        cli::Context ctx{env, secrets, console, masker, sessions, terminal};
+        cli::Context ctx{env, secrets, console, masker, sessions, terminal, clock};
         args.insert(args.begin(), "rossum-accounts");
         std::vector<const char*> argv;
         for (const auto& a : args)
@@ -136,6 +137,7 @@ public:
     FakeApi api;
     std::map<std::string, std::string> vars;
     FakeTerminal terminal;
+    FakeClock clock;
     FakeSessionFactory sessions{api};
 };
 
