@@ -10,7 +10,9 @@
 #include "rossum_accounts/io/files.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <fmt/format.h>
+#include <limits>
 
 namespace ra::cli {
 namespace {
@@ -127,6 +129,19 @@ SnapshotBasis snapshot_basis(const Snapshot& snapshot, const std::string& file, 
     return basis;
 }
 
+// Why VALUE is no --max-deactivations, or empty. Checked on the text, before CLI11 converts it:
+// its own range check prints the bounds as doubles, and a number beyond 64 bits must be refused,
+// not clamped (the manifest's max_deactivations is held to the same rule).
+std::string max_deactivations_problem(const std::string& value) {
+    std::int64_t n = 0;
+    const char* end = value.data() + value.size();
+    const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+    if (value.empty() || value.front() == '-' || ec != std::errc() || ptr != end)
+        return fmt::format("expected a whole number from 0 to {}, got \"{}\"",
+                           std::numeric_limits<std::int64_t>::max(), value);
+    return {};
+}
+
 } // namespace
 
 std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection,
@@ -145,7 +160,7 @@ std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs
                      "Refuse a plan that deactivates more than N accounts (default: the "
                      "manifest's max_deactivations, else the larger of 3 and 10 % of the "
                      "managed accounts)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Validator(max_deactivations_problem, "N"));
     return {target, exclude};
 }
 

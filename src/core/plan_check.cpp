@@ -327,6 +327,17 @@ Status check_caller(const Action& action, const LiveState& live, std::size_t i) 
     return ok_status();
 }
 
+// Whether the plan's --target/--exclude selection takes USERNAME (planner.cpp selects the same
+// way): a partial plan says that other accounts are neither compared nor changed.
+bool in_selection(const Plan& plan, const std::string& username) {
+    auto matches = [&](const std::vector<std::string>& globs) {
+        return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) {
+            return username_matches(glob, username);
+        });
+    };
+    return (plan.targets.empty() || matches(plan.targets)) && !matches(plan.excludes);
+}
+
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items)
@@ -343,6 +354,11 @@ Status check_plan(const Plan& plan) {
         const Action& action = plan.actions[i];
         if (auto st = check_action(action, i); !st)
             return st;
+        if (!in_selection(plan, action.username))
+            return invalid(action_path(i) + ".username",
+                           fmt::format("\"{}\" is outside the plan's selection (--target/"
+                                       "--exclude): a partial plan changes no other account",
+                                       action.username));
         if (action.user_id) {
             auto [it, fresh] = by_id.emplace(*action.user_id, i);
             if (!fresh)

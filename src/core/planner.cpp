@@ -462,10 +462,23 @@ std::int64_t deactivation_limit(const Plan& plan, std::optional<std::int64_t> fl
     return std::max<std::int64_t>(3, managed / 10);
 }
 
+// An update that sets `active: false` deactivates as surely as a prune does: a `defaults:
+// {active: false}` merged by mistake is the same accident the cap exists for.
+namespace {
+bool deactivates(const Action& a) {
+    if (a.kind == ActionKind::deactivate)
+        return true;
+    return a.kind == ActionKind::update &&
+           std::any_of(a.changes.begin(), a.changes.end(), [](const FieldChange& c) {
+               return c.field == "active" && c.before == true && c.after == false;
+           });
+}
+} // namespace
+
 Status check_deactivation_cap(const Plan& plan, std::optional<std::int64_t> flag) {
     std::vector<std::string_view> names;
     for (const Action& a : plan.actions)
-        if (a.kind == ActionKind::deactivate)
+        if (deactivates(a))
             names.push_back(a.username);
     const std::int64_t limit = deactivation_limit(plan, flag);
     if (static_cast<std::int64_t>(names.size()) <= limit)

@@ -3,6 +3,7 @@
 #include "cli_fixture.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -88,6 +89,21 @@ TEST_CASE("missing credentials are a usage error before any connection", "[cli][
     CHECK(r.exit_code == 64);
     CHECK(contains(r.err, "missing credentials"));
     CHECK(f.sessions.opened == 0);
+}
+
+TEST_CASE("--max-deactivations takes only a whole number that fits 64 bits", "[cli][guard]") {
+    CliFixture f;
+    for (const char* bad : {"99999999999999999999", "-1", "3abc", "0x10", "", "2.5"}) {
+        auto r = f.run({"plan", f.manifest(bot("new.bot@acme")), "--max-deactivations", bad});
+        CHECK(r.exit_code == 64);
+        CHECK(contains(r.err, fmt::format("--max-deactivations: expected a whole number from 0 to "
+                                          "9223372036854775807, got \"{}\"",
+                                          bad)));
+    }
+    CHECK(f.sessions.opened == 0);
+    CHECK(f.run({"plan", f.manifest(bot("new.bot@acme")), "--max-deactivations",
+                 "9223372036854775807"})
+              .exit_code == 0);
 }
 
 TEST_CASE("ROSSUM_TOKEN is used as is and wins over a login", "[cli][plan]") {

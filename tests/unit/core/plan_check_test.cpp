@@ -337,3 +337,17 @@ TEST_CASE("plan check: a user without the ownership marker is adopted, never dea
                   changes.end());
           }).starts_with("actions[3].changes: user "));
 }
+
+TEST_CASE("plan check: a partial plan acts only on usernames its selection takes",
+          "[plan_check][select]") {
+    CHECK(shape_error([](Plan& plan) { plan.targets = {"s*@acme"}; }) ==
+          "actions[0].username: \"new@acme\" is outside the plan's selection (--target/"
+          "--exclude): a partial plan changes no other account");
+    CHECK(shape_error([](Plan& plan) { plan.excludes = {"STALE@*"}; }) ==
+          "actions[2].username: \"stale@acme\" is outside the plan's selection (--target/"
+          "--exclude): a partial plan changes no other account");
+    Planned p;
+    p.plan.targets = {"*@acme"};
+    p.plan.excludes = {"other@*"};
+    CHECK(check_plan(p.plan).ok());
+}

@@ -456,6 +456,32 @@ TEST_CASE("planner: the manifest's max_deactivations sets the cap and the plan k
     CHECK_FALSE(check_deactivation_cap(plan_for(api, d), std::nullopt).ok());
 }
 
+TEST_CASE("planner: updates that set active false count against the deactivation cap",
+          "[planner][guard]") {
+    FakeApi api;
+    std::vector<Account> accounts;
+    for (int i = 0; i < 5; ++i) {
+        api.add_user(fmt::format("svc{}@acme", i), {"viewer"}, marker());
+        accounts.push_back(account(fmt::format("svc{}@acme", i), {"viewer"}, 5 + i));
+        accounts.back().active = false;
+    }
+    Plan plan = plan_for(api, desired(accounts));
+    REQUIRE(plan.summary().update == 5);
+    REQUIRE(plan.summary().deactivate == 0);
+    auto refused = check_deactivation_cap(plan, std::nullopt);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.error().message, Catch::Contains("deactivates 5 accounts, more than the 3 "
+                                                        "allowed") &&
+                                            Catch::Contains("\"svc4@acme\""));
+    CHECK(check_deactivation_cap(plan, 5).ok());
+    // Re-activating is no deactivation.
+    for (auto& a : accounts)
+        a.active = true;
+    for (auto& u : api.users_)
+        u.is_active = false;
+    CHECK(check_deactivation_cap(plan_for(api, desired(accounts)), 0).ok());
+}
+
 TEST_CASE("planner: --target and --exclude limit accounts and prune to matching usernames",
           "[planner][select]") {
     FakeApi api;
