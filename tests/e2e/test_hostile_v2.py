@@ -136,5 +136,53 @@ class RecordTest(ToolTestCase):
             self.assertEqual(changes.get("active"), "manifest")
 
 
+class HeldTest(ToolTestCase):
+    """Probes that held: they guard the behaviour a hostile user could not break."""
+
+    MANIFEST = ("version: 1\naccounts:\n  - username: svc@demo\n    first_name: Svc\n"
+                "    groups: [annotator]\n    queues: [Invoices]\n    metadata: {team: ops}\n"
+                "    password: {env: P}\n")
+
+    def test_a_corrupt_record_of_any_type_is_rewritten_and_apply_is_idempotent(self):
+        manifest = self.write("m.yaml", self.MANIFEST)
+        with SeededSandbox(demo_seed(), self.tmp) as sb:
+            env = self.env(sb, P=self.password("p"))
+            self.assertExit(self.run_tool("apply", manifest, "--auto-approve", env=env), 0)
+            (user,) = sb.users_named("svc@demo")
+            for record in ("garbage", None, [1, 2], {"v": 2, "first_name": "Svc"},
+                           {"v": 1, "groups": "admin", "queues": ["x"], "active": "yes",
+                            "first_name": 5, "metadata": []}):
+                metadata = dict(MARK, team="ops", rossum_accounts_applied=record)
+                sb.patch_user(user["id"], metadata=metadata, groups=["admin"])
+                for fmt in ("text", "json", "markdown"):
+                    self.assertExit(self.run_tool("plan", manifest, "--format", fmt, env=env), 0)
+                self.assertIn(self.run_tool("drift", manifest, env=env).code, (0, 2))
+                self.assertExit(self.run_tool("apply", manifest, "--auto-approve", env=env), 0)
+                run = self.run_tool("plan", manifest, "--detailed-exitcode", env=env)
+                self.assertExit(run, 0)
+                (user,) = sb.users_named("svc@demo")
+                self.assertEqual(user["metadata"]["rossum_accounts_applied"]["groups"],
+                                 ["annotator"])
+
+    def test_edited_queue_names_in_a_saved_plan_change_only_what_is_shown(self):
+        manifest = self.write("m.yaml", self.MANIFEST)
+        with SeededSandbox(demo_seed(), self.tmp) as sb:
+            env = self.env(sb, P=self.password("p"))
+            self.assertExit(self.run_tool("apply", manifest, "--auto-approve", env=env), 0)
+            (user,) = sb.users_named("svc@demo")
+            sb.patch_user(user["id"], queues=[814])
+            path = os.path.join(self.tmp, "plan.json")
+            self.assertExit(self.run_tool("plan", manifest, "--out", path, env=env), 0)
+            with open(path) as f:
+                plan = json.load(f)
+            plan["queue_names"] = {"812": "Hacked", "910": "Other Inbox"}
+            edited = self.write("edited.json", json.dumps(plan))
+            run = self.run_tool("apply", "--plan", edited, "--auto-approve", env=env)
+            self.assertExit(run, 0)
+            (user,) = sb.users_named("svc@demo")
+            self.assertEqual([q.rsplit("/", 1)[1] for q in user["queues"]], ["812"])
+            self.assertEqual(user["metadata"]["rossum_accounts_applied"]["queues"], [812])
+
+
 if __name__ == "__main__":
     unittest.main()
