@@ -91,7 +91,8 @@ TEST_CASE("missing credentials are a usage error before any connection", "[cli][
     CHECK(f.sessions.opened == 0);
 }
 
-TEST_CASE("--max-deactivations takes only a whole number that fits 64 bits", "[cli][guard]") {
+TEST_CASE("plan takes as --max-deactivations only a whole number that fits 64 bits",
+          "[cli][guard]") {
     CliFixture f;
     for (const char* bad : {"99999999999999999999", "-1", "3abc", "0x10", "", "2.5"}) {
         auto r = f.run({"plan", f.manifest(bot("new.bot@acme")), "--max-deactivations", bad});
