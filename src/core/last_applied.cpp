@@ -153,6 +153,14 @@ std::optional<json> live_record(const LiveUser& user) {
     return record;
 }
 
+std::optional<json> deactivated_record(const LiveUser& user) {
+    std::optional<json> record = live_record(user);
+    if (!record || !record->contains("active"))
+        return std::nullopt;
+    (*record)["active"] = false;
+    return record;
+}
+
 std::size_t metadata_size(const json& metadata) {
     return metadata.dump(-1, ' ', false, json::error_handler_t::replace).size();
 }

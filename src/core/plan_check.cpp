@@ -112,7 +112,7 @@ Status check_change(const Action& action, const FieldChange& change, const std::
                        fmt::format("must be the action's username \"{}\"", action.username));
     // Its agreement with the other changes is checked last (check_record), so that an edit of
     // another change is named by that change's own check.
-    if (change.field == k_record_key)
+    if (change.field == k_record_key && action.kind != ActionKind::deactivate) // see check_record
         if (auto problem = record_shape_problem(action, change.after); !problem.empty())
             return invalid(path + ".after", "last-applied record " + problem);
     if (change.field == k_record_key && change.cause)
@@ -124,9 +124,13 @@ Status check_change(const Action& action, const FieldChange& change, const std::
 Status check_fixed_changes(const Action& action, std::size_t i) {
     const std::string changes = action_path(i) + ".changes";
     if (action.kind == ActionKind::deactivate) {
+        // active true -> false, and the last-applied record saying so when the user has one
+        // (check_record holds it to exactly that).
         const bool only_active =
-            action.changes.size() == 1 && action.changes[0].field == "active" &&
-            action.changes[0].before == true && action.changes[0].after == false;
+            (action.changes.size() == 1 ||
+             (action.changes.size() == 2 && action.changes[1].field == k_record_key)) &&
+            action.changes[0].field == "active" && action.changes[0].before == true &&
+            action.changes[0].after == false;
         if (!only_active)
             return invalid(changes, "a deactivate changes exactly active from true to false");
     }
@@ -235,6 +239,17 @@ Status check_resolves(const FieldChange& change, const WriteContext& context, co
 // writes (the planner omits the line only then). USER is null for a create.
 Status check_record(const Action& action, const LiveUser* user, const WriteContext& context,
                     std::size_t i) {
+    if (action.kind == ActionKind::deactivate && user != nullptr) {
+        // Exactly the user's record with "active": false, or none when it has no such record.
+        const std::optional<json> expected = deactivated_record(*user);
+        const bool has_line = action.changes.size() == 2;
+        if (has_line != expected.has_value() || (has_line && action.changes[1].after != *expected))
+            return invalid(action_path(i) + ".changes",
+                           fmt::format("a deactivate writes the last-applied record \"{}\" as "
+                                       "the user's own with active false, and nothing else",
+                                       k_record_key));
+        return ok_status();
+    }
     if (action.kind != ActionKind::create && action.kind != ActionKind::update)
         return ok_status();
     for (std::size_t j = 0; j < action.changes.size(); ++j)

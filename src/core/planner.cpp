@@ -295,6 +295,9 @@ Action plan_prune(const LiveUser& user) {
     a.kind = ActionKind::deactivate;
     a.changes.push_back(
         {"active", true, false, classify_change({"active", true, false}, live_record(user))});
+    // The tool's own deactivation is recorded, or its later re-activation would read as drift.
+    if (std::optional<json> record = deactivated_record(user))
+        a.changes.push_back({k_record_key, user.metadata[k_record_key], std::move(*record)});
     return a;
 }
 

@@ -108,16 +108,13 @@ class RecordTest(ToolTestCase):
     A = "  - username: a@demo\n    groups: [viewer]\n    password: {env: P}\n"
     B = "  - username: b@demo\n    groups: [viewer]\n    password: {env: P}\n"
 
-    @unittest.expectedFailure
     def test_an_account_the_tool_pruned_is_not_drift_when_it_returns_to_the_manifest(self):
-        # What is wrong: a prune deactivate PATCHes only is_active and leaves the last-applied
-        # record saying "active": true, so when the account is declared again the tool's own
-        # deactivation is classified as `drift` and a scheduled `drift` alerts (exit 2) about a
-        # change nobody made outside the tool. Where the fix goes: the deactivate action must
-        # also write the record with "active": false (planner.cpp plan_deactivate, the record's
-        # derivation in last_applied.cpp, check_fixed_changes in plan_check.cpp, which today
-        # allows a deactivate only the `active` change, the write in write.cpp, and the plan
-        # schema/README); the re-activation is then cause `manifest`.
+        # Was: a prune deactivate PATCHed only is_active and left the last-applied record saying
+        # "active": true, so when the account was declared again the tool's own deactivation
+        # was classified as `drift` and a scheduled `drift` alerted (exit 2) about a change
+        # nobody made outside the tool. Fixed: the deactivate also writes the record with
+        # "active": false (planner.cpp plan_prune, last_applied deactivated_record, checked by
+        # plan_check check_record); the re-activation is then cause `manifest`.
         head = "version: 1\nprune: true\naccounts:\n"
         with SeededSandbox(demo_seed(), self.tmp) as sb:
             env = self.env(sb, P=self.password("p"))

@@ -40,6 +40,11 @@ nlohmann::json degraded_record();
 // The record USER carries, when it is one this version reads (an object with "v": 1).
 std::optional<nlohmann::json> live_record(const LiveUser& user);
 
+// The record a deactivation (prune) of USER leaves: its record with "active": false, so that
+// a later re-activation reads as a manifest change, not as drift. nullopt when the user has no
+// record that states "active" (nothing to keep up to date).
+std::optional<nlohmann::json> deactivated_record(const LiveUser& user);
+
 // The serialized size of METADATA, as the API counts its limit.
 std::size_t metadata_size(const nlohmann::json& metadata);
 

@@ -351,3 +351,48 @@ TEST_CASE("plan check: a partial plan acts only on usernames its selection takes
     p.plan.excludes = {"other@*"};
     CHECK(check_plan(p.plan).ok());
 }
+
+TEST_CASE("plan check: a prune writes the user's record with active false, and nothing else",
+          "[plan_check][record]") {
+    FakeApi api;
+    const json record = {{"v", 1}, {"groups", {"viewer"}}, {"active", true}};
+    api.add_user("pruned@acme", {"viewer"},
+                 {{"managed_by", "rossum-accounts"}, {"rossum_accounts_applied", record}});
+    DesiredState d;
+    d.prune = true;
+    auto made = ra::test::live_plan_for(api, d);
+    REQUIRE(made.plan.actions.size() == 1);
+    const Action& prune = made.plan.actions[0];
+    REQUIRE(prune.kind == ActionKind::deactivate);
+    REQUIRE(prune.changes.size() == 2);
+    CHECK(prune.changes[1].field == "rossum_accounts_applied");
+    CHECK(prune.changes[1].after["active"] == false);
+    CHECK(prune.changes[1].after["groups"] == json{"viewer"});
+    CHECK(check_plan_against_live(made.plan, made.live).ok());
+
+    Plan edited = made.plan;
+    edited.actions[0].changes[1].after["groups"] = {"admin"}; // a record the prune does not write
+    auto st = check_plan_against_live(edited, made.live);
+    REQUIRE_FALSE(st.ok());
+    CHECK_THAT(st.error().message, Catch::Contains("a deactivate writes the last-applied record"));
+
+    Plan dropped = made.plan; // without the line the record would keep saying active true
+    dropped.actions[0].changes.pop_back();
+    CHECK_FALSE(check_plan_against_live(dropped, made.live).ok());
+}
+
+TEST_CASE("plan check: a prune of a user without a record writes none", "[plan_check][record]") {
+    FakeApi api;
+    api.add_user("pruned@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    DesiredState d;
+    d.prune = true;
+    auto made = ra::test::live_plan_for(api, d);
+    REQUIRE(made.plan.actions.size() == 1);
+    CHECK(made.plan.actions[0].changes.size() == 1);
+    Plan added = made.plan;
+    added.actions[0].changes.push_back(
+        {"rossum_accounts_applied", nullptr, json{{"v", 1}, {"active", false}}});
+    auto st = check_plan_against_live(added, made.live);
+    REQUIRE_FALSE(st.ok());
+    CHECK_THAT(st.error().message, Catch::Contains("a deactivate writes the last-applied record"));
+}
