@@ -1,6 +1,7 @@
 // plan_from_json: the saved-plan reader. The file is untrusted input, so every key and type is
 // checked and the first problem is reported with its JSON path. nlohmann exceptions stay here.
 
+#include "json_reader.hpp"
 #include "rossum_accounts/core/json_numbers.hpp"
 #include "rossum_accounts/core/plan_check.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
@@ -17,184 +18,12 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string index(const std::string& path, std::size_t i) {
-    return fmt::format("{}[{}]", path, i);
-}
-
-const char* type_name(const Json& j) {
-    switch (j.type()) {
-    case Json::value_t::null:
-        return "null";
-    case Json::value_t::boolean:
-        return "a boolean";
-    case Json::value_t::string:
-        return "a string";
-    case Json::value_t::array:
-        return "an array";
-    case Json::value_t::object:
-        return "an object";
-    case Json::value_t::number_float:
-        return "a fractional number";
-    default:
-        return "a number";
-    }
-}
-
-// Nesting depth outside strings, so a hostile file cannot exhaust the stack of any recursive
-// code (parser, dump, the password search) that later walks the value.
-bool nesting_within(std::string_view text, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) {
-                return false;
-            }
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
-
-// Parses JSON, refusing duplicate object keys (nlohmann would keep the last one silently).
-Result<Json> parse_strict(std::string_view text) {
-    std::vector<std::set<std::string>> open_objects;
-    std::string duplicate;
-    auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
-        if (event == Json::parse_event_t::object_start) {
-            open_objects.emplace_back();
-        } else if (event == Json::parse_event_t::object_end && !open_objects.empty()) {
-            open_objects.pop_back();
-        } else if (event == Json::parse_event_t::key && !open_objects.empty()) {
-            const auto& key = parsed.get_ref<const std::string&>();
-            if (!open_objects.back().insert(key).second && duplicate.empty()) {
-                duplicate = key;
-            }
-        }
-        return true;
-    };
-    if (json_has_oversized_integer(text)) {
-        // It would be sent as a float (rounded); a saved plan never holds one.
-        return make_error(ErrorKind::invalid_input, "plan: integer beyond 64 bits");
-    }
-    try {
-        Json j = Json::parse(text.begin(), text.end(), callback);
-        if (!duplicate.empty()) {
-            return make_error(ErrorKind::invalid_input,
-                              fmt::format("plan: duplicate key \"{}\"", duplicate));
-        }
-        return j;
-    } catch (const Json::parse_error& e) {
-        return make_error(ErrorKind::invalid_input,
-                          fmt::format("plan: not valid JSON (syntax error at byte {})", e.byte));
-    } catch (const Json::out_of_range&) {
-        // A number beyond a double, such as 1e400 (found by the fuzzer).
-        return make_error(ErrorKind::invalid_input, "plan: number out of range");
-    } catch (const Json::exception&) {
-        return make_error(ErrorKind::invalid_input, "plan: not valid JSON");
-    }
-}
-
-// Reads typed values out of the document. The first problem is kept; later reads return
-// defaults so parsing can run to the end without checks after every call.
-class PlanReader {
-public:
-    bool failed() const { return error_.has_value(); }
-    const Error& error() const { return *error_; }
-
-    void fail(const std::string& path, const std::string& message) {
-        if (!error_) {
-            error_ = make_error(ErrorKind::invalid_input, path + ": " + message);
-        }
-    }
-
-    // The object at `path`, with exactly `keys` (missing ones first, in the order given).
-    // `keys` must all be present; `optional` may be; no other key is accepted.
-    bool expect_object(const Json& j, const std::string& path,
-                       std::initializer_list<std::string_view> keys,
-                       std::initializer_list<std::string_view> optional = {}) {
-        if (!j.is_object()) {
-            fail(path.empty() ? "plan" : path,
-                 fmt::format("expected an object, got {}", type_name(j)));
-            return false;
-        }
-        for (const std::string_view key : keys) {
-            if (!j.contains(key)) {
-                fail(join(path, key), "missing");
-                return false;
-            }
-        }
-        for (const auto& [key, value] : j.items()) {
-            if (std::find(keys.begin(), keys.end(), key) == keys.end() &&
-                std::find(optional.begin(), optional.end(), key) == optional.end()) {
-                fail(join(path, key), "unknown key");
-                return false;
-            }
-        }
-        return true;
-    }
-
-    std::string string(const Json& j, const std::string& path) {
-        if (!j.is_string()) {
-            fail(path, fmt::format("expected a string, got {}", type_name(j)));
-            return {};
-        }
-        return j.get<std::string>();
-    }
-
-    std::string non_empty_string(const Json& j, const std::string& path) {
-        std::string s = string(j, path);
-        if (j.is_string() && s.empty()) {
-            fail(path, "must not be empty");
-        }
-        return s;
-    }
-
-    std::int64_t integer(const Json& j, const std::string& path) {
-        if (j.is_number_unsigned() &&
-            j.get<std::uint64_t>() >
-                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            fail(path, "integer out of range");
-            return 0;
-        }
-        if (!j.is_number_integer()) {
-            fail(path, fmt::format("expected an integer, got {}", type_name(j)));
-            return 0;
-        }
-        return j.get<std::int64_t>();
-    }
-
-    std::vector<std::string> strings(const Json& j, const std::string& path) {
-        std::vector<std::string> out;
-        if (!j.is_array()) {
-            fail(path, fmt::format("expected an array, got {}", type_name(j)));
-            return out;
-        }
-        for (std::size_t i = 0; i < j.size(); ++i) {
-            out.push_back(string(j[i], index(path, i)));
-        }
-        return out;
-    }
-
-private:
-    std::optional<Error> error_;
-};
+using json_reader::index;
+using json_reader::join;
+using json_reader::nesting_within;
+using json_reader::parse_strict;
+using json_reader::type_name;
+using PlanReader = json_reader::Reader;
 
 Organization read_organization(PlanReader& r, const Json& j) {
     Organization org;
@@ -426,11 +255,11 @@ Result<Plan> plan_from_json(std::string_view text) {
         return make_error(ErrorKind::invalid_input,
                           fmt::format("plan: nested deeper than {} levels", k_max_plan_depth));
     }
-    Result<Json> parsed = parse_strict(text);
+    Result<Json> parsed = parse_strict(text, "plan: ");
     if (!parsed) {
         return parsed.error();
     }
-    PlanReader reader;
+    PlanReader reader("", "plan");
     Plan plan = read_plan(reader, *parsed);
     if (reader.failed()) {
         return reader.error();

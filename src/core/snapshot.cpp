@@ -1,9 +1,10 @@
-// The snapshot file: written by `snapshot`, read by `plan --snapshot`. The reader follows the
-// saved-plan reader's rules (plan_json_parse.cpp): untrusted input, every key and type checked,
-// the first problem reported with its JSON path, nlohmann exceptions kept inside.
+// The snapshot file: written by `snapshot`, read by `plan --snapshot`. The reader is the one
+// saved plans use (json_reader.hpp): untrusted input, every key and type checked, the first
+// problem reported with its JSON path, nlohmann exceptions kept inside.
 
 #include "rossum_accounts/core/snapshot.hpp"
 
+#include "json_reader.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/json_numbers.hpp"
 
@@ -19,190 +20,16 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string index(const std::string& path, std::size_t i) {
-    return fmt::format("{}[{}]", path, i);
-}
-
-const char* type_name(const Json& j) {
-    switch (j.type()) {
-    case Json::value_t::null:
-        return "null";
-    case Json::value_t::boolean:
-        return "a boolean";
-    case Json::value_t::string:
-        return "a string";
-    case Json::value_t::array:
-        return "an array";
-    case Json::value_t::object:
-        return "an object";
-    case Json::value_t::number_float:
-        return "a fractional number";
-    default:
-        return "a number";
-    }
-}
+using json_reader::index;
+using json_reader::join;
+using json_reader::nesting_within;
+using json_reader::parse_strict;
+using json_reader::Reader;
+using json_reader::type_name;
 
 Error invalid(const std::string& message) {
     return make_error(ErrorKind::invalid_input, "snapshot: " + message);
 }
-
-// Nesting depth outside strings, checked before parsing so that a hostile file cannot exhaust
-// the stack of the recursive parser or of anything that later walks a user's metadata.
-bool nesting_within(std::string_view text, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit)
-                return false;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
-
-// Parses JSON, refusing duplicate object keys (nlohmann would keep the last one silently).
-Result<Json> parse_strict(std::string_view text) {
-    std::vector<std::set<std::string>> open_objects;
-    std::string duplicate;
-    auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
-        if (event == Json::parse_event_t::object_start) {
-            open_objects.emplace_back();
-        } else if (event == Json::parse_event_t::object_end && !open_objects.empty()) {
-            open_objects.pop_back();
-        } else if (event == Json::parse_event_t::key && !open_objects.empty()) {
-            const auto& key = parsed.get_ref<const std::string&>();
-            if (!open_objects.back().insert(key).second && duplicate.empty())
-                duplicate = key;
-        }
-        return true;
-    };
-    // Read as a double it would change: metadata written back from the snapshot's values
-    // (apply re-reads the users, but the plan shows them) must be exact.
-    if (json_has_oversized_integer(text))
-        return invalid("integer beyond 64 bits");
-    try {
-        Json j = Json::parse(text.begin(), text.end(), callback);
-        if (!duplicate.empty())
-            return invalid(fmt::format("duplicate key \"{}\"", duplicate));
-        return j;
-    } catch (const Json::parse_error& e) {
-        return invalid(fmt::format("not valid JSON (syntax error at byte {})", e.byte));
-    } catch (const Json::out_of_range&) {
-        return invalid("number out of range");
-    } catch (const Json::exception&) {
-        return invalid("not valid JSON");
-    }
-}
-
-// Reads typed values out of the document. The first problem is kept; later reads return
-// defaults so that reading can run to the end without a check after every call.
-class Reader {
-public:
-    bool failed() const { return error_.has_value(); }
-    const Error& error() const { return *error_; }
-
-    void fail(const std::string& path, const std::string& message) {
-        if (!error_)
-            error_ = invalid((path.empty() ? std::string("document") : path) + ": " + message);
-    }
-
-    // The object at `path` with exactly `keys`.
-    bool expect_object(const Json& j, const std::string& path,
-                       std::initializer_list<std::string_view> keys) {
-        if (failed())
-            return false;
-        if (!j.is_object()) {
-            fail(path, fmt::format("expected an object, got {}", type_name(j)));
-            return false;
-        }
-        for (const std::string_view key : keys) {
-            if (!j.contains(key)) {
-                fail(join(path, key), "missing");
-                return false;
-            }
-        }
-        for (const auto& [key, value] : j.items()) {
-            if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-                fail(join(path, key), "unknown key");
-                return false;
-            }
-        }
-        return true;
-    }
-
-    std::string string(const Json& j, const std::string& path) {
-        if (!j.is_string()) {
-            fail(path, fmt::format("expected a string, got {}", type_name(j)));
-            return {};
-        }
-        return j.get<std::string>();
-    }
-
-    std::string non_empty_string(const Json& j, const std::string& path) {
-        std::string s = string(j, path);
-        if (j.is_string() && s.empty())
-            fail(path, "must not be empty");
-        return s;
-    }
-
-    std::int64_t integer(const Json& j, const std::string& path) {
-        if (j.is_number_unsigned() &&
-            j.get<std::uint64_t>() >
-                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            fail(path, "integer out of range");
-            return 0;
-        }
-        if (!j.is_number_integer()) {
-            fail(path, fmt::format("expected an integer, got {}", type_name(j)));
-            return 0;
-        }
-        return j.get<std::int64_t>();
-    }
-
-    bool boolean(const Json& j, const std::string& path) {
-        if (!j.is_boolean()) {
-            fail(path, fmt::format("expected a boolean, got {}", type_name(j)));
-            return false;
-        }
-        return j.get<bool>();
-    }
-
-    std::vector<std::string> strings(const Json& j, const std::string& path) {
-        std::vector<std::string> out;
-        if (!array(j, path))
-            return out;
-        for (std::size_t i = 0; i < j.size() && !failed(); ++i)
-            out.push_back(string(j[i], index(path, i)));
-        return out;
-    }
-
-    bool array(const Json& j, const std::string& path) {
-        if (!j.is_array()) {
-            fail(path, fmt::format("expected an array, got {}", type_name(j)));
-            return false;
-        }
-        return !failed();
-    }
-
-private:
-    std::optional<Error> error_;
-};
 
 // Organizations, roles and queues share one shape.
 template <class T>
@@ -436,10 +263,10 @@ Result<Snapshot> snapshot_from_json(std::string_view text) {
         return invalid(fmt::format("larger than {} bytes", k_max_snapshot_bytes));
     if (!nesting_within(text, k_max_snapshot_depth))
         return invalid(fmt::format("nested deeper than {} levels", k_max_snapshot_depth));
-    Result<Json> parsed = parse_strict(text);
+    Result<Json> parsed = parse_strict(text, "snapshot: ");
     if (!parsed)
         return parsed.error();
-    Reader reader;
+    Reader reader("snapshot: ", "document");
     Snapshot snapshot = read_snapshot(reader, *parsed);
     if (reader.failed())
         return reader.error();
