@@ -50,6 +50,10 @@ nlohmann::json action_to_json(const Action& a) {
 
 } // namespace
 
+nlohmann::json organization_to_json(const Organization& org) {
+    return {{"id", org.id}, {"url", org.url}, {"name", org.name}};
+}
+
 nlohmann::json plan_to_json(const Plan& plan) {
     const PlanSummary s = plan.summary();
     nlohmann::json actions = nlohmann::json::array();
@@ -59,10 +63,7 @@ nlohmann::json plan_to_json(const Plan& plan) {
     nlohmann::json j = {
         {"format_version", k_plan_format_version},
         {"api_url", plan.api_url},
-        {"organization",
-         {{"id", plan.organization.id},
-          {"url", plan.organization.url},
-          {"name", plan.organization.name}}},
+        {"organization", organization_to_json(plan.organization)},
         {"summary",
          {{"create", s.create},
           {"update", s.update},

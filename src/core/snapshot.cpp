@@ -7,6 +7,7 @@
 #include "json_reader.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/json_numbers.hpp"
+#include "rossum_accounts/core/plan_json.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -249,8 +250,7 @@ nlohmann::json snapshot_to_json(const LiveState& live,
         {"format_version", k_snapshot_format_version},
         {"api_url", live.api_url},
         {"taken_at", format_utc_rfc3339(taken_at)},
-        {"organization",
-         named_to_json(live.organization.id, live.organization.url, live.organization.name)},
+        {"organization", organization_to_json(live.organization)},
         {"roles", std::move(roles)},
         {"queues", std::move(queues)},
         {"users", std::move(users)},

@@ -2,6 +2,7 @@
 
 #include "format.hpp"
 #include "markdown.hpp"
+#include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
 
@@ -209,10 +210,7 @@ void render_drift_json(const Plan& plan, const DriftReport& report, std::ostream
     json j = {
         {"format_version", k_drift_format_version},
         {"api_url", plan.api_url},
-        {"organization",
-         {{"id", plan.organization.id},
-          {"url", plan.organization.url},
-          {"name", plan.organization.name}}},
+        {"organization", organization_to_json(plan.organization)},
         {"summary",
          {{"drift", report.drift},
           {"conflict", report.conflict},

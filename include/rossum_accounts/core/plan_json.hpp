@@ -16,6 +16,9 @@ inline constexpr std::size_t k_max_plan_bytes = 16U * 1024U * 1024U;
 // Deeper JSON nesting than this is refused before parsing (no plan value needs more).
 inline constexpr int k_max_plan_depth = 64;
 
+// {"id", "url", "name"}: the organization as every JSON document of the tool shows it.
+nlohmann::json organization_to_json(const Organization& org);
+
 // The plan as JSON, format version 1. A file password source is joined with the manifest's
 // directory (absolute when the manifest was loaded from a file), so `apply --plan` reads the
 // same file from any working directory. Never holds a secret, and no request body: the writes
