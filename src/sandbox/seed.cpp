@@ -101,9 +101,47 @@ std::string apply_scalars(const nlohmann::json& spec, User& user) {
     return user.username.empty() ? "username must not be empty" : "";
 }
 
-Organization add_organization(World& world, Id id, const std::string& name, Id first_role,
+// The organization's group: the one named in the seed (shared when several organizations name
+// the same id), else a group of its own with the organization's id and name.
+std::string attach_group(const nlohmann::json& spec, World& world, Organization& organization) {
+    OrganizationGroup group{organization.id, organization.name};
+    if (spec.contains("organization_group")) {
+        const auto& given = spec["organization_group"];
+        group.id = given.at("id").get<Id>();
+        group.name = given.value("name", organization.name);
+    }
+    organization.organization_group = group.id;
+    if (world.organization_group(group.id) == nullptr) {
+        world.organization_groups.push_back(group);
+    }
+    return {};
+}
+
+// The organization's workspaces: those listed, else one with the organization's id and name.
+std::string add_workspaces(const nlohmann::json& spec, World& world, Organization& organization) {
+    nlohmann::json own = nlohmann::json::object();
+    own["id"] = organization.id;
+    own["name"] = organization.name;
+    const auto listed = spec.value("workspaces", nlohmann::json::array({own}));
+    if (!listed.is_array() || listed.empty()) {
+        return "workspaces must be a non-empty list";
+    }
+    for (const auto& item : listed) {
+        Workspace workspace{item.at("id").get<Id>(), item.at("name").get<std::string>(),
+                            organization.id};
+        if (world.workspace(workspace.id) != nullptr) {
+            return fmt::format("workspaces: duplicate id {}", workspace.id);
+        }
+        world.workspaces.push_back(workspace);
+    }
+    return {};
+}
+
+Organization add_organization(World& world, Id id, const std::string& name,
+                              const OrganizationGroup& group, Id first_role,
                               const std::vector<std::string>& roles) {
-    world.organizations.push_back({id, name});
+    world.organization_groups.push_back(group);
+    world.organizations.push_back({id, name, group.id});
     Id role_id = first_role;
     for (const auto& role : roles) {
         world.roles.push_back({role_id++, role, id});
@@ -134,6 +172,12 @@ std::string parse_organizations(const nlohmann::json& seed, World& world) {
         if (world.organization(organization.id) != nullptr) {
             return fmt::format("organizations[{}]: duplicate id {}", i, organization.id);
         }
+        for (auto step : {attach_group, add_workspaces}) {
+            std::string problem = step(spec, world, organization);
+            if (!problem.empty()) {
+                return fmt::format("organizations[{}].{}", i, problem);
+            }
+        }
         world.organizations.push_back(organization);
         for (const auto& [name, id] : spec.at("roles").items()) {
             const auto& known = known_role_names();
@@ -150,6 +194,34 @@ std::string parse_organizations(const nlohmann::json& seed, World& world) {
     return {};
 }
 
+// The queue's workspace and schema: those named (of the queue's organization), else its
+// organization's first workspace and a schema of its own with the queue's id.
+std::string place_queue(const nlohmann::json& spec, World& world, Queue& queue) {
+    if (spec.contains("workspace")) {
+        queue.workspace = spec["workspace"].get<Id>();
+        const Workspace* workspace = world.workspace(queue.workspace);
+        if (workspace == nullptr || workspace->organization != queue.organization) {
+            return fmt::format("unknown workspace {} in organization {}", queue.workspace,
+                               queue.organization);
+        }
+    } else {
+        for (const auto& workspace : world.workspaces) {
+            if (workspace.organization == queue.organization) {
+                queue.workspace = workspace.id;
+                break;
+            }
+        }
+    }
+    queue.schema = spec.contains("schema") ? spec["schema"].get<Id>() : queue.id;
+    const Schema* schema = world.schema(queue.schema);
+    if (schema == nullptr) {
+        world.schemas.push_back({queue.schema, queue.name + " schema", queue.organization});
+    } else if (schema->organization != queue.organization) {
+        return fmt::format("schema {} belongs to another organization", queue.schema);
+    }
+    return {};
+}
+
 std::string parse_queues(const nlohmann::json& seed, World& world) {
     const auto queues = seed.value("queues", nlohmann::json::array());
     for (std::size_t i = 0; i < queues.size(); ++i) {
@@ -160,6 +232,10 @@ std::string parse_queues(const nlohmann::json& seed, World& world) {
         }
         if (world.queue(queue.id) != nullptr) {
             return fmt::format("queues[{}]: duplicate id {}", i, queue.id);
+        }
+        std::string problem = place_queue(queues[i], world, queue);
+        if (!problem.empty()) {
+            return fmt::format("queues[{}]: {}", i, problem);
         }
         world.queues.push_back(queue);
     }
@@ -277,14 +353,20 @@ World demo_world(const std::string& admin_password) {
                                             "annotator_limited",
                                             "annotator_embedded",
                                             "organization_group_admin"};
-    add_organization(world, 4201, "Demo Organization", 5101, roles);
+    add_organization(world, 4201, "Demo Organization", {17, "Demo Group"}, 5101, roles);
     auto other_roles = roles;
     other_roles.emplace_back("approver");
-    add_organization(world, 4202, "Other Organization", 5201, other_roles);
-    world.queues = {{812, "Invoices", 4201},
-                    {813, "Receipts", 4201},
-                    {814, "Orders", 4201},
-                    {910, "Other Inbox", 4202}};
+    add_organization(world, 4202, "Other Organization", {18, "Other Group"}, 5201, other_roles);
+    world.workspaces = {{7540, "Demo Workspace", 4201},
+                        {7541, "Operations", 4201},
+                        {7640, "Other Workspace", 4202}};
+    world.queues = {{812, "Invoices", 4201, 7540, 31336},
+                    {813, "Receipts", 4201, 7540, 31337},
+                    {814, "Orders", 4201, 7541, 31338},
+                    {910, "Other Inbox", 4202, 7640, 31436}};
+    for (const auto& queue : world.queues) {
+        world.schemas.push_back({queue.schema, queue.name + " schema", queue.organization});
+    }
 
     User admin = demo_user(world, 10001, 4201, "admin@demo.rossum.local", "admin");
     admin.first_name = "Demo";

@@ -124,6 +124,11 @@ Reply Service::route_v1(const ApiRequest& request, const std::string& path) {
     if (path == "/auth/login") {
         return request.method == "POST" ? login(request) : method_not_allowed(request.method);
     }
+    // The docs' reset example sends no credentials: a user who forgot the password has none.
+    if (path == "/auth/password/reset") {
+        return request.method == "POST" ? reset_password(request)
+                                        : method_not_allowed(request.method);
+    }
     Reply failure;
     std::string key;
     const User* caller = authenticate(request, failure, key);
@@ -136,6 +141,10 @@ Reply Service::route_v1(const ApiRequest& request, const std::string& path) {
     }
     if (path == "/auth/logout") {
         return request.method == "POST" ? logout(key) : method_not_allowed(request.method);
+    }
+    if (path == "/auth/password/change") {
+        return request.method == "POST" ? change_password(request, *caller)
+                                        : method_not_allowed(request.method);
     }
     if (path == "/auth/user") {
         return request.method == "GET" ? json_reply(200, user_json(*caller))
@@ -178,7 +187,11 @@ Reply Service::route_resources(const ApiRequest& request, const User& caller,
     };
     static const Resource resources[] = {
         {"/organizations", &Service::list_organizations, &Service::get_organization},
+        {"/organization_groups", &Service::list_organization_groups,
+         &Service::get_organization_group},
         {"/groups", &Service::list_groups, &Service::get_group},
+        {"/workspaces", &Service::list_workspaces, &Service::get_workspace},
+        {"/schemas", &Service::list_schemas, &Service::get_schema},
         {"/queues", &Service::list_queues, &Service::get_queue},
     };
     for (const auto& resource : resources) {

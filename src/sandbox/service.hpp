@@ -7,6 +7,7 @@
 #include "sandbox/world.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -64,6 +65,13 @@ struct LogEntry {
     std::string fault; // the scripted fault that shaped the response, if any
 };
 
+// A password reset the sandbox would have mailed: the address asked for and the users it
+// reached (none when no user has it). GET /_sandbox/password_resets shows them.
+struct PasswordReset {
+    std::string email;
+    std::vector<Id> users;
+};
+
 class Service {
 public:
     Service(World world, Config config);
@@ -87,6 +95,8 @@ public:
     bool check_password(const std::string& username, const std::string& password) const;
     nlohmann::json all_users() const;
     void expire_tokens();
+    // GET /_sandbox/password_resets: every reset asked for, in order, with the users it reached.
+    nlohmann::json password_resets() const;
     // GET /_sandbox/tokens: tokens neither expired nor logged out, in issue order, no values.
     nlohmann::json live_tokens() const;
 
@@ -115,6 +125,16 @@ private:
     Reply get_group(const User& caller, Id id) const;
     Reply list_queues(const ApiRequest& request, const User& caller) const;
     Reply get_queue(const User& caller, Id id) const;
+    Reply list_organization_groups(const ApiRequest& request, const User& caller) const;
+    Reply get_organization_group(const User& caller, Id id) const;
+    Reply list_workspaces(const ApiRequest& request, const User& caller) const;
+    Reply get_workspace(const User& caller, Id id) const;
+    Reply list_schemas(const ApiRequest& request, const User& caller) const;
+    Reply get_schema(const User& caller, Id id) const;
+
+    // Passwords (service_password.cpp).
+    Reply change_password(const ApiRequest& request, const User& caller);
+    Reply reset_password(const ApiRequest& request);
 
     // Users (service_users.cpp).
     Reply list_users(const ApiRequest& request, const User& caller) const;
@@ -133,8 +153,13 @@ public:
     // JSON shapes (service_json.cpp); public for the control API and tests.
     nlohmann::json user_json(const User& user) const;
     nlohmann::json organization_json(const Organization& organization) const;
+    nlohmann::json organization_group_json(const OrganizationGroup& group) const;
     nlohmann::json role_json(const Role& role) const;
+    nlohmann::json workspace_json(const Workspace& workspace) const;
+    nlohmann::json schema_json(const Schema& schema) const;
     nlohmann::json queue_json(const Queue& queue) const;
+    // The URLs, in id order, of the users `wanted` accepts.
+    nlohmann::json urls_of_users(const std::function<bool(const User&)>& wanted) const;
     std::string url(const std::string& resource, Id id) const;
     std::string api_url(const std::string& path) const;
     // The id of `text` when it is this sandbox's URL of `resource`.
@@ -153,10 +178,16 @@ private:
     SlidingWindow api_window_{std::chrono::seconds(1)};
     SlidingWindow login_window_{std::chrono::seconds(60)};
     FaultQueue faults_;
+    std::vector<PasswordReset> password_resets_;
     std::vector<LogEntry> log_;
     long long next_seq_ = 1;
     long long next_token_seq_ = 1;
 };
+
+// Fixed values of the objects the sandbox does not model in time (service_json.cpp).
+inline constexpr const char* k_organization_created_at = "2024-01-15T09:30:00.000000Z";
+inline constexpr const char* k_organization_trial_expires_at = "2024-02-14T09:30:00.000000Z";
+inline constexpr const char* k_queue_locale = "en_GB";
 
 // Helpers shared by the service's files.
 Reply json_reply(int status, const nlohmann::json& body);

@@ -1,4 +1,5 @@
-// The control API under /_sandbox: request log, out-of-band users, tokens, config, faults.
+// The control API under /_sandbox: request log, out-of-band users, tokens, password resets,
+// config, faults.
 #include "sandbox/seed.hpp"
 #include "sandbox/service.hpp"
 
@@ -116,6 +117,9 @@ Reply Service::handle_control(const ApiRequest& request) {
         }
         expire_tokens();
         return json_reply(200, {{"expired", tokens_.size()}});
+    }
+    if (path == "/_sandbox/password_resets") {
+        return method == "GET" ? json_reply(200, password_resets()) : method_not_allowed(method);
     }
     if (path == "/_sandbox/users" || path.rfind("/_sandbox/users/", 0) == 0) {
         return control_users(request, path.substr(std::string("/_sandbox/users").size()));

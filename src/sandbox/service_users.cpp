@@ -1,4 +1,5 @@
 // Users: list (filters, ordering), retrieve, create, update, soft delete (docs/rossum-api.md §3).
+#include "sandbox/iso_datetime.hpp"
 #include "sandbox/pagination.hpp"
 #include "sandbox/password_policy.hpp"
 #include "sandbox/service.hpp"
@@ -75,7 +76,8 @@ bool intersects(const std::vector<Id>& a, const std::vector<Id>& b) {
     return std::any_of(a.begin(), a.end(), [&b](Id id) { return contains(b, id); });
 }
 
-// ordering=field,-field over the user's sortable fields; unknown fields are ignored, as in DRF.
+// ordering=field,-field over the user's sortable fields (the docs' list: id, username, names,
+// email, last_login, date_joined, deleted, not_deleted); unknown fields are ignored, as in DRF.
 void order_users(std::vector<const User*>& users, const std::string& ordering) {
     // Keys return references: sorting many users copies no strings.
     using Key = const std::string& (*)(const User&);
@@ -99,6 +101,12 @@ void order_users(std::vector<const User*>& users, const std::string& ordering) {
                              [descending](const User* a, const User* b) {
                                  return descending ? a->id > b->id : a->id < b->id;
                              });
+        } else if (name == "deleted" || name == "not_deleted") {
+            // not_deleted is deleted reversed: ascending, the deleted users come first.
+            const bool flip = descending != (name == "not_deleted");
+            std::stable_sort(users.begin(), users.end(), [flip](const User* a, const User* b) {
+                return flip ? a->deleted > b->deleted : a->deleted < b->deleted;
+            });
         } else if (auto key = keys.find(name); key != keys.end()) {
             std::stable_sort(users.begin(), users.end(), [&](const User* a, const User* b) {
                 return descending ? key->second(*a) > key->second(*b)
@@ -169,6 +177,18 @@ Reply Service::list_users(const ApiRequest& request, const User& caller) const {
             }
             return intersects(name == "groups" ? u.groups : u.queues, ids);
         });
+    }
+    // An exact instant, as Django's DateTimeFilter compares; users who never logged in never
+    // match (docs/rossum-api.md §3.2).
+    if (auto value = filter(request, "last_login")) {
+        auto wanted = parse_iso_datetime(*value);
+        if (!wanted) {
+            errors.add("last_login", "Enter a valid date/time.");
+        } else {
+            predicates.push_back([wanted](const User& u) {
+                return u.last_login && parse_iso_datetime(*u.last_login) == wanted;
+            });
+        }
     }
     std::optional<bool> deleted;
     for (const char* key : {"is_active", "deleted"}) {

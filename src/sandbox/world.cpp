@@ -18,8 +18,20 @@ const T* find_by_id(const std::vector<T>& items, Id id) {
 
 } // namespace
 
+const OrganizationGroup* World::organization_group(Id id) const {
+    return find_by_id(organization_groups, id);
+}
+
 const Organization* World::organization(Id id) const {
     return find_by_id(organizations, id);
+}
+
+const Workspace* World::workspace(Id id) const {
+    return find_by_id(workspaces, id);
+}
+
+const Schema* World::schema(Id id) const {
+    return find_by_id(schemas, id);
 }
 
 const Role* World::role(Id id) const {

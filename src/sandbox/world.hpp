@@ -1,5 +1,6 @@
 #pragma once
-// The sandbox's in-memory Rossum data: organizations, their roles and queues, users.
+// The sandbox's in-memory Rossum data: organization groups, organizations, their roles,
+// workspaces, schemas and queues, users.
 // Plain values; the Service owns one World and guards it with its mutex.
 
 #include <cstdint>
@@ -21,15 +22,38 @@ struct Role {
     Id organization = 0;
 };
 
+// The coupling of organizations (docs/rossum-api.md §5.1); every organization has one.
+struct OrganizationGroup {
+    Id id = 0;
+    std::string name;
+};
+
 struct Organization {
     Id id = 0;
     std::string name;
+    Id organization_group = 0;
+};
+
+// A container of queues within one organization (docs/rossum-api.md §6.2).
+struct Workspace {
+    Id id = 0;
+    std::string name;
+    Id organization = 0;
+};
+
+// Only what a queue's `schema` link needs: the sandbox holds no schema content.
+struct Schema {
+    Id id = 0;
+    std::string name;
+    Id organization = 0;
 };
 
 struct Queue {
     Id id = 0;
     std::string name;
     Id organization = 0;
+    Id workspace = 0; // a workspace of the same organization
+    Id schema = 0;
 };
 
 struct User {
@@ -55,12 +79,18 @@ struct User {
 };
 
 struct World {
+    std::vector<OrganizationGroup> organization_groups;
     std::vector<Organization> organizations;
     std::vector<Role> roles;
+    std::vector<Workspace> workspaces;
+    std::vector<Schema> schemas;
     std::vector<Queue> queues;
     Id admin_user = 0; // the user whose credentials the executable prints
 
+    const OrganizationGroup* organization_group(Id id) const;
     const Organization* organization(Id id) const;
+    const Workspace* workspace(Id id) const;
+    const Schema* schema(Id id) const;
     const Role* role(Id id) const;
     const Role* role_named(Id organization, const std::string& name) const;
     const Queue* queue(Id id) const;

@@ -195,6 +195,61 @@ TEST_CASE("users: filters and ordering", "[sandbox][users]") {
     CHECK(invalid.body == json{{"is_active", {"Select a valid choice."}}});
 }
 
+TEST_CASE("users: the last_login filter matches one instant, in any offset", "[sandbox][users]") {
+    Harness h;
+    auto injected = h.call("POST", "/_sandbox/users",
+                           json{{"id", 10050},
+                                {"username", "seen@demo.example"},
+                                {"organization", 4201},
+                                {"last_login", "2024-03-01T10:00:00.250000Z"}});
+    REQUIRE(injected.status == 201);
+    auto ids = [&h](const std::string& value) {
+        std::vector<long long> found;
+        auto page = h.admin("GET", "/api/v1/users?last_login=" + value);
+        for (const auto& user : page.body["results"]) {
+            found.push_back(user["id"].get<long long>());
+        }
+        return found;
+    };
+    using Ids = std::vector<long long>;
+    CHECK(ids("2024-03-01T10:00:00.250000Z") == Ids{10050});
+    CHECK(ids("2024-03-01T10:00:00.25Z") == Ids{10050});
+    CHECK(ids("2024-03-01T11:00:00.25%2B01:00") == Ids{10050});
+    CHECK(ids("2024-03-01T10:00:00.25") == Ids{10050});
+    CHECK(ids("2024-03-01T10:00:00Z") == Ids{});
+    CHECK(ids("2024-03-01") == Ids{});
+    CHECK(ids("") == Ids{10001, 10002, 10003, 10004, 10050});
+    auto invalid = h.admin("GET", "/api/v1/users?last_login=yesterday");
+    CHECK(invalid.status == 400);
+    CHECK(invalid.body == json{{"last_login", {"Enter a valid date/time."}}});
+    CHECK(h.admin("GET", "/api/v1/users?last_login=2024-02-30").status == 400);
+}
+
+TEST_CASE("users: the organization, email and is_active filters and the deleted orderings",
+          "[sandbox][users]") {
+    Harness h;
+    auto usernames = [&h](const std::string& query) {
+        std::vector<std::string> names;
+        auto page = h.admin("GET", "/api/v1/users?" + query);
+        for (const auto& user : page.body["results"]) {
+            names.push_back(user["username"]);
+        }
+        return names;
+    };
+    using Names = std::vector<std::string>;
+    CHECK(usernames("organization=4201").size() == 4);
+    CHECK(usernames("organization=4202").empty());
+    CHECK(usernames("email=john.smith@demo.example") == Names{"john.smith@demo.example"});
+    REQUIRE(h.admin("PATCH", "/api/v1/users/10003", json{{"is_active", false}}).status == 200);
+    CHECK(usernames("is_active=false") == Names{"john.smith@demo.example"});
+    CHECK(usernames("ordering=-deleted,id").front() == "former.user@demo.example");
+    CHECK(usernames("ordering=deleted").back() == "former.user@demo.example");
+    CHECK(usernames("ordering=not_deleted").front() == "former.user@demo.example");
+    CHECK(usernames("ordering=-not_deleted").back() == "former.user@demo.example");
+    CHECK(h.admin("GET", "/api/v1/users?organization=x").body ==
+          json{{"organization", {"Enter a number."}}});
+}
+
 TEST_CASE("users: wrong methods, unknown paths and invalid JSON", "[sandbox][users]") {
     Harness h;
     auto method = h.admin("DELETE", "/api/v1/users");

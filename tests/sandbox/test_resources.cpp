@@ -1,0 +1,235 @@
+// Organizations, organization groups, workspaces, queues and schemas in the shapes Rossum
+// documents, so Rossum's own SDK and CLI can read them (docs/sandbox.md, "The API served").
+#include "harness.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace ra::sandbox;
+using nlohmann::json;
+using ra::sandbox::test::Harness;
+
+namespace {
+
+// The ids of a list page's results, in order.
+std::vector<long long> ids(Harness& h, const std::string& path) {
+    std::vector<long long> found;
+    auto page = h.admin("GET", path);
+    for (const auto& item : page.body["results"]) {
+        found.push_back(item["id"].get<long long>());
+    }
+    return found;
+}
+
+using Ids = std::vector<long long>;
+
+} // namespace
+
+TEST_CASE("organizations: every documented field, with the organization group as a URL",
+          "[sandbox][resources]") {
+    Harness h;
+    auto organization = h.admin("GET", "/api/v1/organizations/4201");
+    REQUIRE(organization.status == 200);
+    for (const char* field :
+         {"id", "name", "url", "workspaces", "users", "organization_group", "ui_settings",
+          "metadata", "is_trial", "created_at", "trial_expires_at", "oidc_provider",
+          "internal_info", "creator", "modified_by", "modified_at", "settings", "sandbox"}) {
+        CHECK(organization.body.contains(field));
+    }
+    CHECK(organization.body["organization_group"] == h.url("/api/v1/organization_groups/17"));
+    CHECK(organization.body["workspaces"] ==
+          json{h.url("/api/v1/workspaces/7540"), h.url("/api/v1/workspaces/7541")});
+    // Rossum's SDK types these as strings: a null would fail its deserialisation.
+    CHECK(organization.body["trial_expires_at"].is_string());
+    CHECK(organization.body["created_at"].is_string());
+    CHECK(organization.body["creator"] == h.url("/api/v1/users/10001"));
+    CHECK(organization.body["internal_info"].is_object());
+    auto listed = h.admin("GET", "/api/v1/organizations?ordering=-name");
+    REQUIRE(listed.body["results"].size() == 1);
+    CHECK(listed.body["results"][0] == organization.body);
+}
+
+TEST_CASE("organization groups: the caller's group is listed and readable, another's is not",
+          "[sandbox][resources]") {
+    Harness h;
+    auto listed = h.admin("GET", "/api/v1/organization_groups");
+    REQUIRE(listed.status == 200);
+    CHECK(listed.body["pagination"]["total"] == 1);
+    auto group = h.admin("GET", "/api/v1/organization_groups/17");
+    REQUIRE(group.status == 200);
+    CHECK(listed.body["results"][0] == group.body);
+    CHECK(group.body == json{{"id", 17},
+                             {"name", "Demo Group"},
+                             {"is_trial", false},
+                             {"is_production", true},
+                             {"deployment_location", "local-sandbox"},
+                             {"features", nullptr},
+                             {"usage", json::object()},
+                             {"modified_by", nullptr},
+                             {"modified_at", nullptr}});
+    CHECK(h.admin("GET", "/api/v1/organization_groups/18").status == 404);
+    CHECK(h.call("GET", "/api/v1/organization_groups").status == 403);
+    CHECK(h.admin("POST", "/api/v1/organization_groups", json::object()).status == 405);
+}
+
+TEST_CASE("workspaces: listed with pagination, filters and ordering", "[sandbox][resources]") {
+    Harness h;
+    CHECK(ids(h, "/api/v1/workspaces") == Ids{7540, 7541});
+    CHECK(ids(h, "/api/v1/workspaces/") == Ids{7540, 7541});
+    CHECK(ids(h, "/api/v1/workspaces?name=Operations") == Ids{7541});
+    CHECK(ids(h, "/api/v1/workspaces?id=7541,7640") == Ids{7541});
+    CHECK(ids(h, "/api/v1/workspaces?organization=4201&ordering=-name") == Ids{7541, 7540});
+    CHECK(ids(h, "/api/v1/workspaces?organization=4202") == Ids{});
+    auto first = h.admin("GET", "/api/v1/workspaces?page_size=1");
+    CHECK(first.body["pagination"]["total_pages"] == 2);
+    CHECK(first.body["pagination"]["next"] == h.url("/api/v1/workspaces?page_size=1&page=2"));
+    auto invalid = h.admin("GET", "/api/v1/workspaces?organization=demo");
+    CHECK(invalid.status == 400);
+    CHECK(invalid.body == json{{"organization", {"Enter a number."}}});
+}
+
+TEST_CASE("workspaces: one workspace holds its queues; another organization's is not found",
+          "[sandbox][resources]") {
+    Harness h;
+    auto workspace = h.admin("GET", "/api/v1/workspaces/7540");
+    REQUIRE(workspace.status == 200);
+    CHECK(workspace.body ==
+          json{{"id", 7540},
+               {"name", "Demo Workspace"},
+               {"url", h.url("/api/v1/workspaces/7540")},
+               {"autopilot", false},
+               {"organization", h.url("/api/v1/organizations/4201")},
+               {"queues", {h.url("/api/v1/queues/812"), h.url("/api/v1/queues/813")}},
+               {"metadata", json::object()}});
+    CHECK(h.admin("GET", "/api/v1/workspaces/7640").body == json{{"detail", "Not found."}});
+}
+
+TEST_CASE("queues: every documented field, with workspace, schema and the assigned users",
+          "[sandbox][resources]") {
+    Harness h;
+    auto queue = h.admin("GET", "/api/v1/queues/812");
+    REQUIRE(queue.status == 200);
+    for (const char* field : {"id",
+                              "name",
+                              "url",
+                              "workspace",
+                              "connector",
+                              "webhooks",
+                              "hooks",
+                              "schema",
+                              "inbox",
+                              "users",
+                              "session_timeout",
+                              "rir_url",
+                              "generic_engine",
+                              "dedicated_engine",
+                              "rir_params",
+                              "counts",
+                              "default_score_threshold",
+                              "automation_enabled",
+                              "automation_level",
+                              "locale",
+                              "metadata",
+                              "use_confirmed_state",
+                              "settings",
+                              "document_lifetime",
+                              "delete_after",
+                              "status",
+                              "modified_by",
+                              "modified_at",
+                              "workflows"}) {
+        CHECK(queue.body.contains(field));
+    }
+    CHECK(queue.body["workspace"] == h.url("/api/v1/workspaces/7540"));
+    CHECK(queue.body["schema"] == h.url("/api/v1/schemas/31336"));
+    CHECK(queue.body["users"] == json{h.url("/api/v1/users/10002")});
+    CHECK(queue.body["counts"]["to_review"] == 0);
+    CHECK(queue.body["counts"].size() == 13);
+    CHECK(queue.body["status"] == "active");
+    auto listed = h.admin("GET", "/api/v1/queues?id=812");
+    CHECK(listed.body["results"][0] == queue.body);
+}
+
+TEST_CASE("queues: users follow the users' own queues as they change", "[sandbox][resources]") {
+    Harness h;
+    auto users_of = [&h](const std::string& queue) {
+        return h.admin("GET", "/api/v1/queues/" + queue).body["users"];
+    };
+    REQUIRE(h.admin("PATCH", "/api/v1/users/10003", json{{"queues", {h.url("/api/v1/queues/812")}}})
+                .status == 200);
+    CHECK(users_of("812") == json{h.url("/api/v1/users/10002"), h.url("/api/v1/users/10003")});
+    CHECK(users_of("814") == json::array());
+    auto created = h.admin("POST", "/api/v1/users",
+                           json{{"username", "svc.queue@demo.example"},
+                                {"organization", h.url("/api/v1/organizations/4201")},
+                                {"queues", {h.url("/api/v1/queues/814")}}});
+    REQUIRE(created.status == 201);
+    CHECK(users_of("814") == json{created.body["url"]});
+    auto patched = h.call("PATCH", "/_sandbox/users/10002", json{{"queues", json::array()}});
+    REQUIRE(patched.status == 200);
+    CHECK(users_of("812") == json{h.url("/api/v1/users/10003")});
+    CHECK(users_of("813") == json::array());
+}
+
+TEST_CASE("queues: filters by workspace, users, ids, locale and links, and ordering",
+          "[sandbox][resources]") {
+    Harness h;
+    CHECK(ids(h, "/api/v1/queues") == Ids{812, 813, 814});
+    CHECK(ids(h, "/api/v1/queues?workspace=7541") == Ids{814});
+    CHECK(ids(h, "/api/v1/queues?users=10002") == Ids{812, 813});
+    CHECK(ids(h, "/api/v1/queues?users=10003&users=10002") == Ids{812, 813, 814});
+    CHECK(ids(h, "/api/v1/queues?users=10001") == Ids{});
+    CHECK(ids(h, "/api/v1/queues?id=812,814") == Ids{812, 814});
+    CHECK(ids(h, "/api/v1/queues?ordering=-name") == Ids{813, 814, 812});
+    CHECK(ids(h, "/api/v1/queues?ordering=-workspace,name") == Ids{814, 812, 813});
+    CHECK(ids(h, "/api/v1/queues?locale=en_GB&deleting=false") == Ids{812, 813, 814});
+    CHECK(ids(h, "/api/v1/queues?deleting=true") == Ids{});
+    CHECK(ids(h, "/api/v1/queues?inbox=1229") == Ids{});
+    CHECK(ids(h, "/api/v1/queues?hooks=1") == Ids{});
+    CHECK(ids(h, "/api/v1/queues?name=Orders&workspace=") == Ids{814});
+    auto invalid = h.admin("GET", "/api/v1/queues?workspace=ops");
+    CHECK(invalid.status == 400);
+    CHECK(invalid.body == json{{"workspace", {"Enter a number."}}});
+}
+
+TEST_CASE("schemas: a queue's schema link answers; another organization's does not",
+          "[sandbox][resources]") {
+    Harness h;
+    auto schema = h.admin("GET", "/api/v1/schemas/31336");
+    REQUIRE(schema.status == 200);
+    CHECK(schema.body == json{{"id", 31336},
+                              {"name", "Invoices schema"},
+                              {"url", h.url("/api/v1/schemas/31336")},
+                              {"queues", {h.url("/api/v1/queues/812")}},
+                              {"content", json::array()},
+                              {"metadata", json::object()},
+                              {"modified_by", nullptr},
+                              {"modified_at", nullptr}});
+    CHECK(ids(h, "/api/v1/schemas") == Ids{31336, 31337, 31338});
+    CHECK(ids(h, "/api/v1/schemas?queue=814") == Ids{31338});
+    CHECK(h.admin("GET", "/api/v1/schemas/31436").status == 404);
+}
+
+TEST_CASE("resources: every link in the demo objects answers 200", "[sandbox][resources]") {
+    Harness h;
+    const std::string origin = h.url("");
+    std::vector<std::string> links;
+    for (const char* path : {"/api/v1/organizations/4201", "/api/v1/queues/812",
+                             "/api/v1/queues/814", "/api/v1/workspaces/7541"}) {
+        auto object = h.admin("GET", path);
+        for (const auto& [field, value] : object.body.items()) {
+            if (value.is_string() && value.get<std::string>().rfind(origin + "/api/v1/", 0) == 0) {
+                links.push_back(value.get<std::string>());
+            }
+            if (value.is_array()) {
+                for (const auto& item : value) {
+                    links.push_back(item.get<std::string>());
+                }
+            }
+        }
+    }
+    CHECK(links.size() > 10);
+    for (const auto& link : links) {
+        INFO(link);
+        CHECK(h.admin("GET", link.substr(origin.size())).status == 200);
+    }
+}
