@@ -67,6 +67,10 @@ TEST_CASE("password change: a wrong old password, a mismatch or the policy chang
     CHECK(missing.body == json{{"old_password", {"This field is required."}},
                                {"new_password1", {"This field may not be blank."}},
                                {"new_password2", {"This field is required."}}});
+    auto wrong_types = post(
+        json{{"old_password", nullptr}, {"new_password1", 12}, {"new_password2", k_new_password}});
+    CHECK(wrong_types.body == json{{"old_password", {"This field may not be null."}},
+                                   {"new_password1", {"Not a valid string."}}});
     CHECK(h.sandbox.check_password(k_admin, k_admin_password));
 }
 

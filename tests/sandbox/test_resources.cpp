@@ -233,3 +233,74 @@ TEST_CASE("resources: every link in the demo objects answers 200", "[sandbox][re
         CHECK(h.admin("GET", link.substr(origin.size())).status == 200);
     }
 }
+
+TEST_CASE("resources: the requests of Rossum's CLI user create and user_assignment list work",
+          "[sandbox][resources]") {
+    Harness h;
+    const std::string origin = h.url("");
+    const std::string token = "Token " + h.admin_token(); // the CLI's header keyword
+    auto get = [&](const std::string& url) {
+        auto response = h.call("GET", url.rfind(origin, 0) == 0 ? url.substr(origin.size()) : url,
+                               std::nullopt, token);
+        REQUIRE(response.status == 200);
+        return response.body;
+    };
+    // Every page of a list, following `next` as the CLI does.
+    auto all = [&](const std::string& path) {
+        json items = json::array();
+        json page = get(path);
+        for (;;) {
+            for (const auto& item : page["results"]) {
+                items.push_back(item);
+            }
+            if (page["pagination"]["next"].is_null()) {
+                return items;
+            }
+            page = get(page["pagination"]["next"].get<std::string>());
+        }
+    };
+    // user create USERNAME -q 814: organization, its workspaces, their queues sideloaded.
+    CHECK(all("/api/v1/users?username=cli.user@demo.example").empty());
+    json organization = get(get("/api/v1/auth/user")["organization"].get<std::string>());
+    json queues_by_url = json::object();
+    for (const auto& queue : all("/api/v1/queues")) {
+        queues_by_url[queue["url"].get<std::string>()] = queue;
+    }
+    std::vector<std::string> queue_urls;
+    for (const auto& workspace :
+         all("/api/v1/workspaces?organization=" + organization["id"].dump())) {
+        for (const auto& url : workspace["queues"]) {
+            if (queues_by_url[url.get<std::string>()]["id"] == 814) {
+                queue_urls.push_back(url);
+            }
+        }
+    }
+    REQUIRE(queue_urls == std::vector<std::string>{h.url("/api/v1/queues/814")});
+    json groups = all("/api/v1/groups?name=annotator");
+    REQUIRE(groups.size() == 1);
+    auto created = h.call("POST", "/api/v1/users",
+                          json{{"username", "cli.user@demo.example"},
+                               {"email", "cli.user@demo.example"},
+                               {"organization", organization["url"]},
+                               {"password", "Cli-Generated-Secret-88"},
+                               {"groups", {groups[0]["url"]}},
+                               {"queues", queue_urls},
+                               {"ui_settings", {{"locale", "en"}}}},
+                          token);
+    REQUIRE(created.status == 201);
+    // user_assignment list -u ID: queues filtered by users, their users sideloaded.
+    const std::string id = created.body["id"].dump();
+    json users_by_url = json::object();
+    for (const auto& user : all("/api/v1/users")) {
+        users_by_url[user["url"].get<std::string>()] = user;
+    }
+    json assigned = all("/api/v1/queues?users=" + id);
+    REQUIRE(assigned.size() == 1);
+    CHECK(assigned[0]["id"] == 814);
+    std::vector<std::string> usernames;
+    for (const auto& url : assigned[0]["users"]) {
+        usernames.push_back(users_by_url[url.get<std::string>()]["username"]);
+    }
+    CHECK(usernames ==
+          std::vector<std::string>{"john.smith@demo.example", "cli.user@demo.example"});
+}
