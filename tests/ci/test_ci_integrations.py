@@ -468,6 +468,19 @@ class CiIntegrationTest(ToolTestCase):
                 f.write("version: 1\naccounts:\n  - username: x\n    groups: [admn]\n")
             (broken,) = reader.hooks(["rossum/broken.yaml"])
             self.assertEqual(broken.code, 65)
+            # args written as a YAML block over several lines is one command line.
+            several = reader.run_action({"args": "validate\n  rossum/accounts.yaml\n"
+                                                 "  --format json\n", "stdout": "v.json"},
+                                        reader.base_env(), "a multi-line args")
+            self.assertEqual((several.code, several.ok), (0, True))
+            with open(os.path.join(self.workspace, "v.json")) as f:
+                self.assertIs(json.load(f)["valid"], True)
+            # A code outside success-codes fails the step, with the code as its output.
+            refused = reader.run_action({"args": "validate rossum/broken.yaml"},
+                                        reader.base_env(), "a failing step")
+            self.assertEqual((refused.code, refused.ok), (65, False))
+            self.assertIn("::error title=rossum-accounts::rossum-accounts validate exited with 65",
+                          refused.output)
 
     def test_every_gitlab_template_runs_against_the_sandbox(self):
         templates = gitlab_templates()
