@@ -31,10 +31,10 @@ constexpr const char* k_footer = R"(Credentials come from the environment only:
   NO_COLOR                              disables colour
 
 Exit codes:
-  0   success (plan --detailed-exitcode: no changes; drift: none found)
+  0   success (plan/show --detailed-exitcode: no changes; drift: none found)
   1   error not covered below (stale saved plan, redirect, invisible organization, TLS,
       a plan over the deactivation cap)
-  2   plan --detailed-exitcode: changes present; drift: drift or conflicts found
+  2   plan/show --detailed-exitcode: changes present; drift: drift or conflicts found
   3   apply finished but some actions failed (the rest were applied)
   64  usage error (bad flags or API URL, missing credentials, apply without a terminal,
       plan --snapshot for another API or organization)
@@ -151,8 +151,8 @@ std::string missing_command(const CLI::App& app, int argc, const char* const* ar
         if (option->get_items_expected_min() > 0 && name.size() == arg.size())
             ++i; // its value is the next argument
     }
-    return "a command is required: validate, plan, apply, drift, export, snapshot, token or "
-           "help";
+    return "a command is required: validate, plan, show, apply, drift, export, snapshot, token "
+           "or help";
 }
 
 // The real terminal: the process's standard streams.
@@ -189,6 +189,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
     CLI::App* validate = add_validate_command(app, validate_args);
     PlanArgs plan_args;
     CLI::App* plan = add_plan_command(app, plan_args);
+    ShowArgs show_args;
+    CLI::App* show = add_show_command(app, show_args);
     ApplyArgs apply_args;
     CLI::App* apply = add_apply_command(app, apply_args);
     DriftArgs drift_args;
@@ -246,6 +248,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
     }
     if (validate->parsed())
         return run_validate(global, validate_args, ctx);
+    if (show->parsed()) // offline, like validate
+        return run_show(global, show_args, ctx);
     warn_about_key_log(ctx.env, console);
     if (plan->parsed())
         return run_plan(global, plan_args, ctx);

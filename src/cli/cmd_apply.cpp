@@ -163,16 +163,9 @@ Result<std::string> saved_plan_api_url(const GlobalOptions& global, const Enviro
 
 int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    auto text = read_regular_file(args.plan_file, k_max_plan_bytes);
-    if (!text) {
-        console.error(text.error().message);
-        return to_int(ExitCode::invalid);
-    }
-    auto plan = plan_from_json(*text);
-    if (!plan) {
-        console.error(fmt::format("{}: {}", args.plan_file, plan.error().message));
-        return to_int(ExitCode::invalid);
-    }
+    auto plan = load_saved_plan(args.plan_file); // as show reads it
+    if (!plan)
+        return report_error(plan.error(), console);
     if (auto refused = refuse_over_cap(*plan, args.selection, console))
         return *refused;
     auto api_url = saved_plan_api_url(global, ctx.env, *plan);

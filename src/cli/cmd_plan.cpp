@@ -3,6 +3,7 @@
 #include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/io/files.hpp"
+#include "rossum_accounts/render/github.hpp"
 #include "rossum_accounts/render/plan_json.hpp"
 #include "rossum_accounts/render/plan_markdown.hpp"
 #include "rossum_accounts/render/plan_text.hpp"
@@ -12,7 +13,9 @@
 
 namespace ra::cli {
 
-// Renders the plan in the chosen format (quiet text: only the summary line).
+// Renders the plan in the chosen format (quiet text: only the summary line). github is for a
+// job's log: the text plan to read there, then its warnings as annotations at the manifest lines
+// they are about, shown in the pull request's diff, and a notice with the summary line.
 void show_plan(const Plan& plan, const std::string& format, Console& console) {
     std::ostringstream out;
     if (format == "json")
@@ -23,6 +26,8 @@ void show_plan(const Plan& plan, const std::string& format, Console& console) {
         out << plan_summary_line(plan) << '\n';
     else
         render_plan_text(plan, out, TextOptions{console.color()});
+    if (format == "github")
+        render_plan_annotations(plan, out);
     console.print(out.str());
 }
 
@@ -31,7 +36,9 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
         "plan", "Show what apply would change (GET requests only; passwords not needed)");
     plan->add_option("MANIFEST", args.manifests, "Manifest files")->required();
     plan->add_option("--out", args.out, "Also write the JSON plan to FILE (for apply --plan)");
-    add_format_option(plan, args.format);
+    add_format_option(plan, args.format, {"text", "json", "markdown", "github"},
+                      "Output format: text, json, markdown or github (text, with manifest "
+                      "problems and plan warnings as workflow-command annotations)");
     plan->add_flag("--detailed-exitcode", args.detailed_exitcode,
                    "Exit 0 when there are no changes, 2 when there are");
     add_selection_options(plan, args.selection);
@@ -43,6 +50,8 @@ CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
 
 int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     Console& console = ctx.console;
+    if (args.format == "github") // from the first manifest diagnostic on
+        console.set_style(MessageStyle::github);
     PlanRun run = prepare_plan(global, args.manifests, args.selection, ctx, args.snapshot);
     run.session.reset(); // plan reads nothing more: end the connection before the output
     if (run.exit_code)
@@ -56,7 +65,7 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
         render_plan_json(run.plan, saved);
         if (auto st = write_file_atomic(args.out, saved.str(), 0644); !st)
             return report_error(st.error(), console);
-        if (args.format == "text")
+        if (args.format == "text" || args.format == "github")
             console.info("Saved the plan to " + args.out +
                          "; apply it with: rossum-accounts apply --plan " + args.out);
     }

@@ -2,9 +2,11 @@
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
+#include "rossum_accounts/render/validate.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <sstream>
 
 namespace ra::cli {
 
@@ -12,18 +14,36 @@ CLI::App* add_validate_command(CLI::App& app, ValidateArgs& args) {
     auto* validate = app.add_subcommand(
         "validate", "Parse and check manifests offline (no network); exit 65 on any problem");
     validate->add_option("MANIFEST", args.manifests, "Manifest files")->required();
+    add_format_option(validate, args.format, {"text", "json", "github"},
+                      "Output format: text, json (the diagnostics as a document) or github "
+                      "(workflow-command annotations)");
     return validate;
 }
 
 int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    auto desired = load_desired_state(args.manifests, console, {.api_url = true});
-    if (!desired)
-        return to_int(ExitCode::invalid);
-    std::size_t n = desired->accounts.size();
+    ManifestCheck checked = check_manifests(args.manifests, {.api_url = true});
+    const int code = to_int(checked.desired ? ExitCode::ok : ExitCode::invalid);
+    if (args.format == "json") {
+        // The document is the whole output, valid or not: an editor reads only stdout.
+        ValidateOutcome outcome{args.manifests, checked.diagnostics, std::nullopt};
+        if (checked.desired)
+            outcome.accounts = checked.desired->accounts.size();
+        std::ostringstream out;
+        render_validate_json(outcome, out);
+        console.print(out.str());
+        return code;
+    }
+    if (args.format == "github")
+        console.set_style(MessageStyle::github);
+    for (const auto& d : checked.diagnostics)
+        console.diagnostic(d);
+    if (!checked.desired)
+        return code;
+    std::size_t n = checked.desired->accounts.size();
     console.info(fmt::format("{}: valid ({} account{})", fmt::join(args.manifests, ", "), n,
                              n == 1 ? "" : "s"));
-    return to_int(ExitCode::ok);
+    return code;
 }
 
 } // namespace ra::cli

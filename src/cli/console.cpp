@@ -1,5 +1,7 @@
 #include "rossum_accounts/cli/console.hpp"
 
+#include "rossum_accounts/render/github.hpp"
+
 #include <ostream>
 #include <string>
 
@@ -59,8 +61,21 @@ void Console::info(std::string_view line) {
 }
 
 void Console::error(std::string_view message) {
+    if (style_ == MessageStyle::github) {
+        print(github_annotation(
+            {AnnotationLevel::error, {}, "rossum-accounts", std::string(message)}));
+        return;
+    }
     err_ << "rossum-accounts: error: " << escape_controls(message) << '\n';
     err_.flush();
+}
+
+void Console::diagnostic(const Diagnostic& d) {
+    if (style_ == MessageStyle::github) {
+        print(github_annotation(diagnostic_annotation(d)));
+        return;
+    }
+    error(format_diagnostic(d));
 }
 
 void Console::note(std::string_view line) {
@@ -71,6 +86,11 @@ void Console::note(std::string_view line) {
 void Console::warning(std::string_view message) {
     if (quiet())
         return;
+    if (style_ == MessageStyle::github) {
+        print(github_annotation(
+            {AnnotationLevel::warning, {}, "rossum-accounts", std::string(message)}));
+        return;
+    }
     err_ << "rossum-accounts: warning: " << escape_controls(message) << '\n';
     err_.flush();
 }

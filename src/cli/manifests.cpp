@@ -19,10 +19,10 @@ Diagnostics api_url_problems(const std::vector<Manifest>& manifests) {
 
 } // namespace
 
-std::optional<DesiredState> load_desired_state(const std::vector<std::string>& paths,
-                                               Console& console, ManifestChecks checks) {
+ManifestCheck check_manifests(const std::vector<std::string>& paths, ManifestChecks checks) {
     std::vector<Manifest> manifests;
-    Diagnostics diagnostics;
+    ManifestCheck out;
+    Diagnostics& diagnostics = out.diagnostics;
     for (const auto& path : paths) {
         LoadResult loaded = load_manifest_file(path);
         diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
@@ -36,11 +36,17 @@ std::optional<DesiredState> load_desired_state(const std::vector<std::string>& p
         Diagnostics urls = api_url_problems(manifests);
         diagnostics.insert(diagnostics.end(), urls.begin(), urls.end());
     }
-    for (const auto& d : diagnostics)
-        console.error(format_diagnostic(d));
-    if (!diagnostics.empty())
-        return std::nullopt;
-    return desired;
+    if (diagnostics.empty())
+        out.desired = std::move(desired);
+    return out;
+}
+
+std::optional<DesiredState> load_desired_state(const std::vector<std::string>& paths,
+                                               Console& console, ManifestChecks checks) {
+    ManifestCheck checked = check_manifests(paths, checks);
+    for (const auto& d : checked.diagnostics)
+        console.diagnostic(d);
+    return std::move(checked.desired);
 }
 
 } // namespace ra::cli

@@ -4,6 +4,7 @@
 #include "rossum_accounts/cli/manifests.hpp"
 #include "rossum_accounts/core/fetch.hpp"
 #include "rossum_accounts/core/password_policy.hpp"
+#include "rossum_accounts/core/plan_json.hpp"
 #include "rossum_accounts/core/planner.hpp"
 #include "rossum_accounts/core/snapshot.hpp"
 #include "rossum_accounts/io/api_url.hpp"
@@ -164,6 +165,27 @@ std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs
     return {target, exclude};
 }
 
+CLI::Option* add_format_option(CLI::App* command, std::string& format,
+                               const std::vector<std::string>& formats,
+                               const std::string& description) {
+    return command->add_option("--format", format, description)->check(CLI::IsMember(formats));
+}
+
+Result<Plan> load_saved_plan(const std::string& path) {
+    auto text = read_regular_file(path, k_max_plan_bytes);
+    if (!text) // unreadable is as unusable as malformed: 65 either way
+        return make_error(ErrorKind::invalid_input, text.error().message);
+    auto plan = plan_from_json(*text);
+    if (!plan)
+        return make_error(ErrorKind::invalid_input,
+                          fmt::format("{}: {}", path, plan.error().message));
+    if (auto planned = validate_api_url(plan->api_url); !planned)
+        return make_error(
+            ErrorKind::invalid_input,
+            fmt::format("the saved plan's api_url is not acceptable: {}", planned.error().message));
+    return plan;
+}
+
 std::optional<int> refuse_over_cap(const Plan& plan, const SelectionArgs& selection,
                                    Console& console) {
     if (auto st = check_deactivation_cap(plan, selection.cap()); !st)
@@ -229,7 +251,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     }
     PlanOutcome outcome = make_plan(run.desired, *live, std::move(options));
     for (const auto& d : outcome.diagnostics)
-        console.error(format_diagnostic(d));
+        console.diagnostic(d);
     if (!outcome.plan) {
         run.exit_code = to_int(ExitCode::invalid);
         return run;

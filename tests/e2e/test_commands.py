@@ -56,8 +56,8 @@ class OfflineCommandsTest(ToolTestCase):
                                                  '"export"?'),
                               (["frobnicate"], 'unknown command "frobnicate"\n'),
                               (["--bogus"], 'unknown option "--bogus"\n'),
-                              ([], "a command is required: validate, plan, apply, drift, export, "
-                                   "snapshot, token or help\n")):
+                              ([], "a command is required: validate, plan, show, apply, drift, "
+                                   "export, snapshot, token or help\n")):
             run = self.run_tool(*args, env=self.env())
             self.assertExit(run, 64)
             self.assertEqual(run.stdout, "")

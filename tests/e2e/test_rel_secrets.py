@@ -225,6 +225,11 @@ class SecretSourceTest(ToolTestCase):
             self.assertExit(report, 0)
             self.assertEqual(json.loads(report.stdout)["summary"]["created"], 1)
             self.assertEqual(login(sb, "svc-bot@example", secret), 200)
+            # show renders the saved plan, in every format, from the file alone.
+            for fmt in ("text", "json", "markdown", "github"):
+                shown = self.run_tool("show", plan_path, "--format", fmt, env=self.env())
+                self.assertExit(shown, 0)
+                self.assertIn("SVC_BOT_PASSWORD", shown.stdout)
         self.assertNoSecrets(saved)
 
 

@@ -10,6 +10,7 @@ import time
 import unittest
 
 from harness import RA_BIN, SOURCE_DIR, Sandbox, ToolTestCase
+from workflow_commands import diagnostics_from_github, diagnostics_from_json, diagnostics_from_text
 
 FIXTURES = os.path.join(SOURCE_DIR, "tests", "fixtures", "manifests", "invalid")
 HEADER = "version: 1\naccounts:\n  - username: bot\n    groups: [admin]\n"
@@ -51,6 +52,17 @@ class HostileManifestTest(ToolTestCase):
             for message in messages:
                 self.assertIn(message, run.stderr, "%s: %r" % (command, run))
             self.assertNotIn("internal error", run.stderr)
+            expected = diagnostics_from_text(run.stderr)
+            # The same diagnostics as annotations and (validate) as a document, on stdout only.
+            formats = [("github", diagnostics_from_github)]
+            if command == "validate":
+                formats.append(("json", diagnostics_from_json))
+            for fmt, parse in formats:
+                other = self.run_tool(command, path, "--format", fmt, env=self.env(self.sandbox),
+                                      timeout=30)
+                self.assertExit(other, 65)
+                self.assertEqual(other.stderr, "", "%s --format %s" % (command, fmt))
+                self.assertEqual(parse(other.stdout), expected, "%s --format %s" % (command, fmt))
         self.assertEqual(self.sandbox.requests(), [], "a hostile manifest reached the API")
         self.assertNoSecrets()
         return run

@@ -8,11 +8,17 @@
 - the golden drift report (tests/unit/render/golden/drift.json) passes schemas/drift.schema.json.
 - tests/fixtures/snapshots/valid/*.json pass schemas/snapshot.schema.json and
   tests/fixtures/snapshots/invalid/*.json fail it.
+- schemas/validate.schema.json: the golden `validate --format json` documents
+  (tests/unit/render/golden/validate*.json) and tests/fixtures/validate/valid/*.json pass it,
+  tests/fixtures/validate/invalid/*.json fail it, and (when RA_BIN names the built tool) what
+  `validate --format json` prints for every manifest fixture and example passes it too.
 Uses only the standard library plus Debian's python3-jsonschema and python3-yaml.
 """
 import json
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jsonschema
@@ -92,8 +98,56 @@ def main():
     check(snapshot, invalid_snapshots, load_json, False, failures)
     checked += len(valid_snapshots) + len(invalid_snapshots)
 
+    checked += check_validate_documents(load_json, failures)
+
     print(f"{checked} files checked, {len(failures)} failed")
     return 1 if failures else 0
+
+
+def validate_outputs():
+    """What the built tool's `validate --format json` prints for every manifest fixture and
+    example, as (name, document) pairs; empty without RA_BIN."""
+    tool = os.environ.get("RA_BIN", "")
+    if not tool or not os.access(tool, os.X_OK):
+        print("skip validate --format json outputs: RA_BIN is not set")
+        return []
+    manifests = sorted((ROOT / "tests/fixtures/manifests").glob("*/*.yaml"))
+    manifests += sorted((ROOT / "examples").glob("*.yaml"))
+    outputs = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "NO_COLOR": "1"}
+        for path in manifests:
+            proc = subprocess.run([tool, "validate", "--format", "json", str(path)], env=env,
+                                  capture_output=True, text=True, timeout=60)
+            name = f"validate --format json {path.relative_to(ROOT)} (exit {proc.returncode})"
+            if proc.returncode not in (0, 65) or proc.stderr:
+                print(f"FAIL {name}: stderr {proc.stderr!r}")
+                outputs.append((name, None))
+                continue
+            outputs.append((name, json.loads(proc.stdout)))
+    return outputs
+
+
+def check_validate_documents(load_json, failures):
+    validator = load_schema("validate.schema.json")
+    golden = sorted((ROOT / "tests/unit/render/golden").glob("validate*.json"))
+    valid = golden + sorted((ROOT / "tests/fixtures/validate/valid").glob("*.json"))
+    invalid = sorted((ROOT / "tests/fixtures/validate/invalid").glob("*.json"))
+    if not golden or not invalid:
+        print("FAIL nothing to check: validate golden files or fixtures are missing")
+        failures.append(ROOT / "tests/fixtures/validate")
+        return 0
+    check(validator, valid, load_json, True, failures)
+    check(validator, invalid, load_json, False, failures)
+    outputs = validate_outputs()
+    for name, document in outputs:
+        errors = ["no document"] if document is None else list(validator.iter_errors(document))
+        print(f"{'ok ' if not errors else 'FAIL'} {name}")
+        if errors:
+            for err in errors[:3]:
+                print(f"      {getattr(err, 'message', err)}")
+            failures.append(ROOT / name)
+    return len(valid) + len(invalid) + len(outputs)
 
 
 if __name__ == "__main__":

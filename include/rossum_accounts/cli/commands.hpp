@@ -42,15 +42,22 @@ struct SelectionArgs {
 
 struct ValidateArgs {
     std::vector<std::string> manifests;
+    std::string format = "text"; // text, json or github
 };
 
 struct PlanArgs {
     std::vector<std::string> manifests;
-    std::string out; // --out FILE: the JSON plan
-    std::string format = "text";
+    std::string out;             // --out FILE: the JSON plan
+    std::string format = "text"; // text, json, markdown or github
     bool detailed_exitcode = false;
     SelectionArgs selection;
     std::string snapshot; // --snapshot FILE: plan against it, with no network and no credentials
+};
+
+struct ShowArgs {
+    std::string plan_file;       // PLANFILE: a plan saved by plan --out
+    std::string format = "text"; // text, json, markdown or github
+    bool detailed_exitcode = false;
 };
 
 struct DriftArgs {
@@ -92,8 +99,14 @@ CLI::App* add_drift_command(CLI::App& app, DriftArgs& args);
 CLI::App* add_export_command(CLI::App& app, ExportArgs& args);
 CLI::App* add_token_command(CLI::App& app, TokenArgs& args);
 CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args);
+CLI::App* add_show_command(CLI::App& app, ShowArgs& args);
 // --format text|json|markdown, shared by plan and apply (defined in app.cpp).
 CLI::Option* add_format_option(CLI::App* command, std::string& format);
+// --format with these values (defined in planning.cpp): validate, plan and show, which also
+// offer github (and validate json without markdown).
+CLI::Option* add_format_option(CLI::App* command, std::string& format,
+                               const std::vector<std::string>& formats,
+                               const std::string& description);
 // --target, --exclude and (with `cap`) --max-deactivations (defined in planning.cpp). The
 // returned options are --target and --exclude, which apply --plan refuses.
 std::vector<CLI::Option*> add_selection_options(CLI::App* command, SelectionArgs& selection,
@@ -106,5 +119,6 @@ int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx);
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx);
 int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx);
 int run_snapshot(const GlobalOptions& global, const SnapshotArgs& args, Context& ctx);
+int run_show(const GlobalOptions& global, const ShowArgs& args, Context& ctx);
 
 } // namespace ra::cli

@@ -6,6 +6,7 @@
 // or forge lines. Nothing here masks secrets: free text is masked where a secret can enter it
 // (core/secret_masker.hpp), data never is.
 
+#include "rossum_accounts/core/diagnostic.hpp"
 #include "rossum_accounts/core/environment.hpp"
 
 #include <iosfwd>
@@ -16,6 +17,10 @@ namespace ra::cli {
 
 enum class ColorMode { never, always };
 enum class Verbosity { quiet, normal, verbose };
+// How errors, warnings and manifest diagnostics are written: as "rossum-accounts: error: ..."
+// lines on stderr, or (`--format github`) as GitHub workflow commands on stdout, which the
+// runner shows as annotations (render/github.hpp).
+enum class MessageStyle { text, github };
 
 class Console {
 public:
@@ -23,12 +28,14 @@ public:
 
     // Set once the flags are parsed (before that: no colour, normal verbosity).
     void configure(ColorMode color, Verbosity verbosity);
+    void set_style(MessageStyle style) { style_ = style; }
 
     void print(std::string_view text); // stdout, as is: a rendered document
     // print, telling whether stdout took it all (a full disk or a closed pipe does not).
     [[nodiscard]] bool print_checked(std::string_view text);
     void info(std::string_view line);       // stdout unless quiet, escaped
-    void error(std::string_view message);   // "rossum-accounts: error: MESSAGE"
+    void error(std::string_view message);   // "rossum-accounts: error: MESSAGE" (or github style)
+    void diagnostic(const Diagnostic& d);   // error(format_diagnostic(d)), or at its place
     void note(std::string_view line);       // stderr, escaped: a line that belongs to an error
     void warning(std::string_view message); // "rossum-accounts: warning: MESSAGE" unless quiet
     void log(std::string_view line);        // stderr, only with --verbose
@@ -44,6 +51,7 @@ private:
     std::ostream& err_;
     ColorMode color_;
     Verbosity verbosity_;
+    MessageStyle style_ = MessageStyle::text;
 };
 
 // Control characters (C0, DEL) of one message as "\u001b"-style escapes.

@@ -17,6 +17,14 @@ struct ManifestChecks {
     bool api_url = false;
 };
 
+struct ManifestCheck {
+    std::optional<DesiredState> desired; // set when there is no diagnostic
+    Diagnostics diagnostics;             // every problem of every file
+};
+
+// Loads and merges the manifests, printing nothing (validate renders the outcome itself).
+ManifestCheck check_manifests(const std::vector<std::string>& paths, ManifestChecks checks = {});
+
 // The merged desired state, or nullopt after printing every diagnostic (the caller exits 65).
 std::optional<DesiredState> load_desired_state(const std::vector<std::string>& paths,
                                                Console& console, ManifestChecks checks = {});

@@ -47,7 +47,13 @@ Result<std::string> resolve_password(const PasswordSource& source, const SecretL
 std::optional<std::map<std::string, std::string>> resolve_create_passwords(const Plan& plan,
                                                                            Context& ctx);
 
-// Renders the plan to stdout in FORMAT (text, json, markdown); quiet text is the summary line.
+// A plan saved by plan --out, read as apply --plan and show read it: a regular file of at most
+// k_max_plan_bytes, parsed strictly (plan_from_json), with an acceptable api_url of its own.
+// Every problem is ErrorKind::invalid_input (65), naming the file or the JSON path.
+Result<Plan> load_saved_plan(const std::string& path);
+
+// Renders the plan to stdout in FORMAT (text, json, markdown; github: text, then the plan's
+// annotations); quiet text is the summary line.
 void show_plan(const Plan& plan, const std::string& format, Console& console);
 
 // Prints an error and returns its exit code.
