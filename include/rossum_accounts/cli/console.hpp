@@ -9,6 +9,7 @@
 #include "rossum_accounts/core/environment.hpp"
 
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,7 @@ public:
     bool verbose() const { return verbosity_ == Verbosity::verbose; }
 
 private:
+    std::mutex mutex_; // workers of one run write whole lines, never interleaved
     std::ostream& out_;
     std::ostream& err_;
     ColorMode color_;
