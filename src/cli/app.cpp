@@ -66,6 +66,10 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->check(finite_range(1.0, 3600.0));
     app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
         ->check(finite_range(0.1, 1000.0));
+    app.add_option("--parallelism", g.parallelism,
+                   "API requests in flight at once, within --max-rps (default 10; 1 sends one "
+                   "request at a time)")
+        ->check(CLI::Range(1, 64));
     app.add_flag("--no-token-cache", g.no_token_cache,
                  "Do not read or write the token cache; log out every token of the run at the end");
     app.add_flag("-v,--verbose", g.verbose, "Log every request (method, URL, status, timing)");

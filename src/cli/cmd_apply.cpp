@@ -93,7 +93,8 @@ int execute(const Plan& plan, const LiveState& live,
             console.progress(line);
     };
     hooks.cancelled = [] { return g_stop_requested.load(); };
-    Report report = apply_plan(plan, write_context(live), session->api(), passwords, hooks);
+    Report report =
+        apply_plan(plan, write_context(live), session->api(), passwords, hooks, session->runner());
     session.reset();
     std::ostringstream out;
     if (args.format == "json")
@@ -177,7 +178,7 @@ int apply_saved_plan(const GlobalOptions& global, const ApplyArgs& args, Context
     auto session = open_session(global, *api_url, ctx);
     if (!session)
         return report_error(session.error(), console);
-    auto recheck = recheck_saved_plan(*plan, (*session)->api());
+    auto recheck = recheck_saved_plan(*plan, (*session)->api(), (*session)->runner());
     if (!recheck)
         return report_error(recheck.error(), console);
     if (!recheck->drift.empty()) {

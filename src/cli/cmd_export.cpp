@@ -32,7 +32,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx
         return report_error(session.error(), console);
     DesiredState everything; // prune reads the whole users list, which export needs
     everything.prune = true;
-    auto live = fetch_live_state((*session)->api(), everything, *api_url);
+    auto live = fetch_live_state((*session)->api(), everything, *api_url, (*session)->runner());
     session->reset(); // export reads nothing more: end the connection before the output
     if (!live)
         return report_error(live.error(), console);

@@ -44,6 +44,7 @@ void Console::configure(ColorMode color, Verbosity verbosity) {
 }
 
 void Console::print(std::string_view text) {
+    std::lock_guard lock(mutex_);
     out_ << text;
     out_.flush();
 }
@@ -54,6 +55,7 @@ bool Console::print_checked(std::string_view text) {
 }
 
 void Console::info(std::string_view line) {
+    std::lock_guard lock(mutex_);
     if (quiet())
         return;
     out_ << escape_controls(line) << '\n';
@@ -61,6 +63,7 @@ void Console::info(std::string_view line) {
 }
 
 void Console::error(std::string_view message) {
+    std::lock_guard lock(mutex_);
     if (style_ == MessageStyle::github) {
         print(github_annotation(
             {AnnotationLevel::error, {}, "rossum-accounts", std::string(message)}));
@@ -79,11 +82,13 @@ void Console::diagnostic(const Diagnostic& d) {
 }
 
 void Console::note(std::string_view line) {
+    std::lock_guard lock(mutex_);
     err_ << escape_controls(line) << '\n';
     err_.flush();
 }
 
 void Console::warning(std::string_view message) {
+    std::lock_guard lock(mutex_);
     if (quiet())
         return;
     if (style_ == MessageStyle::github) {
@@ -96,6 +101,7 @@ void Console::warning(std::string_view message) {
 }
 
 void Console::log(std::string_view line) {
+    std::lock_guard lock(mutex_);
     if (!verbose())
         return;
     err_ << escape_controls(line) << '\n';
@@ -105,11 +111,13 @@ void Console::log(std::string_view line) {
 // A question and the text it asks about go to stderr, so a redirected stdout holds only the
 // requested output and the person at the terminal still sees what they are asked (like rm -i).
 void Console::prompt(std::string_view text) {
+    std::lock_guard lock(mutex_);
     err_ << text;
     err_.flush();
 }
 
 void Console::progress(std::string_view line) {
+    std::lock_guard lock(mutex_);
     if (quiet())
         return;
     err_ << line << '\n'; // rendered by render/, which escapes the values it shows

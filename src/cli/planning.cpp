@@ -243,7 +243,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
             return run;
         }
         run.session = std::move(*session);
-        live = fetch_live_state(run.session->api(), run.desired, *api_url);
+        live = fetch_live_state(run.session->api(), run.desired, *api_url, run.session->runner());
         if (!live) {
             run.exit_code = report_error(live.error(), console);
             return run;

@@ -3,6 +3,7 @@
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
+#include "rossum_accounts/io/thread_runner.hpp"
 #include "rossum_accounts/io/token_cache.hpp"
 
 #include <cmath>
@@ -12,8 +13,9 @@ namespace {
 
 class CurlSession : public Session {
 public:
-    CurlSession(std::unique_ptr<CurlTransport> transport, Console& console)
-        : transport_(std::move(transport)), console_(console) {}
+    CurlSession(std::unique_ptr<CurlTransport> transport, Console& console, int parallelism)
+        : transport_(std::move(transport)), console_(console),
+          runner_(static_cast<std::size_t>(parallelism)) {}
     CurlSession(const CurlSession&) = delete;
     CurlSession& operator=(const CurlSession&) = delete;
     ~CurlSession() override {
@@ -36,10 +38,12 @@ public:
                                                  std::move(credentials), masker);
     }
     RossumApi& api() override { return *client_; }
+    TaskRunner& runner() override { return runner_; }
 
 private:
     std::unique_ptr<CurlTransport> transport_;
     Console& console_;
+    ThreadRunner runner_;
     std::unique_ptr<RossumClient> client_;
 };
 
@@ -116,7 +120,8 @@ Result<std::unique_ptr<Session>> CurlSessionFactory::open(const GlobalOptions& g
     auto transport = make_transport(global, masker_);
     if (!transport)
         return transport.error();
-    auto session = std::make_unique<CurlSession>(std::move(*transport), console_);
+    auto session =
+        std::make_unique<CurlSession>(std::move(*transport), console_, global.parallelism);
     ClientConfig config;
     config.api_url = api_url;
     config.max_rps = global.max_rps;

@@ -3,7 +3,10 @@
 #include "rossum_accounts/core/planner.hpp"
 #include "rossum_accounts/core/username.hpp"
 
+#include <atomic>
 #include <fmt/format.h>
+#include <mutex>
+#include <optional>
 
 namespace ra {
 namespace {
@@ -108,18 +111,38 @@ FreshUser read_before_patch(RossumApi& api, std::int64_t id, const std::string& 
     return {std::move(*user), {}, std::nullopt};
 }
 
-// A stop asked for while the user was re-read (the signal came during that GET): the PATCH is
-// the write "nothing more will be written" promises not to send.
-bool stop_requested(const ApplyHooks& hooks) {
-    return hooks.cancelled && hooks.cancelled();
-}
+// Whether a new write may still start (docs/design.md §9.6). No: the user asked to stop
+// (SIGINT/SIGTERM, polled through the hooks), or another action stopped the run (retries
+// exhausted, credentials refused). Asked before each action, between the re-read of a user and
+// its PATCH, and before a create is resent; a request already in flight finishes.
+class Halt {
+public:
+    Halt(const ApplyHooks& hooks, const std::atomic<bool>& run_stopped)
+        : hooks_(hooks), run_stopped_(run_stopped) {}
+    bool now() const {
+        if (hooks_.cancelled && hooks_.cancelled())
+            user_ = true;
+        return user_ || run_stopped_;
+    }
+    // The user asked to stop (rather than the run stopping by itself).
+    bool by_user() const { return user_; }
+    // Why an action was left with nothing (more) written.
+    std::string why(const char* what) const {
+        return fmt::format("{}; {}", user_ ? "interrupted" : "the run stopped", what);
+    }
 
-constexpr const char* k_stopped_before_patch = "interrupted; the user was read but not patched";
+private:
+    const ApplyHooks& hooks_;
+    const std::atomic<bool>& run_stopped_;
+    mutable std::atomic<bool> user_{false};
+};
+
+constexpr const char* k_stopped_before_patch = "the user was read but not patched";
 
 // The user exists in our organization after all: adopt it and bring it in line with `create`
 // (the POST body, without the password).
 ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, const json& create,
-                   const char* why, const ApplyHooks& hooks) {
+                   const char* why, const Halt& halt) {
     auto failed = [&](const std::string& reason) {
         return result_for(action, ResultStatus::failed,
                           fmt::format("adopting the existing user failed: {}", reason));
@@ -135,8 +158,9 @@ ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, 
         patch = patch_to_match_create(*fresh.user, create);
         if (patch.contains("metadata") && fresh.user->metadata_inexact)
             return failed(inexact_metadata());
-        if (!patch.empty() && stop_requested(hooks))
-            return result_for(action, ResultStatus::not_attempted, k_stopped_before_patch);
+        if (!patch.empty() && halt.now())
+            return result_for(action, ResultStatus::not_attempted,
+                              halt.why(k_stopped_before_patch));
     }
     if (!patch.empty()) {
         auto patched = api.patch_user(found.id, patch);
@@ -169,7 +193,7 @@ Outcome interrupted(ActionResult result) {
 }
 
 Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, const json& create,
-                      const json& body, const Error& first_error, const ApplyHooks& hooks) {
+                      const json& body, const Error& first_error, const Halt& halt) {
     Error last_error = first_error;
     for (int attempt = 0;; ++attempt) {
         auto settled = look_up(api, plan, action.username);
@@ -181,14 +205,14 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
         if (settled->ours && username_taken(first_error)) {
             // Our only POST was refused, so another run made the user: this run updated it.
             auto r =
-                adopt(action, api, *settled->ours, create, "adopted: created concurrently", hooks);
+                adopt(action, api, *settled->ours, create, "adopted: created concurrently", halt);
             r.created_elsewhere = r.status == ResultStatus::done;
             return interrupted(std::move(r));
         }
         if (settled->ours)
             // Most likely our own POST, committed before the connection failed.
             return interrupted(adopt(action, api, *settled->ours, create,
-                                     "adopted after an ambiguous create", hooks));
+                                     "adopted after an ambiguous create", halt));
         if (!settled->ambiguous.empty())
             return {result_for(action, ResultStatus::failed,
                                ambiguity(action.username, settled->ambiguous)),
@@ -204,10 +228,10 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
         }
         // Confirmed absent: the first POST did not commit, so sending it once more is safe —
         // unless the run was asked to stop meanwhile: then nothing more is written.
-        if (stop_requested(hooks))
-            return interrupted(result_for(action, ResultStatus::not_attempted,
-                                          "interrupted; the create did not commit and was not "
-                                          "resent"));
+        if (halt.now())
+            return interrupted(
+                result_for(action, ResultStatus::not_attempted,
+                           halt.why("the create did not commit and was not resent")));
         auto created = api.create_user(body);
         if (created)
             return {result_for(action, ResultStatus::done), std::nullopt};
@@ -220,7 +244,7 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
 
 Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
                    const WriteContext& context, const std::map<std::string, std::string>& passwords,
-                   const ApplyHooks& hooks) {
+                   const Halt& halt) {
     auto pw = passwords.find(action.username);
     if (pw == passwords.end())
         return {result_for(action, ResultStatus::failed, "no password was resolved"), std::nullopt};
@@ -234,7 +258,7 @@ Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = created.error();
     if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
-        return settle_create(action, api, plan, *create, body, e, hooks);
+        return settle_create(action, api, plan, *create, body, e, halt);
     return {result_for(action, ResultStatus::failed, e.message),
             stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
@@ -249,7 +273,7 @@ Outcome failed_read(const Action& action, const Error& e) {
 }
 
 Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& context,
-                  const ApplyHooks& hooks) {
+                  const Halt& halt) {
     if (!action.user_id)
         return {result_for(action, ResultStatus::failed, "the plan names no user id"),
                 std::nullopt};
@@ -273,8 +297,9 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
     auto body = patch_body(action, context, current_metadata);
     if (!body)
         return {result_for(action, ResultStatus::failed, body.error().message), std::nullopt};
-    if (stop_requested(hooks))
-        return interrupted(result_for(action, ResultStatus::not_attempted, k_stopped_before_patch));
+    if (halt.now())
+        return interrupted(
+            result_for(action, ResultStatus::not_attempted, halt.why(k_stopped_before_patch)));
     auto patched = api.patch_user(*action.user_id, *body);
     if (patched)
         return {result_for(action, ResultStatus::done), std::nullopt};
@@ -285,47 +310,85 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
             stops_run(e.kind) ? std::optional(e) : std::nullopt};
 }
 
+Outcome run_action(const Action& action, RossumApi& api, const Plan& plan,
+                   const WriteContext& context, const std::map<std::string, std::string>& passwords,
+                   const Halt& halt) {
+    switch (action.kind) {
+    case ActionKind::skip:
+        break;
+    case ActionKind::create:
+        return run_create(action, api, plan, context, passwords, halt);
+    case ActionKind::update:
+    case ActionKind::deactivate:
+        return run_patch(action, api, context, halt);
+    }
+    return {result_for(action, ResultStatus::done), std::nullopt};
+}
+
 } // namespace
 
+// The actions run side by side on `runner` (docs/design.md §9.6): one action per user, so one
+// username is never written by two workers at once, and an ambiguous create is settled inside its
+// own action before anything is resent for it. The first write goes alone, the rest side by side.
+// Results and progress stay in plan order: an action's progress line waits for the actions
+// before it. Actions in flight when the run stops (a signal, or another action giving up) finish,
+// with their own retries; none starts after.
 Report apply_plan(const Plan& plan, const WriteContext& context, RossumApi& api,
-                  const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks) {
+                  const std::map<std::string, std::string>& passwords, const ApplyHooks& hooks,
+                  TaskRunner& runner) {
+    const std::size_t n = plan.actions.size();
+    std::vector<std::optional<ActionResult>> results(n);
+    std::atomic<bool> run_stopped{false};
+    const Halt halt(hooks, run_stopped);
+    std::mutex mutex; // report, results, progress
     Report report;
-    for (const Action& action : plan.actions) {
-        if (!report.stopped_early && hooks.cancelled && hooks.cancelled()) {
+    std::size_t reported = 0;
+    std::vector<bool> ran(n, false); // only actions that ran get a progress line, as before
+    auto report_ready = [&] {
+        for (; reported < n && results[reported]; ++reported)
+            if (hooks.on_result && ran[reported])
+                hooks.on_result(*results[reported], plan.actions[reported]);
+    };
+    auto task = [&](std::size_t i) {
+        const Action& action = plan.actions[i];
+        if (run_stopped || halt.now()) {
+            std::lock_guard lock(mutex);
             report.stopped_early = true;
-            report.interrupted = true;
+            report.interrupted = report.interrupted || halt.by_user();
+            run_stopped = true;
+            results[i] =
+                result_for(action, action.kind == ActionKind::skip ? ResultStatus::done
+                                                                   : ResultStatus::not_attempted);
+            report_ready();
+            return;
         }
-        if (report.stopped_early) {
-            bool skip = action.kind == ActionKind::skip;
-            report.results.push_back(
-                result_for(action, skip ? ResultStatus::done : ResultStatus::not_attempted));
-            continue;
-        }
-        Outcome out;
-        switch (action.kind) {
-        case ActionKind::skip:
-            out.result = result_for(action, ResultStatus::done);
-            break;
-        case ActionKind::create:
-            out = run_create(action, api, plan, context, passwords, hooks);
-            break;
-        case ActionKind::update:
-        case ActionKind::deactivate:
-            out = run_patch(action, api, context, hooks);
-            break;
-        }
-        if (out.stop) {
+        Outcome out = run_action(action, api, plan, context, passwords, halt);
+        std::lock_guard lock(mutex);
+        if (out.stop && !run_stopped) {
             report.stopped_early = true;
             report.stop_reason = out.stop->kind;
         }
-        if (out.interrupted) {
+        if (out.stop || out.interrupted) {
             report.stopped_early = true;
-            report.interrupted = true;
+            report.interrupted = report.interrupted || (out.interrupted && halt.by_user());
+            run_stopped = true;
         }
-        if (hooks.on_result)
-            hooks.on_result(out.result, action);
-        report.results.push_back(std::move(out.result));
-    }
+        results[i] = std::move(out.result);
+        ran[i] = true;
+        report_ready();
+    };
+    // The first write goes alone: an API that refuses writes (unavailable, throttled, no
+    // permission) stops the run after one action, as one at a time would, instead of after a
+    // write from every worker and their retries.
+    std::size_t first_write = 0;
+    while (first_write < n && plan.actions[first_write].kind == ActionKind::skip)
+        ++first_write;
+    const std::size_t alone = std::min(n, first_write + 1);
+    for (std::size_t i = 0; i < alone; ++i)
+        task(i);
+    runner.run(n - alone, [&](std::size_t i) { task(alone + i); });
+    for (auto& r : results)
+        report.results.push_back(std::move(*r));
     return report;
 }
 
@@ -416,15 +479,24 @@ Status read_context(const Plan& plan, RossumApi& api, LiveState& live) {
 
 } // namespace
 
-Result<PlanRecheck> recheck_saved_plan(const Plan& plan, RossumApi& api) {
+// Every action's user is re-read side by side on `runner`; what each read is merged in plan
+// order, so the outcome does not depend on which answer came first.
+Result<PlanRecheck> recheck_saved_plan(const Plan& plan, RossumApi& api, TaskRunner& runner) {
     PlanRecheck out;
     out.live.api_url = plan.api_url;
-    for (const Action& action : plan.actions) {
-        auto drift = action_drift(action, plan, api, out.live);
+    const std::size_t n = plan.actions.size();
+    std::vector<std::optional<Result<std::optional<std::string>>>> drifts(n);
+    std::vector<LiveState> read(n);
+    runner.run(
+        n, [&](std::size_t i) { drifts[i] = action_drift(plan.actions[i], plan, api, read[i]); });
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& drift = *drifts[i];
         if (!drift)
             return drift.error();
         if (*drift)
             out.drift.push_back(std::move(**drift));
+        for (auto& u : read[i].users)
+            out.live.users.push_back(std::move(u));
     }
     if (!out.drift.empty())
         return out;

@@ -3,6 +3,7 @@
 #include "rossum_accounts/core/username.hpp"
 
 #include <fmt/format.h>
+#include <functional>
 #include <set>
 
 namespace ra {
@@ -62,59 +63,170 @@ struct UsersRead {
     std::int64_t total = 0;
 };
 
-Result<UsersRead> read_users(RossumApi& api, const DesiredState& desired, LiveState& live) {
-    if (desired.accounts.empty() && !desired.prune) {
-        live.complete_user_list = false;
-        return UsersRead{};
+// Runs the tasks side by side on `runner`; each writes only its own result.
+void run_all(TaskRunner& runner, const std::vector<std::function<void()>>& tasks) {
+    runner.run(tasks.size(), [&](std::size_t i) { tasks[i](); });
+}
+
+// Pages 2 … total_pages by number, side by side, plus `also` (another read of the same batch).
+// nullopt when the pages disagree with the first (the list changed while it was read: a page
+// reports another page count, a page is past the end, or the last one has a next link); the
+// caller then reads the list again by its links.
+Result<std::optional<std::vector<LiveUser>>>
+read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organization_id,
+                    std::int64_t total_pages, const std::function<void()>& also) {
+    using Pages = std::optional<std::vector<LiveUser>>;
+    const auto count = static_cast<std::size_t>(total_pages - 1);
+    std::vector<std::optional<Result<Page<LiveUser>>>> pages(count);
+    std::vector<std::function<void()>> tasks;
+    for (std::size_t i = 0; i < count; ++i)
+        tasks.emplace_back([&, i] {
+            pages[i] = api.users_page_number(organization_id, static_cast<std::int64_t>(i) + 2);
+        });
+    if (also)
+        tasks.push_back(also);
+    run_all(runner, tasks);
+    std::vector<LiveUser> users;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto& page = *pages[i];
+        if (!page && page.error().kind == ErrorKind::not_found)
+            return Pages(); // past the end of a list that shrank
+        if (!page)
+            return page.error();
+        const bool last = i + 1 == count;
+        if (page->total_pages != total_pages || page->next.has_value() == last)
+            return Pages();
+        for (auto& u : page->results)
+            users.push_back(std::move(u));
     }
-    UsersRead cost{1, 0};
-    auto page = api.users_page(live.organization.id, std::nullopt);
-    if (!page)
-        return page.error();
-    cost.total = page->total;
-    keep_organization_users(live, std::move(page->results));
-    std::optional<std::string> next = page->next;
-    std::int64_t pages_left = page->total_pages > 1 ? page->total_pages - 1 : (next ? 1 : 0);
-    auto missing = missing_accounts(desired, live.users);
-    bool by_pages = desired.prune || static_cast<std::int64_t>(missing.size()) >= pages_left;
-    if (by_pages) {
-        while (next) {
-            ++cost.requests;
-            auto more = api.users_page(live.organization.id, next);
-            if (!more)
-                return more.error();
-            keep_organization_users(live, std::move(more->results));
-            next = more->next;
+    return Pages(std::move(users));
+}
+
+// The users after the first page by following `next` links, one page after another.
+Result<std::int64_t> follow_links(RossumApi& api, LiveState& live,
+                                  std::optional<std::string> next) {
+    std::int64_t requests = 0;
+    while (next) {
+        ++requests;
+        auto more = api.users_page(live.organization.id, next);
+        if (!more)
+            return more.error();
+        keep_organization_users(live, std::move(more->results));
+        next = more->next;
+    }
+    return requests;
+}
+
+// Whole-list reading after the first page: by number side by side when the runner is wider than
+// one and the pages agree, else by links (the pages read by number are then read again).
+Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, LiveState& live,
+                                          const Page<LiveUser>& first,
+                                          const std::function<void()>& also) {
+    if (runner.width() > 1 && first.total_pages > 1 && first.next) {
+        auto pages =
+            read_numbered_pages(api, runner, live.organization.id, first.total_pages, also);
+        if (!pages)
+            return pages.error();
+        if (*pages) {
+            keep_organization_users(live, std::move(**pages));
+            return first.total_pages - 1;
         }
-        live.complete_user_list = true;
-        return cost;
+        // The list changed under the reading: read it again, by its links, from the start.
+        live.users.clear();
+        live.deleted_users.clear();
+        auto again = api.users_page(live.organization.id, std::nullopt);
+        if (!again)
+            return again.error();
+        keep_organization_users(live, std::move(again->results));
+        auto rest = follow_links(api, live, again->next);
+        if (!rest)
+            return rest.error();
+        return first.total_pages - 1 + 1 + *rest;
     }
+    auto requests = follow_links(api, live, first.next);
+    if (requests && also)
+        also();
+    return requests;
+}
+
+// The accounts that are not on the first page, each looked up by username (side by side).
+Result<std::int64_t> look_up_missing(RossumApi& api, TaskRunner& runner, LiveState& live,
+                                     const std::vector<std::string>& missing,
+                                     const std::function<void()>& also) {
+    std::vector<std::optional<Result<std::vector<LiveUser>>>> found(missing.size());
+    std::vector<std::function<void()>> tasks;
+    for (std::size_t i = 0; i < missing.size(); ++i)
+        tasks.emplace_back([&, i] { found[i] = api.users_by_username(missing[i]); });
+    if (also)
+        tasks.push_back(also);
+    run_all(runner, tasks);
     std::set<std::int64_t> read;
     for (const auto& u : live.users)
         read.insert(u.id);
     for (const auto& u : live.deleted_users)
         read.insert(u.id);
-    for (const auto& username : missing) {
-        ++cost.requests;
-        auto found = api.users_by_username(username);
-        if (!found)
-            return found.error();
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+        auto& users = *found[i];
+        if (!users)
+            return users.error();
         // A look-up may return case variants already read (or found by another look-up); each
         // user is kept once, or it would look like two users differing only in case.
         std::vector<LiveUser> same_name;
-        for (auto& u : *found)
-            if (same_username(u.username, username) && read.insert(u.id).second)
+        for (auto& u : *users)
+            if (same_username(u.username, missing[i]) && read.insert(u.id).second)
                 same_name.push_back(std::move(u));
         keep_organization_users(live, std::move(same_name));
     }
-    live.complete_user_list = false;
+    return static_cast<std::int64_t>(missing.size());
+}
+
+// The read of the organization's name, when the request budget has room for it
+// (docs/design.md §9.1): the name is a courtesy, the bound is not. `users_requests` is what the
+// users will cost in all.
+std::function<void()> organization_name_read(RossumApi& api, const DesiredState& desired,
+                                             LiveState& live, bool names_queues, std::int64_t total,
+                                             std::int64_t users_requests) {
+    const auto accounts = static_cast<std::int64_t>(desired.accounts.size());
+    const std::int64_t pages = (total + 99) / 100;
+    const std::int64_t budget =
+        3 + (desired.prune ? pages : std::min(accounts, pages)) + (names_queues ? 1 : 0);
+    const std::int64_t sent = 2 + (names_queues ? 1 : 0) + users_requests;
+    if (!live.organization.name.empty() || sent >= budget)
+        return {};
+    return [&api, &live] {
+        // A caller that may not read its own organization plans by id alone.
+        if (auto named = api.organization(live.organization.id))
+            live.organization.name = named->name;
+    };
+}
+
+Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredState& desired,
+                             LiveState& live, Result<Page<LiveUser>> first, bool names_queues) {
+    if (!first)
+        return first.error();
+    UsersRead cost{1, first->total};
+    const Page<LiveUser> page{{}, first->total, first->total_pages, first->next};
+    keep_organization_users(live, std::move(first->results));
+    const std::int64_t pages_left =
+        page.total_pages > 1 ? page.total_pages - 1 : (page.next ? 1 : 0);
+    auto missing = missing_accounts(desired, live.users);
+    const bool by_pages = desired.prune || static_cast<std::int64_t>(missing.size()) >= pages_left;
+    const std::int64_t planned =
+        1 + (by_pages ? pages_left : static_cast<std::int64_t>(missing.size()));
+    auto name = organization_name_read(api, desired, live, names_queues, page.total, planned);
+    auto more = by_pages ? read_remaining_pages(api, runner, live, page, name)
+                         : look_up_missing(api, runner, live, missing, name);
+    if (!more)
+        return more.error();
+    cost.requests += *more;
+    live.complete_user_list = by_pages;
     return cost;
 }
 
 } // namespace
 
 Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
-                                   const std::string& api_url) {
+                                   const std::string& api_url, TaskRunner& runner) {
     LiveState live;
     live.api_url = api_url;
     auto caller = api.current_user();
@@ -125,34 +237,38 @@ Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
     if (!org)
         return org.error();
     live.organization = std::move(*org);
-    auto groups = api.groups();
-    if (!groups)
-        return groups.error();
-    live.groups = std::move(*groups);
     bool names_queues = false;
     for (const auto& a : desired.accounts)
         names_queues = names_queues || a.queues.has_value();
-    if (names_queues) {
-        auto queues = api.queues();
-        if (!queues)
-            return queues.error();
-        live.queues = std::move(*queues);
+    const bool reads_users = !desired.accounts.empty() || desired.prune;
+    // The groups, the queues and the first users page do not depend on each other.
+    std::optional<Result<std::vector<Group>>> groups;
+    std::optional<Result<std::vector<Queue>>> queues;
+    std::optional<Result<Page<LiveUser>>> first;
+    std::vector<std::function<void()>> tasks{[&] { groups = api.groups(); }};
+    if (names_queues)
+        tasks.emplace_back([&] { queues = api.queues(); });
+    if (reads_users)
+        tasks.emplace_back([&] { first = api.users_page(live.organization.id, std::nullopt); });
+    run_all(runner, tasks);
+    if (!*groups)
+        return groups->error();
+    live.groups = std::move(**groups);
+    if (queues) {
+        if (!*queues)
+            return queues->error();
+        live.queues = std::move(**queues);
     }
-    auto users = read_users(api, desired, live);
+    if (!reads_users) {
+        live.complete_user_list = false;
+        // No users read: the name costs the one request the budget keeps for the users.
+        if (auto name = organization_name_read(api, desired, live, names_queues, 0, 0))
+            name();
+        return live;
+    }
+    auto users = read_users(api, runner, desired, live, std::move(*first), names_queues);
     if (!users)
         return users.error();
-    // The caller's own organization is read for its name (plans show it) only when the request
-    // budget has room left (docs/design.md §9.1): the name is a courtesy, the bound is not.
-    const auto accounts = static_cast<std::int64_t>(desired.accounts.size());
-    const std::int64_t pages = (users->total + 99) / 100;
-    const std::int64_t budget =
-        3 + (desired.prune ? pages : std::min(accounts, pages)) + (names_queues ? 1 : 0);
-    const std::int64_t sent = 2 + (names_queues ? 1 : 0) + users->requests;
-    if (live.organization.name.empty() && sent < budget) {
-        if (auto named = api.organization(live.organization.id))
-            live.organization.name = named->name;
-        // A caller that may not read its own organization plans by id alone.
-    }
     return live;
 }
 

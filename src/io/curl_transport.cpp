@@ -12,6 +12,7 @@
 #include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace ra {
 namespace {
@@ -67,21 +68,38 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
 } // namespace
 
+// One easy handle and what libcurl writes into for it. A handle keeps its own connection cache.
+struct CurlHandle {
+    CURL* handle = nullptr;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    ~CurlHandle() {
+        if (handle != nullptr)
+            curl_easy_cleanup(handle);
+    }
+};
+
 struct CurlTransport::Impl {
     explicit Impl(const SecretMasker& m) : masker(m) {}
     CurlOptions options;
     const SecretMasker& masker;
-    CURL* handle = nullptr;
     std::string user_agent;
-    char error_buffer[CURL_ERROR_SIZE] = {};
+    CURLSH* share = nullptr;
+    // One mutex per kind of shared data, as libcurl's lock callbacks ask for.
+    std::mutex share_locks[CURL_LOCK_DATA_LAST];
+    std::mutex pool_mutex;
+    std::vector<std::unique_ptr<CurlHandle>> idle; // last returned first: its connection is warm
 
     ~Impl() {
-        if (handle != nullptr)
-            curl_easy_cleanup(handle);
+        idle.clear(); // handles before the share they use
+        if (share != nullptr)
+            curl_share_cleanup(share);
     }
 
-    Error classify(CURLcode code, const Exchange& ex) const;
-    void configure_static();
+    Error classify(CURLcode code, const Exchange& ex, const CurlHandle& h) const;
+    Status configure_share();
+    std::unique_ptr<CurlHandle> make_handle() const;
+    std::unique_ptr<CurlHandle> take();
+    void give_back(std::unique_ptr<CurlHandle> h);
 };
 
 Status curl_global_setup() {
@@ -114,7 +132,13 @@ Status check_ca_bundle(const std::string& path) {
     return ok_status();
 }
 
-void CurlTransport::Impl::configure_static() {
+std::unique_ptr<CurlHandle> CurlTransport::Impl::make_handle() const {
+    auto h = std::make_unique<CurlHandle>();
+    h->handle = curl_easy_init();
+    if (h->handle == nullptr)
+        return nullptr;
+    CURL* handle = h->handle;
+    curl_easy_setopt(handle, CURLOPT_SHARE, share);
     curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "https,http");
     curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
@@ -130,9 +154,49 @@ void CurlTransport::Impl::configure_static() {
     curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME,
                      static_cast<long>(options.low_speed_time.count()));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, user_agent.c_str());
-    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, h->error_buffer);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+    return h;
+}
+
+static void lock_shared(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<std::mutex*>(user)[data].lock();
+}
+
+static void unlock_shared(CURL*, curl_lock_data data, void* user) {
+    static_cast<std::mutex*>(user)[data].unlock();
+}
+
+Status CurlTransport::Impl::configure_share() {
+    share = curl_share_init();
+    if (share == nullptr)
+        return make_error(ErrorKind::internal, "cannot create a libcurl share handle");
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, lock_shared);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, unlock_shared);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, share_locks);
+    // Connections are not shared: libcurl's shared connection cache is not safe across threads
+    // in the versions Debian ships; each handle keeps its own.
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    return ok_status();
+}
+
+std::unique_ptr<CurlHandle> CurlTransport::Impl::take() {
+    {
+        std::lock_guard lock(pool_mutex);
+        if (!idle.empty()) {
+            auto h = std::move(idle.back());
+            idle.pop_back();
+            return h;
+        }
+    }
+    return make_handle();
+}
+
+void CurlTransport::Impl::give_back(std::unique_ptr<CurlHandle> h) {
+    std::lock_guard lock(pool_mutex);
+    idle.push_back(std::move(h));
 }
 
 Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options,
@@ -145,21 +209,23 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::create(CurlOptions options
     auto impl = std::make_unique<Impl>(masker);
     impl->options = std::move(options);
     impl->user_agent = fmt::format("rossum-accounts/{}", k_version);
-    impl->handle = curl_easy_init();
-    if (impl->handle == nullptr)
+    if (auto shared = impl->configure_share(); !shared)
+        return shared.error();
+    auto first = impl->make_handle();
+    if (first == nullptr)
         return make_error(ErrorKind::internal, "cannot create a libcurl handle");
-    impl->configure_static();
+    impl->give_back(std::move(first));
     return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
 }
 
 CurlTransport::CurlTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CurlTransport::~CurlTransport() = default;
 
-Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex) const {
+Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex, const CurlHandle& h) const {
     // libcurl's text can quote the URL or a header: it is masked; the request itself is named
     // by the sender.
     const std::string detail =
-        masker.mask(error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
+        masker.mask(h.error_buffer[0] != '\0' ? h.error_buffer : curl_easy_strerror(code));
     auto fail = [&](TransportFailure failure, const char* what) {
         return make_transport_error(failure, fmt::format("{} ({})", what, detail));
     };
@@ -177,10 +243,10 @@ Error CurlTransport::Impl::classify(CURLcode code, const Exchange& ex) const {
         return fail(TransportFailure::tls_verification,
                     "the server's TLS certificate was not accepted");
     case CURLE_OPERATION_TIMEDOUT: {
-        if (std::strncmp(error_buffer, "Operation too slow", 18) == 0)
+        if (std::strncmp(h.error_buffer, "Operation too slow", 18) == 0)
             return fail(TransportFailure::too_slow, "the answer was too slow");
         curl_off_t pretransfer = 0;
-        curl_easy_getinfo(handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+        curl_easy_getinfo(h.handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
         if (pretransfer > 0)
             return fail(TransportFailure::timeout_after_send, "timed out waiting for the answer");
         return fail(TransportFailure::timeout_before_send, "timed out before sending");
@@ -218,10 +284,13 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
                                         "a header contains a line break");
         curl_slist_append(headers.get(), fmt::format("{}: {}", name, value).c_str());
     }
-    CURL* h = impl_->handle;
+    auto pooled = impl_->take();
+    if (pooled == nullptr)
+        return make_error(ErrorKind::internal, "cannot create a libcurl handle");
+    CURL* h = pooled->handle;
     Exchange ex;
     ex.cap = impl_->options.max_body_bytes;
-    impl_->error_buffer[0] = '\0';
+    pooled->error_buffer[0] = '\0';
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     // Authorization must never cross a proxy in clear: loopback (plain http) goes direct.
     curl_easy_setopt(h, CURLOPT_NOPROXY, is_loopback_host(parts->host) ? "*" : nullptr);
@@ -250,11 +319,15 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request) {
     // The handle must not keep pointers into this call's buffers.
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
-    if (code != CURLE_OK)
-        return impl_->classify(code, ex);
+    if (code != CURLE_OK) {
+        Error e = impl_->classify(code, ex, *pooled);
+        impl_->give_back(std::move(pooled));
+        return e;
+    }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     ex.response.status = static_cast<int>(status);
+    impl_->give_back(std::move(pooled));
     return std::move(ex.response);
 }
 

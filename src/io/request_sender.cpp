@@ -54,6 +54,11 @@ RequestSender::RequestSender(HttpTransport& transport, Clock& clock, double max_
     : transport_(transport), clock_(clock), limiter_(clock, max_rps, k_rate_guard), policy_(policy),
       backoff_(policy_), log_(std::move(log)), masker_(masker) {}
 
+Clock::Duration RequestSender::total_waited() const {
+    std::lock_guard lock(state_mutex_);
+    return waited_;
+}
+
 std::string RequestSender::describe(const HttpRequest& request) const {
     // The URL can come from the server (a pagination link) or hold a username.
     return fmt::format("{} {}", to_string(request.method), masker_.mask(request.url));
@@ -106,6 +111,7 @@ Error RequestSender::error_for(const HttpRequest& request, const HttpResponse& r
 
 // Every value in a log line is masked where it is inserted (describe, transport messages).
 void RequestSender::log(const std::string& line) const {
+    std::lock_guard lock(log_mutex_);
     if (log_)
         log_(line);
 }
@@ -124,7 +130,10 @@ Error RequestSender::unknown_outcome(const HttpRequest& request, const std::stri
 }
 
 Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request) {
-    limiter_.acquire();
+    {
+        std::lock_guard lock(limiter_mutex_);
+        limiter_.acquire();
+    }
     const auto start = clock_.now();
     auto result = transport_.perform(request);
     const auto elapsed = to_ms(clock_.now() - start);
@@ -169,32 +178,41 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
                               fmt::format("{}: giving up after {} retries: {}", describe(request),
                                           attempt, reason),
                               result ? result->status : 0);
-        Clock::Duration wait = backoff_.delay(attempt);
-        if (retry_after) {
-            const auto asked = std::chrono::duration<double>(*retry_after);
-            if (asked > policy_.max_retry_after) {
-                Error e = make_error(ErrorKind::throttled,
-                                     fmt::format("{}: the API asked to retry after {} s, longer "
-                                                 "than the {} s this tool waits",
-                                                 describe(request), *retry_after,
-                                                 policy_.max_retry_after.count() / 1000),
-                                     result->status);
-                e.retry_after_seconds = *retry_after;
-                return e;
-            }
-            wait = std::max(wait, duration_cast<Clock::Duration>(asked));
+        if (retry_after && std::chrono::duration<double>(*retry_after) > policy_.max_retry_after) {
+            Error e = make_error(ErrorKind::throttled,
+                                 fmt::format("{}: the API asked to retry after {} s, longer "
+                                             "than the {} s this tool waits",
+                                             describe(request), *retry_after,
+                                             policy_.max_retry_after.count() / 1000),
+                                 result->status);
+            e.retry_after_seconds = *retry_after;
+            return e;
         }
-        if (waited_ + wait > policy_.wait_budget)
+        auto reserved = reserve_wait(attempt, retry_after);
+        if (!reserved)
             return make_error(
                 give_up,
                 fmt::format("{}: giving up: {}, and waiting again would exceed the {} s wait "
                             "budget of this run",
                             describe(request), reason, policy_.wait_budget.count() / 1000),
                 result ? result->status : 0);
+        const Clock::Duration wait = *reserved;
         log(fmt::format("{}: {}; retrying in {} ms", describe(request), reason, to_ms(wait)));
         clock_.sleep_for(wait);
-        waited_ += wait;
     }
+}
+
+std::optional<Clock::Duration> RequestSender::reserve_wait(int attempt,
+                                                           std::optional<double> retry_after) {
+    std::lock_guard lock(state_mutex_);
+    Clock::Duration wait = backoff_.delay(attempt);
+    if (retry_after)
+        wait = std::max(
+            wait, duration_cast<Clock::Duration>(std::chrono::duration<double>(*retry_after)));
+    if (waited_ + wait > policy_.wait_budget)
+        return std::nullopt;
+    waited_ += wait;
+    return wait;
 }
 
 } // namespace ra

@@ -70,7 +70,10 @@ Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& 
     request.url = url;
     if (body != nullptr)
         request.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    auto token = auth_.token();
+    auto token = [&] {
+        std::lock_guard lock(auth_mutex_);
+        return auth_.token();
+    }();
     if (!token)
         return token.error();
     for (int round = 0;; ++round) {
@@ -79,6 +82,7 @@ Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& 
         if (!response)
             return response.error();
         if (response->status == 401 && round == 0) {
+            std::lock_guard lock(auth_mutex_);
             token = auth_.renew(*token);
             if (!token)
                 return token.error();
@@ -118,6 +122,12 @@ Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trai
     auto page = parse(*body);
     if (!page)
         return page.error();
+    // Refused on arrival, not only when followed: the pages after the first may be read by
+    // number (users_page_number), and a link elsewhere says the answer cannot be trusted.
+    if (page->next && !is_within_api(config_.api_url, *page->next))
+        return protocol(fmt::format("refusing to follow a {} page link outside the API "
+                                    "({}): {}",
+                                    what, config_.api_url, masker_.mask(*page->next)));
     const auto number = ++trail.pages;
     if (page->total_pages > config_.max_pages)
         return protocol(fmt::format("the API reports {} pages of {}, more than the {} this tool "
@@ -184,6 +194,28 @@ Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
     return fetch_page<LiveUser>(fmt::format("{}/v1/users?organization={}&page_size={}",
                                             config_.api_url, organization_id, k_page_size),
                                 users_trail_, "users", parse_user_page);
+}
+
+// Page `number` by the documented `page` parameter (docs/rossum-api.md, "Pagination"), for reading
+// the pages after the first in parallel; the caller checks that the pages agree with each other.
+Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization_id,
+                                                       std::int64_t number) {
+    auto body = call(HttpMethod::get,
+                     fmt::format("{}/v1/users?organization={}&page_size={}&page={}",
+                                 config_.api_url, organization_id, k_page_size, number),
+                     nullptr, RetryMode::idempotent);
+    if (!body)
+        return body.error();
+    auto page = parse_user_page(*body);
+    if (page && page->next && !is_within_api(config_.api_url, *page->next))
+        return protocol(fmt::format("refusing to follow a users page link outside the API "
+                                    "({}): {}",
+                                    config_.api_url, masker_.mask(*page->next)));
+    if (page && page->total_pages > config_.max_pages)
+        return protocol(fmt::format("the API reports {} pages of users, more than the {} this "
+                                    "tool reads",
+                                    page->total_pages, config_.max_pages));
+    return page;
 }
 
 Result<std::vector<LiveUser>> RossumClient::users_by_username(const std::string& username) {

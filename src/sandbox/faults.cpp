@@ -57,6 +57,12 @@ std::string read_options(const nlohmann::json& script, Fault& fault) {
         }
         fault.times = script["times"].get<int>();
     }
+    if (script.contains("skip")) {
+        if (!script["skip"].is_number_integer() || script["skip"].get<int>() < 0) {
+            return "fault skip must be a non-negative integer";
+        }
+        fault.skip = script["skip"].get<int>();
+    }
     if (script.contains("status")) {
         if (!script["status"].is_number_integer() || script["status"].get<int>() < 100 ||
             script["status"].get<int>() > 599) {
@@ -141,6 +147,7 @@ nlohmann::json to_json(const Fault& fault) {
                           {"prefix", fault.prefix},
                           {"action", to_string(fault.action)},
                           {"times", fault.times},
+                          {"skip", fault.skip},
                           {"ms", fault.ms},
                           {"commit", fault.commit}};
     if (fault.status != 0) {
@@ -170,6 +177,10 @@ std::optional<Fault> FaultQueue::take(const std::string& method, const std::stri
             it->prefix ? normalized.rfind(it->path, 0) == 0 : normalized == it->path;
         if (it->method != method || !path_matches) {
             continue;
+        }
+        if (it->skip > 0) {
+            --it->skip; // this request passes; the fault waits for a later one
+            return std::nullopt;
         }
         Fault taken = *it;
         if (it->times > 0 && --it->times == 0) {

@@ -26,6 +26,7 @@ struct Fault {
     bool prefix = false;
     FaultAction action = FaultAction::respond;
     int times = 1; // -1: every matching request, forever
+    int skip = 0;  // matching requests let through untouched before the fault applies
     int status = 0;
     std::optional<std::string> body; // sent verbatim (a JSON value in the script is dumped)
     std::map<std::string, std::string> headers;

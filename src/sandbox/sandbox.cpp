@@ -131,6 +131,7 @@ struct Sandbox::Impl {
     std::condition_variable wake;
     bool stopping = false;
     std::ofstream log_file;
+    const std::chrono::steady_clock::time_point born = std::chrono::steady_clock::now();
 
     explicit Impl(Options opts)
         : options(std::move(opts)), service(initial_world(options), initial_config(options)) {}
@@ -183,7 +184,7 @@ struct Sandbox::Impl {
             write_reply(reply, res);
         }
         if (!recorded)
-            record(api, reply.status, fault, started_at);
+            record(api, reply.status, fault, started_at, req.remote_port);
     }
 
     // `recorded` is set when the request was logged here already (see drop_after_commit).
@@ -209,7 +210,7 @@ struct Sandbox::Impl {
             Reply reply = process(api);
             // Logged before the connection ends: the client's look-up, sent as soon as it sees
             // the drop, must not appear before this request in the request log.
-            record(api, reply.status, fault, started_at);
+            record(api, reply.status, fault, started_at, remote_port);
             recorded = true;
             // The client must see no byte at all: end the connection before httplib answers.
             shutdown_connections(port, remote_port);
@@ -220,7 +221,7 @@ struct Sandbox::Impl {
     }
 
     void record(const ApiRequest& api, int status, const std::optional<Fault>& fault,
-                std::chrono::steady_clock::time_point started_at) {
+                std::chrono::steady_clock::time_point started_at, int client_port) {
         LogEntry entry{0,
                        api.method,
                        api.path,
@@ -231,6 +232,10 @@ struct Sandbox::Impl {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started_at)
                       .count();
+        using millis = std::chrono::duration<double, std::milli>;
+        entry.at_ms = millis(started_at - born).count();
+        entry.duration_ms = millis(std::chrono::steady_clock::now() - started_at).count();
+        entry.client_port = client_port;
         std::lock_guard lock(mutex);
         if (log_file.is_open()) {
             log_file << fmt::format("{} {}{}{} {} {}ms\n", api.method, api.path,
@@ -255,6 +260,10 @@ int Sandbox::start() {
     auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
         impl.handle(req, res);
     };
+    // httplib's default pool is max(8, cores - 1) threads, and a kept-alive connection holds its
+    // thread between requests: a client with more connections than threads would wait for one
+    // to time out. A pool this size serves --parallelism 64 with room to spare.
+    impl.server.new_task_queue = [] { return new httplib::ThreadPool(96); };
     impl.server.Get(".*", handler);
     impl.server.Post(".*", handler);
     impl.server.Put(".*", handler);

@@ -225,6 +225,9 @@ nlohmann::json Service::request_log() const {
         if (!entry.fault.empty()) {
             item["fault"] = entry.fault;
         }
+        item["at_ms"] = entry.at_ms;
+        item["duration_ms"] = entry.duration_ms;
+        item["client_port"] = entry.client_port;
         list.push_back(item);
     }
     return {{"requests", list}};

@@ -63,6 +63,12 @@ struct LogEntry {
     int status = 0;
     bool authorization = false;
     std::string fault; // the scripted fault that shaped the response, if any
+    // When the request arrived and how long its answer took, in ms since the sandbox started,
+    // and the client's port (one per TCP connection): tests read rate, overlap and keep-alive
+    // from them.
+    double at_ms = 0;
+    double duration_ms = 0;
+    int client_port = 0;
 };
 
 // A password reset the sandbox would have mailed: the address asked for and the users it

@@ -160,7 +160,9 @@ class CreateTest(ToolTestCase):
                 env = self.env_for(sb, *NAMES)
                 sb.fault(method="POST", path="/api/v1/users", action="hang", commit=True,
                          ms=3000)
-                proc = self.start_apply(path, env, "--format", "json")
+                # One write at a time, so that exactly svc-b's create is in flight (the parallel
+                # case is test_parallel.py's).
+                proc = self.start_apply(path, env, "--format", "json", "--parallelism", "1")
                 self.assertTrue(wait_for(lambda: any(r["method"] == "PATCH"
                                                      for r in sb.api_requests())))
                 time.sleep(0.8)  # svc-b's create is hanging now

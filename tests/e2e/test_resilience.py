@@ -228,7 +228,9 @@ class ResilienceTest(ToolTestCase):
     def test_sigterm_during_apply_reports_and_a_rerun_converges(self):
         with Sandbox("--latency-ms", "400") as sb:
             env = self.tool_env(sb)
-            proc = subprocess.Popen([RA_BIN, "apply", self.manifest, "--auto-approve"], env=env,
+            # One write at a time: the parallel case is test_parallel.py's.
+            proc = subprocess.Popen([RA_BIN, "apply", self.manifest, "--auto-approve",
+                                     "--parallelism", "1"], env=env,
                                     cwd=self.tmp, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             deadline = time.time() + 30

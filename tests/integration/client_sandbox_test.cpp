@@ -332,12 +332,11 @@ TEST_CASE("integration: an off-origin next link is refused before any request",
                             {"status", 200},
                             {"body", page.dump()}})
                 .empty());
+    // Refused with the page that carries it (the later pages may be read by number instead).
     auto first = client->users_page(4201, std::nullopt);
-    REQUIRE(first);
-    auto second = client->users_page(4201, first->next);
-    REQUIRE_FALSE(second);
-    CHECK(second.error().kind == ErrorKind::protocol);
-    CHECK(second.error().message.rfind("refusing to follow a users page link outside the API", 0) ==
+    REQUIRE_FALSE(first);
+    CHECK(first.error().kind == ErrorKind::protocol);
+    CHECK(first.error().message.rfind("refusing to follow a users page link outside the API", 0) ==
           0);
     CHECK(other.hits == 0);
 }

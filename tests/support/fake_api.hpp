@@ -110,6 +110,9 @@ public:
             p.next = std::to_string(page + 1);
         return p;
     }
+    Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t number) override {
+        return users_page(org, std::to_string(number));
+    }
     Result<std::vector<LiveUser>> users_by_username(const std::string& username) override {
         count("users_by_username");
         if (!lookup_errors.empty()) {

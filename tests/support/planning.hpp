@@ -34,6 +34,13 @@ inline DesiredState desired(std::vector<Account> accounts) {
 }
 
 // The resolved passwords of `usernames`, each k_password.
+inline std::map<std::string, std::string> passwords(const std::vector<std::string>& usernames) {
+    std::map<std::string, std::string> out;
+    for (const auto& u : usernames)
+        out[u] = k_password;
+    return out;
+}
+
 inline std::map<std::string, std::string> passwords(std::initializer_list<std::string> usernames) {
     std::map<std::string, std::string> out;
     for (const auto& u : usernames)

@@ -24,6 +24,7 @@ struct GlobalOptions {
     std::string ca_bundle; // --ca-bundle
     double timeout_s = 30; // --timeout, per request
     double max_rps = 10;   // --max-rps
+    int parallelism = 10;  // --parallelism: API calls in flight at once
     bool no_token_cache = false;
     bool verbose = false;
     bool quiet = false;

@@ -10,6 +10,7 @@
 #include "rossum_accounts/core/environment.hpp"
 
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,9 @@ public:
     bool verbose() const { return verbosity_ == Verbosity::verbose; }
 
 private:
+    // Workers of one run write whole lines, never interleaved; recursive because a message in
+    // github style is printed through print().
+    std::recursive_mutex mutex_;
     std::ostream& out_;
     std::ostream& err_;
     ColorMode color_;

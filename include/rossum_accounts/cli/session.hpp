@@ -9,6 +9,7 @@
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/environment.hpp"
+#include "rossum_accounts/core/parallel.hpp"
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/auth.hpp"
@@ -44,6 +45,9 @@ public:
     Session& operator=(const Session&) = delete;
     virtual ~Session() = default;
     virtual RossumApi& api() = 0;
+    // How many of the run's independent API calls may go at once (--parallelism); a session
+    // whose api() is not safe to call from several threads keeps the sequential default.
+    virtual TaskRunner& runner() { return sequential_runner(); }
 };
 
 // Makes the run's connections; main builds the real one, cli tests an in-memory one.

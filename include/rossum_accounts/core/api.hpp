@@ -1,6 +1,7 @@
 #pragma once
 // The Rossum API as the core sees it. The io layer implements it over libcurl (auth, paging,
-// rate limit, retries); tests implement it in memory. Calls are synchronous.
+// rate limit, retries); tests implement it in memory. Calls are synchronous; with a TaskRunner
+// wider than 1 (parallel.hpp) they come from several threads at once.
 
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/result.hpp"
@@ -29,6 +30,10 @@ public:
     // must stay within the API origin).
     virtual Result<Page<LiveUser>> users_page(std::int64_t organization_id,
                                               const std::optional<std::string>& next) = 0;
+    // GET /v1/users?organization=ID&page_size=100&page=N: one page by number, so that the pages
+    // after the first can be read side by side. Callable from several threads.
+    virtual Result<Page<LiveUser>> users_page_number(std::int64_t organization_id,
+                                                     std::int64_t number) = 0;
     // GET /v1/users?username=NAME: every user visible to the caller with that username.
     virtual Result<std::vector<LiveUser>> users_by_username(const std::string& username) = 0;
     // GET /v1/users/{id}.

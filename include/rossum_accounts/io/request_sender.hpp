@@ -3,6 +3,8 @@
 // logs one line per attempt. Shared by the auth steps and the API client of one run. It composes
 // the free text of the requests it sends (errors, -v lines) and masks the run's secrets in the
 // values it puts into them: the URL, server text (error bodies, Location) and transport messages.
+// Thread-safe when its transport is (CurlTransport is): workers of one run share one sender, so
+// its rate limiter is the single gate for all of them (docs/design.md §9.6).
 
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/result.hpp"
@@ -12,6 +14,7 @@
 #include "rossum_accounts/io/rate_limiter.hpp"
 #include "rossum_accounts/io/retry_policy.hpp"
 
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -42,7 +45,7 @@ public:
 
     Clock& clock() { return clock_; }
     const SecretMasker& masker() const { return masker_; }
-    Clock::Duration total_waited() const { return waited_; }
+    Clock::Duration total_waited() const;
 
 private:
     Result<HttpResponse> perform_logged(const HttpRequest& request);
@@ -50,15 +53,21 @@ private:
     // A transport error with the request named and its text masked.
     Error transport_error(const HttpRequest& request, Error e) const;
     Error unknown_outcome(const HttpRequest& request, const std::string& what) const;
+    // The backoff before retry `attempt`, reserved against the wait budget: nullopt when waiting
+    // it would overrun the budget (the waits of all workers count).
+    std::optional<Clock::Duration> reserve_wait(int attempt, std::optional<double> retry_after);
 
     HttpTransport& transport_;
     Clock& clock_;
+    std::mutex limiter_mutex_; // held while a worker waits for its slot: one queue, in order
     RateLimiter limiter_;
     RetryPolicy policy_;
+    mutable std::mutex state_mutex_; // backoff_ and waited_
     Backoff backoff_;
+    Clock::Duration waited_{};
+    mutable std::mutex log_mutex_; // one line at a time
     LogSink log_;
     const SecretMasker& masker_;
-    Clock::Duration waited_{};
 };
 
 } // namespace ra

@@ -1,6 +1,8 @@
 #pragma once
 // RossumApi over HttpTransport: auth, rate limit, retries, safe paging (docs/design.md §9, §10).
-// One client per run; not thread-safe.
+// One client per run. Its API calls may come from several threads at once (docs/design.md §9.6):
+// the token is obtained and renewed under a lock, and the sender and transport are thread-safe.
+// users_page with a `next` link is for one thread (it follows one listing).
 
 #include "rossum_accounts/core/api.hpp"
 #include "rossum_accounts/core/clock.hpp"
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,6 +51,8 @@ public:
     Result<std::vector<Queue>> queues() override;
     Result<Page<LiveUser>> users_page(std::int64_t organization_id,
                                       const std::optional<std::string>& next) override;
+    Result<Page<LiveUser>> users_page_number(std::int64_t organization_id,
+                                             std::int64_t number) override;
     Result<std::vector<LiveUser>> users_by_username(const std::string& username) override;
     Result<LiveUser> user(std::int64_t id) override;
     Result<LiveUser> create_user(const nlohmann::json& body) override;
@@ -85,6 +90,7 @@ private:
     std::vector<std::string> warnings_;
     std::unique_ptr<TokenCache> cache_;
     RequestSender sender_;
+    std::mutex auth_mutex_; // token() and renew() may log in; one worker at a time
     Authenticator auth_;
     PageTrail users_trail_; // of the current users_page listing
 };
