@@ -1,5 +1,6 @@
 #include "rossum_accounts/io/rate_limiter.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ra {
@@ -15,7 +16,15 @@ RateLimiter::RateLimiter(Clock& clock, double max_rps, Clock::Duration guard) : 
         capacity_ = 1;
         window_ = std::chrono::duration_cast<Clock::Duration>(duration<double>(1.0 / max_rps));
     }
+    base_ = window_;
     window_ += guard;
+}
+
+Clock::Duration RateLimiter::widen(Clock::Duration step, Clock::Duration limit) {
+    if (capacity_ == 0)
+        return {};
+    window_ = std::min(window_ + step, base_ + limit);
+    return window_ - base_;
 }
 
 void RateLimiter::acquire() {

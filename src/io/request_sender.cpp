@@ -8,9 +8,13 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-// Loopback measurements show arrival jitter of a few milliseconds; 50 ms keeps a server's own
-// sliding window from ever seeing max_rps + 1 requests.
-constexpr std::chrono::milliseconds k_rate_guard{50};
+// The rate window is one second plus a guard, against the jitter between our send times and the
+// server's arrival times (docs/design.md §9.2). Loopback shows a few milliseconds, so it starts
+// at 20 ms (a guard costs its share of every window: 50 ms made a rate-bound run 5 % slower);
+// each 429 widens it by 50 ms, up to 250 ms, for the rest of the run.
+constexpr std::chrono::milliseconds k_rate_guard{20};
+constexpr std::chrono::milliseconds k_rate_guard_step{50};
+constexpr std::chrono::milliseconds k_rate_guard_max{250};
 
 long long to_ms(Clock::Duration d) {
     return static_cast<long long>(duration_cast<milliseconds>(d).count());
@@ -162,6 +166,8 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
             if (auto header = result->header("Retry-After"))
                 retry_after = parse_retry_after(*header, clock_.wall_now());
             reason = fmt::format("the API answered {}", status);
+            if (throttled)
+                widen_rate_window();
         } else {
             auto failure = transport_failure_of(result.error());
             if (!failure)
@@ -200,6 +206,17 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
         log(fmt::format("{}: {}; retrying in {} ms", describe(request), reason, to_ms(wait)));
         clock_.sleep_for(wait);
     }
+}
+
+void RequestSender::widen_rate_window() {
+    Clock::Duration guard;
+    {
+        std::lock_guard lock(limiter_mutex_);
+        guard = limiter_.widen(k_rate_guard_step, k_rate_guard_max);
+    }
+    log(fmt::format("rate: the API answered 429; requests now keep 1 s + {} ms per --max-rps "
+                    "window",
+                    to_ms(guard)));
 }
 
 std::optional<Clock::Duration> RequestSender::reserve_wait(int attempt,

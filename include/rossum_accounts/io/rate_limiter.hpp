@@ -18,11 +18,16 @@ public:
 
     // Waits on the clock until one more request fits, then records it.
     void acquire();
+    // After a 429: the server's window saw more than we counted (its arrival times jitter more
+    // than the guard allows), so the window grows by `step`, at most to `limit` beyond one
+    // second. Returns the guard now in force.
+    Clock::Duration widen(Clock::Duration step, Clock::Duration limit);
 
 private:
     Clock& clock_;
     std::size_t capacity_ = 0;
     Clock::Duration window_{};
+    Clock::Duration base_{}; // the window without any guard
     std::deque<std::chrono::steady_clock::time_point> sent_;
 };
 

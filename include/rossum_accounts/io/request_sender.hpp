@@ -56,6 +56,8 @@ private:
     // The backoff before retry `attempt`, reserved against the wait budget: nullopt when waiting
     // it would overrun the budget (the waits of all workers count).
     std::optional<Clock::Duration> reserve_wait(int attempt, std::optional<double> retry_after);
+    // A 429 says the server counted more in its window than we did: space requests wider.
+    void widen_rate_window();
 
     HttpTransport& transport_;
     Clock& clock_;

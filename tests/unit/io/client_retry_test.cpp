@@ -338,5 +338,30 @@ TEST_CASE("client: requests are paced to max_rps in any one-second window", "[cl
     auto client = f.with_token();
     for (int i = 0; i < 25; ++i)
         REQUIRE(client->current_user());
-    CHECK(f.clock.total_slept() == 2100ms); // two full windows of 1 s plus the 50 ms guard
+    CHECK(f.clock.total_slept() == 2040ms); // two full windows of 1 s plus the 20 ms guard
+}
+
+TEST_CASE("client: a 429 widens the rate window for the rest of the run", "[client][rate]") {
+    ClientFixture f;
+    int calls = 0;
+    f.transport.set_handler([&](const HttpRequest&) {
+        if (++calls == 1)
+            return Result<HttpResponse>(HttpResponse{429, {{"Retry-After", "0"}}, "{}"});
+        return me();
+    });
+    auto config = f.config();
+    config.retry.base = 0ms; // no backoff: only the limiter sleeps
+    config.retry.cap = 0ms;
+    Credentials creds;
+    creds.token = "static-token-1";
+    RossumClient client_(f.transport, config, creds, f.masker);
+    auto* client = &client_;
+    for (int i = 0; i < 20; ++i)
+        REQUIRE(client->current_user());
+    // 21 requests, all at once but for the limiter: the 11th and the 21st each wait for a
+    // window of 1 s + 70 ms (the 20 ms guard widened once by 50 ms).
+    CHECK(std::find(f.log.begin(), f.log.end(),
+                    "rate: the API answered 429; requests now keep 1 s + 70 ms per --max-rps "
+                    "window") != f.log.end());
+    CHECK(f.clock.total_slept() == 2140ms);
 }

@@ -51,3 +51,24 @@ TEST_CASE("rate limiter: the first N requests do not wait", "[rate]") {
     limiter.acquire();
     CHECK(clock.total_slept() == 1s);
 }
+
+TEST_CASE("rate limiter: after a 429 the window widens by a step, up to a limit", "[rate]") {
+    FakeClock clock;
+    RateLimiter limiter(clock, 2, 20ms);
+    CHECK(limiter.widen(50ms, 120ms) == 70ms);
+    CHECK(limiter.widen(50ms, 120ms) == 120ms);
+    CHECK(limiter.widen(50ms, 120ms) == 120ms);
+    limiter.acquire();
+    limiter.acquire();
+    limiter.acquire(); // waits for the first slot: one second and the widened guard
+    CHECK(clock.total_slept() == 1120ms);
+}
+
+TEST_CASE("rate limiter: with no limit nothing widens or waits", "[rate]") {
+    FakeClock clock;
+    RateLimiter limiter(clock, 0, 20ms);
+    CHECK(limiter.widen(50ms, 250ms) == 0ms);
+    for (int i = 0; i < 100; ++i)
+        limiter.acquire();
+    CHECK(clock.total_slept() == 0s);
+}
