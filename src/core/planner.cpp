@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace ra {
 namespace {
@@ -28,12 +29,14 @@ struct Lookup {
     std::map<std::string, const Group*> group_by_name;
     std::map<std::string, const Group*> group_by_url;
     std::map<std::int64_t, const Queue*> queue_by_id;
-    std::map<std::string, std::vector<const LiveUser*>> users_by_fold; // case variants together
-    std::map<std::string, const LiveUser*> deleted_by_fold;            // soft-deleted users
+    // Only looked up, never walked in order: hashed, as they hold every user of the organization.
+    std::unordered_map<std::string, std::vector<const LiveUser*>> users_by_fold; // case variants
+    std::unordered_map<std::string, const LiveUser*> deleted_by_fold; // soft-deleted users
 };
 
 Lookup index_live(const LiveState& live) {
     Lookup idx;
+    idx.users_by_fold.reserve(live.users.size());
     for (const auto& g : live.groups) {
         idx.group_by_name.emplace(g.name, &g);
         idx.group_by_url.emplace(g.url, &g);
@@ -390,6 +393,23 @@ void add_caller_warnings(Plan& plan, const LiveState& live) {
             action.warnings.push_back(std::move(warning));
 }
 
+// A stable sort by username_less, folding each username once rather than on every comparison.
+void sort_by_username(std::vector<Action>& actions) {
+    std::vector<std::pair<std::string, std::size_t>> order;
+    order.reserve(actions.size());
+    for (std::size_t i = 0; i < actions.size(); ++i)
+        order.emplace_back(fold_username(actions[i].username), i);
+    std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first
+                                  : actions[a.second].username < actions[b.second].username;
+    });
+    std::vector<Action> sorted;
+    sorted.reserve(actions.size());
+    for (const auto& entry : order)
+        sorted.push_back(std::move(actions[entry.second]));
+    actions = std::move(sorted);
+}
+
 } // namespace
 
 PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
@@ -443,9 +463,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
     if (!out.diagnostics.empty())
         return out;
     add_caller_warnings(plan, live);
-    std::stable_sort(
-        plan.actions.begin(), plan.actions.end(),
-        [](const Action& a, const Action& b) { return username_less(a.username, b.username); });
+    sort_by_username(plan.actions);
     if (plan.partial() && plan.actions.empty())
         plan.warnings.push_back("--target/--exclude select no declared account and no user to "
                                 "deactivate");

@@ -34,6 +34,15 @@ Clock& required_clock(const ClientConfig& config) {
     return *config.clock;
 }
 
+// A page read through its JSON document (the small listings: groups, queues).
+template <class T, Result<Page<T>> (*Parse)(const nlohmann::json&)>
+std::optional<Result<Page<T>>> read_page(std::string_view text) {
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded())
+        return std::nullopt;
+    return Parse(json);
+}
+
 template <class T>
 Result<T> parse_object(const Result<nlohmann::json>& body,
                        Result<T> (*parse)(const nlohmann::json&)) {
@@ -62,9 +71,8 @@ RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Creden
               masker_),
       auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {}
 
-Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& url,
-                                          const nlohmann::json* body, RetryMode mode,
-                                          bool* oversized) {
+Result<HttpResponse> RossumClient::authorized(HttpMethod method, const std::string& url,
+                                              const nlohmann::json* body, RetryMode mode) {
     HttpRequest request;
     request.method = method;
     request.url = url;
@@ -90,19 +98,35 @@ Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& 
         }
         if (response->status < 200 || response->status >= 300)
             return sender_.error_for(request, *response);
-        auto json = nlohmann::json::parse(response->body, nullptr, false);
-        if (json.is_discarded())
-            return protocol(fmt::format("{}: the API answered {} with a body that is not JSON",
-                                        sender_.describe(request), response->status));
-        if (oversized != nullptr)
-            *oversized = json_has_oversized_integer(response->body);
-        return json;
+        return response;
     }
 }
 
-template <class T, class Parse>
+Error RossumClient::not_json(HttpMethod method, const std::string& url, int status) const {
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    return protocol(fmt::format("{}: the API answered {} with a body that is not JSON",
+                                sender_.describe(request), status));
+}
+
+Result<nlohmann::json> RossumClient::call(HttpMethod method, const std::string& url,
+                                          const nlohmann::json* body, RetryMode mode,
+                                          bool* oversized) {
+    auto response = authorized(method, url, body, mode);
+    if (!response)
+        return response.error();
+    auto json = nlohmann::json::parse(response->body, nullptr, false);
+    if (json.is_discarded())
+        return not_json(method, url, response->status);
+    if (oversized != nullptr)
+        *oversized = json_has_oversized_integer(response->body);
+    return json;
+}
+
+template <class T, class Read>
 Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trail, const char* what,
-                                         Parse parse) {
+                                         Read read) {
     if (trail.pages > 0) {
         if (!is_within_api(config_.api_url, url))
             return protocol(fmt::format("refusing to follow a {} page link outside the API "
@@ -115,11 +139,14 @@ Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trai
         if (trail.pages >= config_.max_pages)
             return protocol(fmt::format("stopping after {} pages of {}", config_.max_pages, what));
     }
-    auto body = call(HttpMethod::get, url, nullptr, RetryMode::idempotent);
-    if (!body)
-        return body.error(); // not recorded: the same link may be tried again
+    auto response = authorized(HttpMethod::get, url, nullptr, RetryMode::idempotent);
+    if (!response)
+        return response.error(); // not recorded: the same link may be tried again
+    auto answer = read(response->body);
+    if (!answer)
+        return not_json(HttpMethod::get, url, response->status); // not recorded either
     trail.fetched.insert(url);
-    auto page = parse(*body);
+    auto page = std::move(*answer);
     if (!page)
         return page.error();
     // Refused on arrival, not only when followed: the pages after the first may be read by
@@ -167,20 +194,25 @@ Result<LiveUser> RossumClient::current_user() {
 }
 
 Result<Organization> RossumClient::organization(std::int64_t id) {
-    return parse_object<Organization>(
-        call(HttpMethod::get, fmt::format("{}/v1/organizations/{}", config_.api_url, id), nullptr,
-             RetryMode::idempotent),
-        parse_organization);
+    const std::string url = fmt::format("{}/v1/organizations/{}", config_.api_url, id);
+    auto response = authorized(HttpMethod::get, url, nullptr, RetryMode::idempotent);
+    if (!response)
+        return response.error();
+    // Only the fields parse_organization reads: the object also lists every user's URL.
+    auto fields = read_object_fields(response->body, {"id", "url", "name"});
+    if (!fields)
+        return not_json(HttpMethod::get, url, response->status);
+    return parse_organization(*fields);
 }
 
 Result<std::vector<Group>> RossumClient::groups() {
     return list_all<Group>(fmt::format("{}/v1/groups?page_size={}", config_.api_url, k_page_size),
-                           "groups", parse_group_page);
+                           "groups", read_page<Group, parse_group_page>);
 }
 
 Result<std::vector<Queue>> RossumClient::queues() {
     return list_all<Queue>(fmt::format("{}/v1/queues?page_size={}", config_.api_url, k_page_size),
-                           "queues", parse_queue_page);
+                           "queues", read_page<Queue, parse_queue_page>);
 }
 
 Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
@@ -188,12 +220,12 @@ Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
     if (next) {
         if (users_trail_.pages == 0)
             return protocol("a users page link was given before the first page was read");
-        return fetch_page<LiveUser>(*next, users_trail_, "users", parse_user_page);
+        return fetch_page<LiveUser>(*next, users_trail_, "users", read_user_page);
     }
     users_trail_ = PageTrail{};
     return fetch_page<LiveUser>(fmt::format("{}/v1/users?organization={}&page_size={}",
                                             config_.api_url, organization_id, k_page_size),
-                                users_trail_, "users", parse_user_page);
+                                users_trail_, "users", read_user_page);
 }
 
 // Page `number` by the documented `page` parameter (docs/rossum-api.md, "Pagination"), for reading
@@ -221,7 +253,7 @@ Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization
 Result<std::vector<LiveUser>> RossumClient::users_by_username(const std::string& username) {
     return list_all<LiveUser>(fmt::format("{}/v1/users?username={}&page_size={}", config_.api_url,
                                           url_encode(username), k_page_size),
-                              "users", parse_user_page);
+                              "users", read_user_page);
 }
 
 Result<LiveUser> RossumClient::user(std::int64_t id) {

@@ -50,22 +50,28 @@ std::string show_value(const nlohmann::json& value) {
 std::string json_document(const nlohmann::json& value) {
     const std::string dumped = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out;
-    out.reserve(dumped.size());
+    out.reserve(dumped.size() + 1);
+    std::size_t run = 0; // the start of the bytes not copied yet (a plan runs to megabytes)
     for (std::size_t i = 0; i < dumped.size(); ++i) {
         const auto u = static_cast<unsigned char>(dumped[i]);
+        if (u != 0x7f && u != 0xc2)
+            continue;
         const auto next = i + 1 < dumped.size() ? static_cast<unsigned char>(dumped[i + 1]) : 0U;
         // Outside strings a dump is ASCII without DEL, so these bytes are inside a string, where
         // the escape stands for the same character.
         if (u == 0x7f) {
+            out.append(dumped, run, i - run);
             out += "\\u007f";
-        } else if (u == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            run = i + 1;
+        } else if (next >= 0x80 && next <= 0x9f) {
+            out.append(dumped, run, i - run);
             out += fmt::format("\\u{:04x}", next);
-            ++i;
-        } else {
-            out += dumped[i];
+            run = ++i + 1;
         }
     }
-    return out + "\n";
+    out.append(dumped, run, std::string::npos);
+    out += '\n';
+    return out;
 }
 
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side) {

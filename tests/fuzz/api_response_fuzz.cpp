@@ -1,6 +1,7 @@
-// libFuzzer harness: arbitrary API response bodies through the core JSON parsers and the
-// client's error summarizer (which must mask a registered secret wherever it appears). Parsers must
-// return values or Errors, never crash or throw.
+// libFuzzer harness: arbitrary API response bodies through the core JSON parsers (the streamed
+// user page reader checked against the document parser) and the client's error summarizer
+// (which must mask a registered secret wherever it appears). Parsers must return values or
+// Errors, never crash or throw.
 
 #include "rossum_accounts/core/live.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
@@ -22,11 +23,55 @@ struct NoTransport : ra::HttpTransport {
     }
 };
 
+// The streamed user page reader must agree with parse_user_page of the document: the same users
+// (by fingerprint, metadata and all) or the same error, and nullopt exactly when it is not JSON.
+void check_streamed_user_page(const std::string& text, const nlohmann::json& json) {
+    auto streamed = ra::read_user_page(text);
+    if (streamed.has_value() == json.is_discarded())
+        std::abort();
+    if (!streamed)
+        return;
+    auto document = ra::parse_user_page(json);
+    if (streamed->ok() != document.ok())
+        std::abort();
+    if (!document) {
+        if (streamed->error().message != document.error().message)
+            std::abort();
+        return;
+    }
+    const auto& got = **streamed;
+    if (got.total != document->total || got.total_pages != document->total_pages ||
+        got.next != document->next || got.results.size() != document->results.size())
+        std::abort();
+    for (std::size_t i = 0; i < got.results.size(); ++i)
+        if (ra::fingerprint(got.results[i]) != ra::fingerprint(document->results[i]))
+            std::abort();
+}
+
+// The organization read from its id, url and name only must parse as the whole document does.
+void check_organization_fields(const std::string& text, const nlohmann::json& json) {
+    auto fields = ra::read_object_fields(text, {"id", "url", "name"});
+    if (fields.has_value() == json.is_discarded())
+        std::abort();
+    if (!fields)
+        return;
+    auto got = ra::parse_organization(*fields);
+    auto document = ra::parse_organization(json);
+    if (got.ok() != document.ok())
+        std::abort();
+    if (!document
+            ? got.error().message != document.error().message
+            : got->id != document->id || got->url != document->url || got->name != document->name)
+        std::abort();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     auto json = nlohmann::json::parse(text, nullptr, false);
+    check_streamed_user_page(text, json);
+    check_organization_fields(text, json);
     if (!json.is_discarded()) {
         (void)ra::parse_user(json);
         (void)ra::parse_group(json);

@@ -5,9 +5,11 @@
 #include "rossum_accounts/core/result.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ra {
@@ -81,6 +83,16 @@ Result<Page<LiveUser>> parse_user_page(const nlohmann::json& j);
 Result<Page<Group>> parse_group_page(const nlohmann::json& j);
 Result<Page<Queue>> parse_queue_page(const nlohmann::json& j);
 Result<Page<Organization>> parse_organization_page(const nlohmann::json& j);
+// A page of users read straight from the answer's text, without a JSON document of the page
+// (docs/design.md §9.6): the same value, or the same error, as parse_user_page of its document;
+// nullopt when the text is not JSON.
+std::optional<Result<Page<LiveUser>>> read_user_page(std::string_view text);
+// The document of the JSON object in `text` with only its top-level fields `keys` (an
+// organization lists the URL of every user: those are never built); parse_organization of it
+// equals parse_organization of the whole document. A document that is not an object comes back
+// as an empty array; nullopt when the text is not JSON.
+std::optional<nlohmann::json> read_object_fields(std::string_view text,
+                                                 std::initializer_list<std::string_view> keys);
 
 // The trailing integer id of an object URL ("https://x/api/v1/queues/812" → 812).
 std::optional<std::int64_t> id_from_url(const std::string& url);

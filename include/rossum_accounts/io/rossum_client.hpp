@@ -69,19 +69,24 @@ public:
 
 private:
     // One authenticated request; a 401 gets one renewed token and one repeat. Non-2xx → Error.
-    // `oversized`, when given, tells whether the answer held an integer beyond 64 bits.
+    Result<HttpResponse> authorized(HttpMethod method, const std::string& url,
+                                    const nlohmann::json* body, RetryMode mode);
+    // authorized(), its answer read as JSON. `oversized`, when given, tells whether the answer
+    // held an integer beyond 64 bits.
     Result<nlohmann::json> call(HttpMethod method, const std::string& url,
                                 const nlohmann::json* body, RetryMode mode,
                                 bool* oversized = nullptr);
+    Error not_json(HttpMethod method, const std::string& url, int status) const;
     // The pages of one listing read so far.
     struct PageTrail {
         std::set<std::string> fetched;
         std::int64_t pages = 0;
     };
-    // One page of a listing: origin, repeat and page-count checks around the GET.
-    template <class T, class Parse>
+    // One page of a listing: origin, repeat and page-count checks around the GET. `read` takes
+    // the answer's text (nullopt when it is not JSON).
+    template <class T, class Read>
     Result<Page<T>> fetch_page(const std::string& url, PageTrail& trail, const char* what,
-                               Parse parse);
+                               Read read);
     template <class T, class Parse>
     Result<std::vector<T>> list_all(const std::string& first_url, const char* what, Parse parse);
 

@@ -141,3 +141,215 @@ TEST_CASE("live: the fingerprint names the user, so an edited user id is another
     c.url = "https://x.rossum.app/api/v1/users/999";
     CHECK(fingerprint(a) != fingerprint(c));
 }
+
+namespace {
+
+// read_user_page must judge a body exactly as parse_user_page judges its JSON document.
+void check_same_as_document(const std::string& body) {
+    INFO(body);
+    auto streamed = read_user_page(body);
+    auto document = json::parse(body, nullptr, false);
+    REQUIRE(streamed.has_value() == !document.is_discarded());
+    if (!streamed)
+        return;
+    auto expected = parse_user_page(document);
+    REQUIRE(streamed->ok() == expected.ok());
+    if (!expected) {
+        CHECK(streamed->error().kind == expected.error().kind);
+        CHECK(streamed->error().message == expected.error().message);
+        return;
+    }
+    const auto& got = **streamed;
+    CHECK(got.total == expected->total);
+    CHECK(got.total_pages == expected->total_pages);
+    CHECK(got.next == expected->next);
+    REQUIRE(got.results.size() == expected->results.size());
+    for (std::size_t i = 0; i < got.results.size(); ++i) {
+        CHECK(fingerprint(got.results[i]) == fingerprint(expected->results[i]));
+        CHECK(got.results[i].metadata == expected->results[i].metadata);
+        CHECK(got.results[i].metadata.dump() == expected->results[i].metadata.dump());
+    }
+}
+
+std::string page_of(const std::string& results,
+                    const std::string& pagination = R"({"total": 2, "total_pages": 1})") {
+    return R"({"pagination": )" + pagination + R"(, "results": )" + results + "}";
+}
+
+} // namespace
+
+TEST_CASE("live: a user page read from text equals the page parsed from its document",
+          "[live][pagination]") {
+    const std::string user = full_user().dump();
+    check_same_as_document(page_of("[" + user + ", " + user + "]"));
+    check_same_as_document(page_of("[]", R"({"total": 0, "total_pages": 0, "next": null})"));
+    check_same_as_document(page_of(
+        "[" + user + "]",
+        R"({"total": 300, "total_pages": 3, "next": "https://x/api/v1/users?page=2", "x": [1]})"));
+    // Metadata is kept whole: nesting, every number kind, unicode escapes, repeated keys.
+    check_same_as_document(page_of(
+        R"([{"id": 1, "url": "u", "username": "a", "metadata": {"managed_by": "rossum-accounts",
+        "n": [1, -2, 18446744073709551615, 2.5, 1e3, true, null, {"deep": [[{}], []]}],
+        "s": "caf\u00e9 \"q\"", "dup": 1, "dup": 2}}])"));
+    // Tolerance: unknown fields of any shape, nulls for optional fields.
+    check_same_as_document(page_of(
+        R"([{"extra": {"id": "x", "groups": 5}, "id": 1, "url": "u", "username": "a",
+        "first_name": null, "email": null, "groups": null, "queues": null, "is_active": null,
+        "deleted": null, "metadata": null, "organization": null, "ui_settings": [[], {}]}])"));
+}
+
+TEST_CASE("live: a user page read from text fails as the document parser fails",
+          "[live][pagination]") {
+    for (const char* body : {
+             "",
+             "nul",
+             "[1",
+             R"({"results": [], "pagination": {"total": 1, "total_pages": 1}} x)",
+             "[]",
+             "5",
+             "null",
+             R"({})",
+             R"({"results": {}})",
+             R"({"results": []})",
+             R"({"results": [], "pagination": []})",
+             R"({"results": [], "pagination": {"total": -1, "total_pages": 1}})",
+             R"({"results": [], "pagination": {"total": 1.0, "total_pages": 1}})",
+             R"({"results": [], "pagination": {"total": 9223372036854775808, "total_pages": 1}})",
+             R"({"results": [], "pagination": {"total": 1}})",
+             R"({"results": [], "pagination": {"total": 1, "total_pages": "1"}})",
+             R"({"results": [], "pagination": {"total": 1, "total_pages": 1, "next": 5}})",
+             R"({"results": [], "pagination": {"total": 1, "total_pages": 1, "next": {}}})",
+             R"({"results": [5], "pagination": {"total": 1, "total_pages": 1}})",
+             R"({"results": [[]], "pagination": {"total": 1, "total_pages": 1}})",
+             R"({"results": [{}], "pagination": []})",
+         })
+        check_same_as_document(body);
+    // Every field of a user, each mistyped in turn, and the first of several problems.
+    const std::string good = R"("id": 1, "url": "u", "username": "a")";
+    for (const char* field : {R"("id": "1")",
+                              R"("id": 1.5)",
+                              R"("id": 123456789012345678901234)",
+                              R"("id": null)",
+                              R"("url": 5)",
+                              R"("username": ["a"])",
+                              R"("first_name": 1)",
+                              R"("last_name": {})",
+                              R"("email": true)",
+                              R"("organization": [])",
+                              R"("groups": ["u", 1])",
+                              R"("groups": [["u"]])",
+                              R"("groups": "u")",
+                              R"("queues": [{}])",
+                              R"("queues": {})",
+                              R"("is_active": "yes")",
+                              R"("is_active": 1)",
+                              R"("deleted": [])",
+                              R"("metadata": [])",
+                              R"("metadata": "m")",
+                              R"("deleted": 0, "email": 1, "url": null)"}) {
+        check_same_as_document(page_of("[{" + good + ", " + field + "}]"));
+        check_same_as_document(page_of("[{" + std::string(field) + "}]"));
+        check_same_as_document(page_of("[{" + good + "}, {" + good + ", " + field + "}, 7]"));
+    }
+}
+
+TEST_CASE("live: a repeated key in a user page counts by its last value, as in the document",
+          "[live][pagination]") {
+    const std::string good = R"("id": 1, "url": "u", "username": "a")";
+    check_same_as_document(page_of("[{" + good + R"(, "id": "x", "id": 2})"));
+    check_same_as_document(page_of("[{" + good + R"(, "id": 2, "id": "x"})"));
+    check_same_as_document(page_of("[{" + good + R"(, "groups": [1], "groups": ["g"]})"));
+    check_same_as_document(page_of("[{" + good + R"(, "groups": ["g"], "groups": null})"));
+    check_same_as_document(page_of("[{" + good + R"(, "is_active": false, "is_active": null})"));
+    check_same_as_document(page_of("[{" + good + R"(, "metadata": {"a": 1}, "metadata": null})"));
+    check_same_as_document(page_of("[{" + good + R"(, "metadata": 1, "metadata": {"b": 2}})"));
+    check_same_as_document(page_of("[{" + good + R"(, "email": 1, "email": "e"})"));
+    check_same_as_document(R"({"results": [5], "pagination": {"total": 1, "total_pages": 1},
+        "results": []})");
+    check_same_as_document(R"({"results": [{}], "results": [], "pagination": {"total": 1,
+        "total_pages": 1}, "pagination": {"total": 2, "total_pages": 1, "next": "n",
+        "next": null}})");
+    check_same_as_document(R"({"pagination": {"total": 1, "total_pages": 1}, "pagination": 3,
+        "results": []})");
+}
+
+TEST_CASE("live: a user page in the common shape reads as its document, escapes and UTF-8 too",
+          "[live][pagination]") {
+    // No fraction, no exponent, no \u escape, no long integer: the fast scanner reads these.
+    check_same_as_document(page_of(
+        "[{\"id\": 1, \"url\": \"u\", \"username\": \"caf\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\","
+        " \"first_name\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"groups\": [], \"metadata\": "
+        "{\"managed_by\": \"rossum-accounts\", \"n\": [0, -0, -12, 123456789012345678, true, "
+        "false, null, [[], {}], {\"a\": {\"b\": [1, [2, [3]]]}}], \"k\": 1, \"k\": [2]}},\n\t"
+        "{\"id\": 2, \"url\": \"v\", \"username\": \"b\", \"is_active\": false}]"));
+    // What the scanner gives up on is read again by nlohmann, with nlohmann's verdict.
+    for (const char* body : {
+             "\xef\xbb\xbf{\"results\": [], \"pagination\": {\"total\": 0, \"total_pages\": 0}}",
+             "{\"results\": [{\"id\": 1, \"url\": \"u\", \"username\": \"\\u00e9\\ud83d\\ude00\"}],"
+             " \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [{\"id\": 1, \"url\": \"u\", \"username\": \"\\ud800\"}],"
+             " \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [{\"id\": 1, \"url\": \"u\", \"username\": \"a\xc3\"}],"
+             " \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [{\"id\": 1, \"url\": \"u\", \"username\": \"a\xed\xa0\x80\"}],"
+             " \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [{\"id\": 1, \"url\": \"u\", \"username\": \"a\x01\"}],"
+             " \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [], \"pagination\": {\"total\": 01, \"total_pages\": 1}}",
+             "{\"results\": [], \"pagination\": {\"total\": 1, \"total_pages\": 1e0}}",
+             "{\"results\": [], \"pagination\": {\"total\": -, \"total_pages\": 1}}",
+             "{\"results\": [], \"pagination\": {\"total\": 1, \"total_pages\": 1},}",
+             "{\"results\": [1,], \"pagination\": {\"total\": 1, \"total_pages\": 1}}",
+             "{\"results\": [], \"pagination\": {\"total\": 1 \"total_pages\": 1}}",
+             "{\"results\": tru, \"pagination\": {}}",
+             "{\"results\": [], \"pagination\": {\"total\": 1, \"total_pages\": 1}} // c",
+             "{\"results\": [], \"pagination\": {\"total\": 1, \"total_pages\": 1}}\n \t\r",
+         })
+        check_same_as_document(body);
+    std::string deep = R"([{"id": 1, "url": "u", "username": "a", "metadata": {"x": )";
+    for (int i = 0; i < 200; ++i)
+        deep += "[";
+    for (int i = 0; i < 200; ++i)
+        deep += "]";
+    check_same_as_document(page_of(deep + "}}]"));
+}
+
+TEST_CASE("live: an organization read from its id, url and name equals the whole document's",
+          "[live]") {
+    for (const char* body : {
+             R"({"id": 4201, "url": "https://x/api/v1/organizations/4201", "name": "Acme",
+                 "users": ["https://x/api/v1/users/1", "https://x/api/v1/users/2"],
+                 "ui_settings": {"id": "x", "name": [1]}, "trial_expires_at": null})",
+             R"({"id": 4201, "url": "u", "name": null, "id": "4201"})",
+             R"({"id": 1, "url": {"href": "u"}, "name": "n"})",
+             R"({"id": 1, "url": "u", "name": ["n"]})",
+             R"({"url": "u"})",
+             R"({"id": 1.5, "url": "u"})",
+             "[]",
+             "5",
+             "null",
+             R"({"id": 1, "url": "u\u00e9", "name": "caf\u00e9", "x": 1e400})",
+             R"({"id": 1, "url": "u", "name": "n"} x)",
+             "",
+             "{\"id\": 1, \"url\": \"\xc3\"}",
+         }) {
+        INFO(body);
+        auto fields = read_object_fields(body, {"id", "url", "name"});
+        auto document = json::parse(body, nullptr, false);
+        REQUIRE(fields.has_value() == !document.is_discarded());
+        if (!fields)
+            continue;
+        auto expected = parse_organization(document);
+        auto got = parse_organization(*fields);
+        REQUIRE(got.ok() == expected.ok());
+        if (!expected) {
+            CHECK(got.error().message == expected.error().message);
+            continue;
+        }
+        CHECK(got->id == expected->id);
+        CHECK(got->url == expected->url);
+        CHECK(got->name == expected->name);
+    }
+    auto fields = read_object_fields(R"({"id": 1, "users": ["a"], "name": "n"})", {"id", "name"});
+    CHECK(*fields == json{{"id", 1}, {"name", "n"}}); // the other fields are never built
+}
