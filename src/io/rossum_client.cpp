@@ -232,13 +232,15 @@ Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
 // the pages after the first in parallel; the caller checks that the pages agree with each other.
 Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization_id,
                                                        std::int64_t number) {
-    auto body = call(HttpMethod::get,
-                     fmt::format("{}/v1/users?organization={}&page_size={}&page={}",
-                                 config_.api_url, organization_id, k_page_size, number),
-                     nullptr, RetryMode::idempotent);
-    if (!body)
-        return body.error();
-    auto page = parse_user_page(*body);
+    const std::string url = fmt::format("{}/v1/users?organization={}&page_size={}&page={}",
+                                        config_.api_url, organization_id, k_page_size, number);
+    auto response = authorized(HttpMethod::get, url, nullptr, RetryMode::idempotent);
+    if (!response)
+        return response.error();
+    auto answer = read_user_page(response->body); // no document, as for the other pages
+    if (!answer)
+        return not_json(HttpMethod::get, url, response->status);
+    auto page = std::move(*answer);
     if (page && page->next && !is_within_api(config_.api_url, *page->next))
         return protocol(fmt::format("refusing to follow a users page link outside the API "
                                     "({}): {}",

@@ -324,11 +324,13 @@ TEST_CASE("client: the verbose log has one line per request and masks nothing it
     f.transport.push(status_response(429, {{"Retry-After", "1"}}));
     f.transport.push(me());
     REQUIRE(f.with_token("static-token-1")->current_user());
-    REQUIRE(f.log.size() == 3);
+    REQUIRE(f.log.size() == 4);
     CHECK(f.log[0] == "GET http://127.0.0.1:9/api/v1/auth/user -> 429 (0 ms)");
-    CHECK(f.log[1] == "GET http://127.0.0.1:9/api/v1/auth/user: the API answered 429; retrying "
+    CHECK(f.log[1] == "rate: the API answered 429; requests now keep 1 s + 70 ms per --max-rps "
+                      "window");
+    CHECK(f.log[2] == "GET http://127.0.0.1:9/api/v1/auth/user: the API answered 429; retrying "
                       "in 1000 ms");
-    CHECK(f.log[2] == "GET http://127.0.0.1:9/api/v1/auth/user -> 200 (0 ms)");
+    CHECK(f.log[3] == "GET http://127.0.0.1:9/api/v1/auth/user -> 200 (0 ms)");
     CHECK(header_of(f.transport.requests[0], "Authorization") == "Bearer static-token-1");
 }
 
