@@ -48,7 +48,8 @@ set(CPACK_PACKAGE_VENDOR "rossum-accounts")
 set(CPACK_PACKAGE_CONTACT "rossum-accounts maintainers <rossum-accounts@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "declarative Rossum service accounts (plan/apply), with a local Rossum API sandbox")
-set(CPACK_PACKAGE_DESCRIPTION
+# One string: set() would join several with ';'.
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
     "rossum-accounts reads a YAML manifest of technical users, compares it with the live users\n"
     "of a Rossum organization and shows or applies a plan; rossum-sandbox is a local in-memory\n"
     "Rossum API for trying it and for tests.")

@@ -129,7 +129,10 @@ class OtherShells(unittest.TestCase):
         self.assertEqual((result.returncode, result.stderr), (0, ""))
         for command in help_commands():
             self.assertIn(f"'{command}:", text)
-        self.assertIn(":value:(" + " ".join(sorted(format_values("plan"), key=text.find)), text)
+        offered = re.findall(r"'--format\[[^']*\]:value:\(([^)]*)\)'", text)
+        self.assertEqual(len(offered), len([c for c in help_commands() if c != "help" and
+                                            "--format" in help_options(c)]))
+        self.assertEqual(set(offered[0].split()), format_values("plan"))
 
     def test_the_fish_script_parses_and_completes(self):
         require("fish")

@@ -58,6 +58,8 @@ class DebianPackage(unittest.TestCase):
                          [f"rossum-accounts_{project_version()}_{arch}.deb"])
         self.assertEqual(self.field("Package"), "rossum-accounts")
         self.assertEqual(self.field("Version"), project_version())
+        # A CMake list given as the text would start its lines with ";".
+        self.assertNotRegex(self.field("Description"), r"(?m)^ ;")
 
     def test_it_holds_the_binaries_man_pages_completions_schemas_and_examples(self):
         listing = run(["dpkg-deb", "-c", self.deb]).stdout
