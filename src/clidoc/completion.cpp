@@ -49,13 +49,9 @@ std::string single_quoted(const std::string& text) {
     return out + "'";
 }
 
-// First sentence of a description, on one line: what a completion menu has room for.
+// The first line of a description: what a completion menu has room for.
 std::string short_description(const std::string& text) {
-    std::string line = text.substr(0, text.find('\n'));
-    const std::size_t stop = line.find(". ");
-    if (stop != std::string::npos)
-        line = line.substr(0, stop);
-    return line;
+    return text.substr(0, text.find('\n'));
 }
 
 std::string bash_kind(const OptionDoc& option) {
@@ -280,7 +276,10 @@ std::string zsh_completion(const CommandDoc& root, const std::string& program) {
         << "    case $state in\n    command) _describe command commands ;;\n"
         << "    arguments)\n        case $words[1] in\n";
     for (const CommandDoc& command : root.commands) {
-        out << "        " << command.name << ")\n            _arguments $global_options";
+        // The command's options, then the program's it does not redefine (_arguments refuses
+        // an option given twice).
+        const std::vector<std::string> own = option_names(command);
+        out << "        " << command.name << ")\n            _arguments";
         std::size_t index = 0;
         for (const OptionDoc& option : command.options) {
             if (option.positional)
@@ -289,6 +288,11 @@ std::string zsh_completion(const CommandDoc& root, const std::string& program) {
                 for (const std::string& name : option.names)
                     out << " \\\n                " << spec(option, name);
         }
+        for (const OptionDoc& option : root.options)
+            for (const std::string& name : option.names)
+                if (!option.positional && name != "--version" &&
+                    std::find(own.begin(), own.end(), name) == own.end())
+                    out << " \\\n                " << spec(option, name);
         out << " ;;\n";
     }
     out << "        esac ;;\n    esac\n}\n\n"
