@@ -32,6 +32,15 @@ def source_commit():
     return run(["git", "-C", SOURCE_DIR, "rev-parse", "--short", "HEAD"]).stdout.strip()
 
 
+def built_commit():
+    """The commit the last build read into version.hpp: what --version must print. (That the
+    build reads HEAD each time is test_version.GitVersionScript's business; comparing with HEAD
+    here would fail after every commit made since the last build.)"""
+    header = os.path.join(BUILD_DIR, "generated", "rossum_accounts", "version.hpp")
+    with open(header, encoding="utf-8") as f:
+        return re.search(r'k_git_commit = "([^"]*)"', f.read()).group(1)
+
+
 def help_commands():
     """The command names `rossum-accounts --help` lists under Subcommands."""
     out = run([RA_BIN, "--help"]).stdout

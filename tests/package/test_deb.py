@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from shipping import BUILD_DIR, SOURCE_DIR, project_version, require, run, source_commit
+from shipping import BUILD_DIR, SOURCE_DIR, built_commit, project_version, require, run
 
 
 def needed_packages(binary):
@@ -95,7 +95,7 @@ class DebianPackage(unittest.TestCase):
                 result = run([os.path.join(self.root, "usr/bin", binary), "--version"])
                 self.assertEqual(result.returncode, 0, result.stderr)
                 self.assertEqual(result.stdout.strip(),
-                                 f"{binary} {project_version()} (commit {source_commit()})")
+                                 f"{binary} {project_version()} (commit {built_commit()})")
 
     def test_the_packaged_completion_is_the_one_the_binary_prints(self):
         path = os.path.join(self.root, "usr/share/bash-completion/completions/rossum-accounts")

@@ -6,7 +6,8 @@ import subprocess
 import tempfile
 import unittest
 
-from shipping import RA_BIN, RA_SANDBOX, SOURCE_DIR, project_version, run, source_commit
+from shipping import (RA_BIN, RA_SANDBOX, SOURCE_DIR, built_commit, project_version, run,
+                      source_commit)
 
 SCRIPT = os.path.join(SOURCE_DIR, "cmake", "git_version.cmake")
 TEMPLATE = os.path.join(SOURCE_DIR, "src", "version.hpp.in")
@@ -17,13 +18,24 @@ class VersionFlag(unittest.TestCase):
         result = run([RA_BIN, "--version"])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(),
-                         f"rossum-accounts {project_version()} (commit {source_commit()})")
+                         f"rossum-accounts {project_version()} (commit {built_commit()})")
 
     def test_rossum_sandbox_prints_its_version_and_commit(self):
         result = run([RA_SANDBOX, "--version"])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.strip(),
-                         f"rossum-sandbox {project_version()} (commit {source_commit()})")
+                         f"rossum-sandbox {project_version()} (commit {built_commit()})")
+
+
+    def test_the_commit_is_one_of_the_source_repository(self):
+        commit = built_commit()
+        if source_commit() == "unknown":
+            self.assertEqual(commit, "unknown")
+        else:
+            self.assertRegex(commit, r"^[0-9a-f]{7,}$")
+            known = run(["git", "-C", SOURCE_DIR, "rev-parse", "--verify", "-q",
+                         f"{commit}^{{commit}}"])
+            self.assertEqual(known.returncode, 0, f"{commit} is not a commit of {SOURCE_DIR}")
 
 
 class GitVersionScript(unittest.TestCase):
