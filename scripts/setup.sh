@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs (when missing) and builds it.
-# Usage: scripts/setup.sh [BUILD_DIR] [extra cmake args...]
+# Usage: scripts/setup.sh [--test-tools] [BUILD_DIR] [extra cmake args...]
+# Without --test-tools only what building and running need is installed (the quick start); the
+# test command (scripts/test.sh) passes --test-tools for Catch2, clang and its sanitizer runtime,
+# clang-format, python3 and its modules, and the packaging and man page tools.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+test_tools=0
+if [ "${1:-}" = "--test-tools" ]; then
+  test_tools=1
+  shift
+fi
 build=${1:-"$here/build"}
 shift || true
 
-packages=(build-essential cmake ninja-build pkg-config git ca-certificates openssl
-  libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev catch2 libcli11-dev
-  libcpp-httplib-dev libicu-dev clang-14 libclang-rt-14-dev clang-format-14 python3 python3-jsonschema python3-yaml)
+packages=(build-essential cmake ninja-build pkg-config git ca-certificates
+  libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libcpp-httplib-dev libicu-dev)
+if [ "$test_tools" -eq 1 ]; then
+  # dpkg-dev (dpkg-shlibdeps) and file: CPack's Depends; groff-base and man-db: rendering the
+  # man pages; zsh and fish: parsing the generated completion scripts.
+  packages+=(catch2 clang-14 libclang-rt-14-dev clang-format-14 python3 python3-jsonschema
+    python3-yaml openssl dpkg-dev file groff-base man-db zsh fish)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,5 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+tests_arg=()
+[ "$test_tools" -eq 1 ] && tests_arg=(-DRA_TESTS=ON)
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${tests_arg[@]}" "$@" >/dev/null
 cmake --build "$build" -j "$(nproc)"

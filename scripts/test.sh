@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds with warnings as errors, checks formatting,
+# The test command: installs what is missing (the build packages and the test tools), builds with warnings as errors, checks formatting,
 # runs every test; then rebuilds with clang + ASan/UBSan + libFuzzer and runs the whole suite
 # again, fuzzers included (each for RA_FUZZ_SECONDS, default 30).
 # Usage: scripts/test.sh [--quick]   (--quick: skip the sanitizer/fuzz stage)
@@ -10,7 +10,7 @@ jobs=$(nproc)
 export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 
 echo "== build (g++, -Werror)"
-scripts/setup.sh "$here/build" -DRA_WERROR=ON
+scripts/setup.sh --test-tools "$here/build" -DRA_WERROR=ON
 echo "== format (clang-format 14)"
 scripts/check-format.sh
 echo "== tests"
@@ -20,7 +20,7 @@ if [ "${1:-}" = "--quick" ]; then
   exit 0
 fi
 echo "== build (clang, ASan+UBSan, libFuzzer)"
-scripts/setup.sh "$here/build-asan" -DRA_WERROR=ON -DRA_SANITIZE=ON -DRA_FUZZ=ON \
+scripts/setup.sh --test-tools "$here/build-asan" -DRA_WERROR=ON -DRA_SANITIZE=ON -DRA_FUZZ=ON \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug \
   -DRA_FUZZ_SECONDS="${RA_FUZZ_SECONDS:-30}"
 echo "== tests under ASan+UBSan, fuzzers"

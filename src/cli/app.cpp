@@ -1,6 +1,7 @@
 #include "rossum_accounts/cli/app.hpp"
 
 #include "rossum_accounts/cli/commands.hpp"
+#include "rossum_accounts/cli/completion.hpp"
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
@@ -183,7 +184,7 @@ int run(int argc, const char* const* argv, Context& ctx) {
                  "rossum-accounts"};
     app.fallthrough();
     app.require_subcommand(1);
-    app.set_version_flag("--version", std::string("rossum-accounts ") + k_version);
+    app.set_version_flag("--version", version_line("rossum-accounts"));
     app.footer(k_footer);
     GlobalOptions global;
     add_global_options(app, global);
@@ -206,6 +207,9 @@ int run(int argc, const char* const* argv, Context& ctx) {
     TokenArgs token_args;
     CLI::App* token = add_token_command(app, token_args);
     (void)token; // the command left when no other one was parsed
+    CompletionArgs completion_args;
+    CLI::App* completion = add_completion_command(app, completion_args);
+    CLI::App* man = add_man_command(app);
 
     std::string help_topic;
     auto* help = app.add_subcommand("help", "Show help for a command");
@@ -250,6 +254,10 @@ int run(int argc, const char* const* argv, Context& ctx) {
             return to_int(ExitCode::usage);
         }
     }
+    if (completion->parsed())
+        return run_completion(app, completion_args, console);
+    if (man->parsed())
+        return run_man(app, console);
     if (validate->parsed())
         return run_validate(global, validate_args, ctx);
     if (show->parsed()) // offline, like validate

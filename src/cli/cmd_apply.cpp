@@ -212,6 +212,7 @@ CLI::App* add_apply_command(CLI::App& app, ApplyArgs& args) {
     apply
         ->add_option("--plan", args.plan_file,
                      "Apply exactly this saved plan (refused if any affected user changed since)")
+        ->type_name("FILE")
         ->excludes(manifests);
     apply->add_flag("--auto-approve", args.auto_approve,
                     "Do not ask for confirmation (required without a terminal)");

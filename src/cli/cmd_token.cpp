@@ -31,6 +31,7 @@ CLI::App* add_token_command(CLI::App& app, TokenArgs& args) {
     token
         ->add_option("--manifest", args.manifest,
                      "Manifest declaring the account and its password source")
+        ->type_name("FILE")
         ->required();
     token->add_option("--lifetime", args.lifetime_s,
                       "Token lifetime in seconds, 1..583200 (default 583200 = 162 h)");

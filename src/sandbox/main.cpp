@@ -1,4 +1,6 @@
 // rossum-sandbox: serves the in-memory Rossum API on 127.0.0.1 until SIGTERM/SIGINT.
+#include "rossum_accounts/clidoc/clidoc.hpp"
+#include "rossum_accounts/version.hpp"
 #include "sandbox/sandbox.hpp"
 #include "sandbox/seed.hpp"
 
@@ -70,7 +72,18 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--log", options.log_file,
                    "append one line per /api request (method, path?query, status, ms)");
+    app.set_version_flag("--version", ra::version_line("rossum-sandbox"));
+    bool man_page = false; // hidden: the build writes rossum-sandbox(1) with it
+    app.add_flag("--man-page", man_page, "print the man page")->group("");
     CLI11_PARSE(app, argc, argv);
+    if (man_page) {
+        std::cout << ra::clidoc::man_page(
+            ra::clidoc::describe(app), {"rossum-sandbox",
+                                        "a local in-memory Rossum API for trying rossum-accounts",
+                                        std::string("rossum-sandbox ") + ra::k_version,
+                                        {"rossum-accounts(1)"}});
+        return 0;
+    }
 
     auto rate = parse_limit<double>(rate_limit);
     auto logins = parse_limit<int>(login_limit);

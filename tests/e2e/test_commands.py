@@ -37,7 +37,8 @@ class OfflineCommandsTest(ToolTestCase):
         self.assertIn("Exit codes:", run.stdout)
         version = self.run_tool("--version", env=self.env())
         self.assertExit(version, 0)
-        self.assertRegex(version.stdout, r"^rossum-accounts \d+\.\d+\.\d+\n$")
+        self.assertRegex(version.stdout,
+                         r"^rossum-accounts \d+\.\d+\.\d+ \(commit ([0-9a-f]{4,}|unknown)\)\n$")
         topic = self.run_tool("help", "plan", env=self.env())
         self.assertExit(topic, 0)
         self.assertIn("--detailed-exitcode", topic.stdout)
