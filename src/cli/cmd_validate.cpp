@@ -2,11 +2,14 @@
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
+#include "rossum_accounts/render/github.hpp"
 #include "rossum_accounts/render/validate.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace ra::cli {
 
@@ -41,8 +44,15 @@ int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Cont
     if (!checked.desired)
         return code;
     std::size_t n = checked.desired->accounts.size();
-    console.info(fmt::format("{}: valid ({} account{})", fmt::join(args.manifests, ", "), n,
-                             n == 1 ? "" : "s"));
+    // A GitHub runner takes any log line that starts with "::" (after spaces) for a workflow
+    // command: a manifest named "::stop-commands::x.yaml" would silence every later annotation.
+    // Its names are escaped as in a file= property, which a name without ':', ',' or '%' keeps.
+    std::vector<std::string> names = args.manifests;
+    if (args.format == "github")
+        for (auto& name : names)
+            name = github_escape_property(name);
+    console.info(
+        fmt::format("{}: valid ({} account{})", fmt::join(names, ", "), n, n == 1 ? "" : "s"));
     return code;
 }
 

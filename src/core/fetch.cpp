@@ -70,11 +70,14 @@ void run_all(TaskRunner& runner, const std::vector<std::function<void()>>& tasks
 
 // Pages 2 … total_pages by number, side by side, plus `also` (another read of the same batch).
 // nullopt when the pages disagree with the first (the list changed while it was read: a page
-// reports another page count, a page is past the end, or the last one has a next link); the
-// caller then reads the list again by its links.
+// reports another count of users or of pages, a page is past the end, or the last one has a next
+// link); the caller then reads the list again by its links. The count matters even when the
+// page count holds: a user removed before a page is read shifts the users after it one place
+// back, so the first user of that page would be on no page read.
 Result<std::optional<std::vector<LiveUser>>>
 read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organization_id,
-                    std::int64_t total_pages, const std::function<void()>& also) {
+                    const Page<LiveUser>& first, const std::function<void()>& also) {
+    const std::int64_t total_pages = first.total_pages;
     using Pages = std::optional<std::vector<LiveUser>>;
     const auto count = static_cast<std::size_t>(total_pages - 1);
     std::vector<std::optional<Result<Page<LiveUser>>>> pages(count);
@@ -94,7 +97,8 @@ read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organizatio
         if (!page)
             return page.error();
         const bool last = i + 1 == count;
-        if (page->total_pages != total_pages || page->next.has_value() == last)
+        if (page->total != first.total || page->total_pages != total_pages ||
+            page->next.has_value() == last)
             return Pages();
         for (auto& u : page->results)
             users.push_back(std::move(u));
@@ -123,8 +127,7 @@ Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, Li
                                           const Page<LiveUser>& first,
                                           const std::function<void()>& also) {
     if (runner.width() > 1 && first.total_pages > 1 && first.next) {
-        auto pages =
-            read_numbered_pages(api, runner, live.organization.id, first.total_pages, also);
+        auto pages = read_numbered_pages(api, runner, live.organization.id, first, also);
         if (!pages)
             return pages.error();
         if (*pages) {
