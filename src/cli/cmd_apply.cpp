@@ -22,6 +22,14 @@ namespace {
 
 std::atomic<bool> g_stop_requested{false};
 
+} // namespace
+
+bool stop_requested() {
+    return g_stop_requested.load();
+}
+
+namespace {
+
 extern "C" void request_stop(int /*signal*/) {
     g_stop_requested.store(true);
     // Only async-signal-safe calls here. The default actions come back, so a second signal
@@ -31,7 +39,7 @@ extern "C" void request_stop(int /*signal*/) {
     sigaction(SIGINT, &default_action, nullptr);
     sigaction(SIGTERM, &default_action, nullptr);
     static const char k_message[] =
-        "\nrossum-accounts: stopping after the request in flight; nothing more will be written. "
+        "\nrossum-accounts: stopping after the requests in flight; nothing more will be written. "
         "Signal again to stop at once (no report).\n";
     ssize_t ignored = ::write(STDERR_FILENO, k_message, sizeof k_message - 1);
     (void)ignored;

@@ -129,6 +129,7 @@ Result<std::unique_ptr<Session>> CurlSessionFactory::open(const GlobalOptions& g
     config.cache_dir = default_token_cache_dir(env_);
     config.clock = &clock_;
     config.log = [this](std::string_view line) { console_.log(line); };
+    config.stop_writes = [] { return stop_requested(); };
     session->connect(std::move(config), std::move(credentials), masker_);
     return std::unique_ptr<Session>(std::move(session));
 }

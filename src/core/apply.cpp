@@ -164,6 +164,9 @@ ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, 
     }
     if (!patch.empty()) {
         auto patched = api.patch_user(found.id, patch);
+        if (!patched && patched.error().kind == ErrorKind::not_sent && halt.now())
+            return result_for(action, ResultStatus::not_attempted,
+                              halt.why(k_stopped_before_patch));
         if (!patched)
             return failed(patched.error().message);
     }
@@ -235,6 +238,10 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
         auto created = api.create_user(body);
         if (created)
             return {result_for(action, ResultStatus::done), std::nullopt};
+        if (created.error().kind == ErrorKind::not_sent && halt.now())
+            return interrupted(
+                result_for(action, ResultStatus::not_attempted,
+                           halt.why("the create did not commit and was not resent")));
         last_error = created.error();
         if (last_error.kind != ErrorKind::unknown_outcome && !username_taken(last_error))
             return {result_for(action, ResultStatus::failed, last_error.message),
@@ -257,6 +264,10 @@ Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
     if (created)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = created.error();
+    // Held back by the client: the stop came while this write waited for the rate limiter.
+    if (e.kind == ErrorKind::not_sent && halt.now())
+        return interrupted(
+            result_for(action, ResultStatus::not_attempted, halt.why("the create was not sent")));
     if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
         return settle_create(action, api, plan, *create, body, e, halt);
     return {result_for(action, ResultStatus::failed, e.message),
@@ -304,6 +315,9 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
     if (patched)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = patched.error();
+    if (e.kind == ErrorKind::not_sent && halt.now())
+        return interrupted(
+            result_for(action, ResultStatus::not_attempted, halt.why(k_stopped_before_patch)));
     auto status =
         e.kind == ErrorKind::unknown_outcome ? ResultStatus::unknown : ResultStatus::failed;
     return {result_for(action, status, e.message),

@@ -28,6 +28,8 @@ const char* to_string(ErrorKind kind) {
         return "tls";
     case ErrorKind::unknown_outcome:
         return "unknown outcome";
+    case ErrorKind::not_sent:
+        return "not sent";
     case ErrorKind::stale:
         return "stale plan";
     case ErrorKind::guard_rail:

@@ -133,10 +133,19 @@ Error RequestSender::unknown_outcome(const HttpRequest& request, const std::stri
         fmt::format("{}: {}; the request may have been processed", describe(request), what));
 }
 
-Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request) {
+Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request, RetryMode mode) {
     {
         std::lock_guard lock(limiter_mutex_);
         limiter_.acquire();
+    }
+    // Workers wait here for their slot, after apply's own stop check: a write whose slot comes
+    // after a signal is not sent ("starts no new write"). A logout at the end still goes.
+    if (mode != RetryMode::login && request.method != HttpMethod::get && stop_writes_ &&
+        stop_writes_()) {
+        log(fmt::format("{}: not sent, the run was asked to stop", describe(request)));
+        return make_error(
+            ErrorKind::not_sent,
+            fmt::format("{}: not sent, the run was asked to stop", describe(request)));
     }
     const auto start = clock_.now();
     auto result = transport_.perform(request);
@@ -151,7 +160,9 @@ Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request) {
 
 Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode mode) {
     for (int attempt = 0;; ++attempt) {
-        auto result = perform_logged(request);
+        auto result = perform_logged(request, mode);
+        if (!result && result.error().kind == ErrorKind::not_sent)
+            return result;
         std::optional<double> retry_after;
         std::string reason;
         bool throttled = false;

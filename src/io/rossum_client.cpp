@@ -69,7 +69,9 @@ RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Creden
     : config_(std::move(config)), masker_(masker), cache_(make_cache(config_, warnings_)),
       sender_(transport, required_clock(config_), config_.max_rps, config_.retry, config_.log,
               masker_),
-      auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {}
+      auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {
+    sender_.set_stop_writes(config_.stop_writes);
+}
 
 Result<HttpResponse> RossumClient::authorized(HttpMethod method, const std::string& url,
                                               const nlohmann::json* body, RetryMode mode) {

@@ -222,7 +222,7 @@ class DuringApplyTest(ToolTestCase):
             self.assertEqual(len(renamed["groups"]), 1)
             self.assertNotEqual(run.code, 0)
 
-    # The first SIGINT prints "stopping after the request in flight; nothing more will be
+    # The first SIGINT prints "stopping after the requests in flight; nothing more will be
     # written", but when it arrived during the GET that re-reads a user before its metadata
     # PATCH, the PATCH was still sent and the report said "updated", exit 0. The stop is now
     # asked for between the re-read and the write; the action is not attempted (exit 1).
@@ -242,7 +242,7 @@ class DuringApplyTest(ToolTestCase):
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=60)
             self.outputs.append(out + err)
-            self.assertIn("stopping after the request in flight", err)
+            self.assertIn("stopping after the requests in flight", err)
             patches = [r for r in sb.requests() if r["method"] == "PATCH"]
             self.assertEqual(patches, [], out + err)
             self.assertEqual(proc.returncode, 1)

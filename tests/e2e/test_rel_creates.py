@@ -199,7 +199,7 @@ class CreateTest(ToolTestCase):
             code, out, err = self.finish(proc)
             self.assertLess(time.monotonic() - started, 5, "the second signal stops at once")
             self.assertEqual(code, -signal.SIGINT, err)
-            self.assertIn("stopping after the request in flight", err)
+            self.assertIn("stopping after the requests in flight", err)
             sb.control("DELETE", "/faults")
             self.assertExit(self.apply(path, env), 0)
             self.assertConverged(sb, path, env, *NAMES)

@@ -50,6 +50,10 @@ public:
     virtual TaskRunner& runner() { return sequential_runner(); }
 };
 
+// True once SIGINT/SIGTERM asked a running apply to stop (cmd_apply.cpp installs the handler).
+// Sessions hold back writes from then on, even ones already waiting for the rate limiter.
+bool stop_requested();
+
 // Makes the run's connections; main builds the real one, cli tests an in-memory one.
 class SessionFactory {
 public:

@@ -23,6 +23,7 @@ enum class ErrorKind {
     protocol,        // unexpected or unparsable response, redirect, off-origin link, size cap
     tls,             // certificate or host-name verification failure (1, never retried)
     unknown_outcome, // a write whose effect is unknown (dropped connection after sending)
+    not_sent,        // a write held back because the run was asked to stop: nothing was sent
     stale,           // a saved plan no longer matches the live state (1)
     guard_rail,      // a plan a guard rail refuses, e.g. too many deactivations (1)
     io,              // local file problems (cache, output files)

@@ -14,6 +14,7 @@
 #include "rossum_accounts/io/rate_limiter.hpp"
 #include "rossum_accounts/io/retry_policy.hpp"
 
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,6 +31,10 @@ class RequestSender {
 public:
     RequestSender(HttpTransport& transport, Clock& clock, double max_rps, RetryPolicy policy,
                   LogSink log, const SecretMasker& masker);
+
+    // Asked once a write (create or PATCH, not an auth step) has its rate-limiter slot: true
+    // means the run was asked to stop while it waited, and it is not sent (ErrorKind::not_sent).
+    void set_stop_writes(std::function<bool()> stop) { stop_writes_ = std::move(stop); }
 
     // The final response (any status that is not retried) or an Error: exhausted retries
     // (throttled/unavailable), too long Retry-After (throttled), a wait budget overrun, a
@@ -48,7 +53,7 @@ public:
     Clock::Duration total_waited() const;
 
 private:
-    Result<HttpResponse> perform_logged(const HttpRequest& request);
+    Result<HttpResponse> perform_logged(const HttpRequest& request, RetryMode mode);
     void log(const std::string& line) const;
     // A transport error with the request named and its text masked.
     Error transport_error(const HttpRequest& request, Error e) const;
@@ -70,6 +75,7 @@ private:
     mutable std::mutex log_mutex_; // one line at a time
     LogSink log_;
     const SecretMasker& masker_;
+    std::function<bool()> stop_writes_;
 };
 
 } // namespace ra

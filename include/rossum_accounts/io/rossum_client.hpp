@@ -36,6 +36,9 @@ struct ClientConfig {
     LogSink log;                          // -v: one line per request/retry, secrets masked
     RetryPolicy retry;                    // retry limits, backoff, wait budget, RNG seed
     int max_pages = 1000;                 // pagination loop stop
+    // True once the run was asked to stop (SIGINT/SIGTERM): a write that waited for the rate
+    // limiter is then not sent (ErrorKind::not_sent); reads and auth steps still go.
+    std::function<bool()> stop_writes;
 };
 
 class RossumClient : public RossumApi {

@@ -288,3 +288,43 @@ TEST_CASE("recheck in parallel: a saved plan's users are re-read side by side wi
                                                    "was made"});
     CHECK(api.max_in_flight() > 1);
 }
+
+namespace {
+
+// A FakeApi whose writes, once `stop` is set, are held back as the client holds them back when
+// the run was asked to stop while they waited for the rate limiter.
+struct HoldingApi : FakeApi {
+    std::atomic<bool>* stop = nullptr;
+    Result<LiveUser> create_user(const nlohmann::json& body) override {
+        if (*stop)
+            return make_error(ErrorKind::not_sent, "POST /v1/users: not sent");
+        return FakeApi::create_user(body);
+    }
+};
+
+} // namespace
+
+TEST_CASE("apply: a write the client held back after a stop is not attempted, not failed",
+          "[parallel][apply][stop]") {
+    HoldingApi fake;
+    std::atomic<bool> stop{false};
+    fake.stop = &stop;
+    std::vector<Account> accounts;
+    std::vector<std::string> names;
+    for (int i = 0; i < 6; ++i) {
+        names.push_back(fmt::format("svc{:02}@acme", i));
+        accounts.push_back(account(names.back(), {"viewer"}));
+    }
+    Plan plan = plan_for(fake, desired(accounts));
+    ApplyHooks hooks;
+    hooks.cancelled = [&] { return stop.load(); };
+    // The signal comes after the first create; the second was already past apply's own check.
+    int created = 0;
+    hooks.on_result = [&](const ActionResult&, const Action&) { stop = ++created >= 1; };
+    Report report = apply_plan(plan, fake.context(), fake, passwords(names), hooks);
+    CHECK(report.interrupted);
+    const auto summary = report.summary();
+    CHECK(summary.created == 1);
+    CHECK(summary.failed == 0);
+    CHECK(summary.not_attempted == 5);
+}

@@ -367,3 +367,23 @@ TEST_CASE("client: a 429 widens the rate window for the rest of the run", "[clie
                     "window") != f.log.end());
     CHECK(f.clock.total_slept() == 2140ms);
 }
+
+TEST_CASE("client: after a stop, writes are held back but reads go", "[client][stop]") {
+    ClientFixture f;
+    f.transport.set_handler([](const HttpRequest&) { return me(); });
+    auto config = f.config();
+    bool stop = false;
+    config.stop_writes = [&] { return stop; };
+    Credentials creds;
+    creds.token = "static-token-1";
+    RossumClient client(f.transport, config, creds, f.masker);
+    stop = true;
+    REQUIRE(client.current_user());
+    auto created = client.create_user({{"username", "a@x"}});
+    REQUIRE_FALSE(created);
+    CHECK(created.error().kind == ErrorKind::not_sent);
+    auto patched = client.patch_user(7, {{"first_name", "A"}});
+    REQUIRE_FALSE(patched);
+    CHECK(patched.error().kind == ErrorKind::not_sent);
+    CHECK(f.transport.requests.size() == 1); // only the GET went out
+}
