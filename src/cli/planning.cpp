@@ -258,6 +258,7 @@ PlanRun prepare_plan(const GlobalOptions& global, const std::vector<std::string>
     }
     run.plan = std::move(*outcome.plan);
     run.plan.snapshot = std::move(basis);
+    run.plan.max_rps = global.max_rps;
     run.live = std::move(*live);
     return run;
 }

@@ -1,5 +1,8 @@
 #include "rossum_accounts/core/plan.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace ra {
 
 const char* to_string(ActionKind kind) {
@@ -35,6 +38,26 @@ std::optional<Cause> cause_from_string(std::string_view name) {
         if (name == to_string(c))
             return c;
     return std::nullopt;
+}
+
+ApplyCost Plan::apply_cost() const {
+    ApplyCost cost;
+    for (const Action& a : actions) {
+        if (a.kind == ActionKind::skip)
+            continue;
+        ++cost.writes;
+        if (a.kind != ActionKind::create)
+            ++cost.reads; // every PATCH reads its user first
+    }
+    cost.max_rps = max_rps > 0 ? max_rps : 0;
+    if (cost.max_rps > 0) {
+        // Up to max_rps requests go at once (one when the rate is below 1 a second); the rest
+        // at the rate. Latency comes on top: this is the least it can take.
+        const double burst = cost.max_rps >= 1 ? std::floor(cost.max_rps) : 1;
+        const double requests = static_cast<double>(cost.writes + cost.reads);
+        cost.seconds = std::max(0.0, requests - burst) / cost.max_rps;
+    }
+    return cost;
 }
 
 PlanSummary Plan::summary() const {

@@ -84,6 +84,11 @@ nlohmann::json plan_to_json(const Plan& plan) {
     }
     if (plan.snapshot)
         j["snapshot"] = {{"taken_at", plan.snapshot->taken_at}, {"age_s", plan.snapshot->age_s}};
+    const ApplyCost cost = plan.apply_cost();
+    j["apply_cost"] = {{"write_requests", cost.writes},
+                       {"read_requests", cost.reads},
+                       {"max_rps", cost.max_rps},
+                       {"estimated_seconds", cost.seconds}};
     return j;
 }
 

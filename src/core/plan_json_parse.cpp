@@ -7,6 +7,7 @@
 #include "rossum_accounts/core/plan_json.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <limits>
 #include <set>
@@ -178,11 +179,33 @@ void check_summary(PlanReader& r, const Json& j, const PlanSummary& actual) {
     }
 }
 
+// Derived data: only the rate of the estimate is kept; the counts and the time are worked out
+// again from the actions, so an edited estimate never shows.
+void read_apply_cost(PlanReader& r, const Json& j, Plan& plan) {
+    if (!r.expect_object(j, "apply_cost",
+                         {"write_requests", "read_requests", "max_rps", "estimated_seconds"})) {
+        return;
+    }
+    const Json& rate = j["max_rps"];
+    if (!rate.is_number() || !std::isfinite(rate.get<double>()) || rate.get<double>() < 0) {
+        r.fail("apply_cost.max_rps", "expected a number that is not negative");
+        return;
+    }
+    if (!j["estimated_seconds"].is_number()) {
+        r.fail("apply_cost.estimated_seconds",
+               fmt::format("expected a number, got {}", type_name(j["estimated_seconds"])));
+        return;
+    }
+    r.integer(j["write_requests"], "apply_cost.write_requests");
+    r.integer(j["read_requests"], "apply_cost.read_requests");
+    plan.max_rps = rate.get<double>();
+}
+
 Plan read_plan(PlanReader& r, const Json& j) {
     Plan plan;
     if (!r.expect_object(
             j, "", {"format_version", "api_url", "organization", "summary", "actions", "warnings"},
-            {"selection", "max_deactivations", "queue_names", "snapshot"})) {
+            {"selection", "max_deactivations", "queue_names", "snapshot", "apply_cost"})) {
         return plan;
     }
     const std::int64_t version = r.integer(j["format_version"], "format_version");
@@ -240,6 +263,9 @@ Plan read_plan(PlanReader& r, const Json& j) {
         if (!r.failed() && basis.age_s < 0)
             r.fail("snapshot.age_s", "must not be negative");
         plan.snapshot = std::move(basis);
+    }
+    if (j.contains("apply_cost")) {
+        read_apply_cost(r, j["apply_cost"], plan);
     }
     return plan;
 }

@@ -96,6 +96,8 @@ std::string header(const Plan& plan) {
     out += "| Create | Update | Deactivate | Unchanged |\n";
     out += "| ---: | ---: | ---: | ---: |\n";
     out += fmt::format("| {} | {} | {} | {} |\n\n", s.create, s.update, s.deactivate, s.skip);
+    if (const std::string cost = plan_cost_line(plan); !cost.empty())
+        out += md_text(cost) + "\n\n";
     const render::AlertCount alerts = render::count_alerts(plan);
     if (alerts.total() > 0) {
         out += fmt::format("**Changed outside the tool:** {}, {} (marked below).\n\n",

@@ -97,6 +97,29 @@ std::string plan_summary_line(const Plan& plan) {
                        s.create, s.update, s.deactivate, s.skip);
 }
 
+std::string plan_cost_line(const Plan& plan) {
+    const ApplyCost cost = plan.apply_cost();
+    if (cost.writes == 0)
+        return {};
+    const auto requests = [](std::int64_t n, const char* what) {
+        return fmt::format("{} {} request{}", n, what, n == 1 ? "" : "s");
+    };
+    std::string line = "Applying it sends " + requests(cost.writes, "write");
+    if (cost.reads > 0)
+        line += fmt::format(" and {}", requests(cost.reads, "read")) +
+                (cost.reads == 1 ? " of the user it patches" : " of the users it patches");
+    if (cost.max_rps <= 0)
+        return line + ".";
+    const std::int64_t total = cost.writes + cost.reads;
+    const std::string rate = fmt::format("--max-rps {}", cost.max_rps);
+    if (cost.seconds <= 0)
+        return line + fmt::format(" ({} in all: within the first second at {}).", total, rate);
+    const auto whole = static_cast<long long>(cost.seconds);
+    const std::string time = cost.seconds < 60 ? fmt::format("{:.1f} s", cost.seconds)
+                                               : fmt::format("{} min {} s", whole / 60, whole % 60);
+    return line + fmt::format(" ({} in all: at least {} at {}).", total, time, rate);
+}
+
 std::string plan_selection_line(const Plan& plan) {
     if (!plan.partial())
         return {};
@@ -157,6 +180,8 @@ void render_plan_text(const Plan& plan, std::ostream& out, const TextOptions& op
              << fmt::format("[drift]: {}; [conflict]: {}.\n", render::k_drift_meaning,
                             render::k_conflict_meaning);
     text << "\n" << paint(plan_summary_line(plan), render::k_bold, color) << "\n";
+    if (const std::string cost = plan_cost_line(plan); !cost.empty())
+        text << cost << "\n";
     out << text.str();
 }
 

@@ -56,6 +56,16 @@ struct PlanSummary {
     bool has_changes() const { return create + update + deactivate > 0; }
 };
 
+// What applying a plan will cost, said before it is paid (docs/design.md §9.1): one POST per
+// create, one PATCH per update or deactivation, and the GET that reads each user just before its
+// PATCH. `apply MANIFEST` reads the live state again first, as the plan did; that is not counted.
+struct ApplyCost {
+    std::int64_t writes = 0;
+    std::int64_t reads = 0;
+    double max_rps = 0; // the rate of the estimate; 0: none
+    double seconds = 0; // the requests at max_rps after the first second's burst; a lower bound
+};
+
 // What a plan made by `plan --snapshot` was based on: when the snapshot was taken and how old it
 // was when the plan was made.
 struct SnapshotBasis {
@@ -79,8 +89,12 @@ struct Plan {
     std::optional<std::int64_t> max_deactivations;
     // Set when the plan was made from a snapshot rather than the live state.
     std::optional<SnapshotBasis> snapshot;
+    // The --max-rps the plan was made with: its apply cost is estimated at this rate (0: no
+    // limit known, the estimate names no time).
+    double max_rps = 0;
 
     PlanSummary summary() const;
+    ApplyCost apply_cost() const;
     bool partial() const { return !targets.empty() || !excludes.empty(); }
 };
 

@@ -329,3 +329,26 @@ TEST_CASE("plan json: a malformed selection or cap is refused", "[plan_json][gua
                }),
                Catch::Contains("selection.target"));
 }
+
+TEST_CASE("plan json: the apply cost keeps its rate; edited counts are worked out again",
+          "[plan_json][cost]") {
+    ra::Plan plan = ra::test::sample_plan();
+    plan.max_rps = 4;
+    nlohmann::json j = ra::plan_to_json(plan);
+    const ra::ApplyCost cost = plan.apply_cost();
+    CHECK(j["apply_cost"]["write_requests"] == cost.writes);
+    CHECK(j["apply_cost"]["read_requests"] == cost.reads);
+    CHECK(j["apply_cost"]["max_rps"] == 4.0);
+    j["apply_cost"]["write_requests"] = 0; // an edit cannot make the plan look cheaper
+    j["apply_cost"]["estimated_seconds"] = 0;
+    auto parsed = ra::plan_from_json(j.dump());
+    REQUIRE(parsed.ok());
+    CHECK(parsed->max_rps == 4.0);
+    CHECK(parsed->apply_cost().writes == cost.writes);
+    CHECK(parsed->apply_cost().seconds == cost.seconds);
+    j["apply_cost"]["max_rps"] = -1;
+    CHECK(error_of(j.dump()) == "apply_cost.max_rps: expected a number that is not negative");
+    j["apply_cost"]["max_rps"] = 1;
+    j["apply_cost"]["extra"] = 1;
+    CHECK_FALSE(ra::plan_from_json(j.dump()).ok());
+}

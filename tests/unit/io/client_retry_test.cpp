@@ -326,7 +326,7 @@ TEST_CASE("client: the verbose log has one line per request and masks nothing it
     REQUIRE(f.with_token("static-token-1")->current_user());
     REQUIRE(f.log.size() == 4);
     CHECK(f.log[0] == "GET http://127.0.0.1:9/api/v1/auth/user -> 429 (0 ms)");
-    CHECK(f.log[1] == "rate: the API answered 429; requests now keep 1 s + 70 ms per --max-rps "
+    CHECK(f.log[1] == "rate: the API answered 429; requests now keep 1 s + 100 ms per --max-rps "
                       "window");
     CHECK(f.log[2] == "GET http://127.0.0.1:9/api/v1/auth/user: the API answered 429; retrying "
                       "in 1000 ms");
@@ -340,7 +340,7 @@ TEST_CASE("client: requests are paced to max_rps in any one-second window", "[cl
     auto client = f.with_token();
     for (int i = 0; i < 25; ++i)
         REQUIRE(client->current_user());
-    CHECK(f.clock.total_slept() == 2040ms); // two full windows of 1 s plus the 20 ms guard
+    CHECK(f.clock.total_slept() == 2100ms); // two full windows of 1 s plus the 50 ms guard
 }
 
 TEST_CASE("client: a 429 widens the rate window for the rest of the run", "[client][rate]") {
@@ -361,11 +361,11 @@ TEST_CASE("client: a 429 widens the rate window for the rest of the run", "[clie
     for (int i = 0; i < 20; ++i)
         REQUIRE(client->current_user());
     // 21 requests, all at once but for the limiter: the 11th and the 21st each wait for a
-    // window of 1 s + 70 ms (the 20 ms guard widened once by 50 ms).
+    // window of 1 s + 100 ms (the 50 ms guard widened once by 50 ms).
     CHECK(std::find(f.log.begin(), f.log.end(),
-                    "rate: the API answered 429; requests now keep 1 s + 70 ms per --max-rps "
+                    "rate: the API answered 429; requests now keep 1 s + 100 ms per --max-rps "
                     "window") != f.log.end());
-    CHECK(f.clock.total_slept() == 2140ms);
+    CHECK(f.clock.total_slept() == 2200ms);
 }
 
 TEST_CASE("client: after a stop, writes are held back but reads go", "[client][stop]") {

@@ -61,3 +61,39 @@ TEST_CASE("text plan: control characters in a username cannot reach the terminal
     CHECK(text.find('\x1b') == std::string::npos);
     CHECK(text.find('\a') == std::string::npos);
 }
+
+TEST_CASE("text plan: the cost line counts the writes, the reads before PATCHes and the time",
+          "[render][text][cost]") {
+    ra::Plan plan;
+    CHECK(ra::plan_cost_line(plan).empty()); // nothing to apply, nothing to say
+    for (int i = 0; i < 100; ++i) {
+        ra::Action a;
+        a.kind = ra::ActionKind::create;
+        a.username = "new" + std::to_string(i);
+        plan.actions.push_back(a);
+    }
+    for (int i = 0; i < 25; ++i) {
+        ra::Action a;
+        a.kind = i % 5 == 0 ? ra::ActionKind::deactivate : ra::ActionKind::update;
+        a.username = "old" + std::to_string(i);
+        plan.actions.push_back(a);
+    }
+    ra::Action skip;
+    skip.kind = ra::ActionKind::skip;
+    plan.actions.push_back(skip);
+    CHECK(ra::plan_cost_line(plan) ==
+          "Applying it sends 125 write requests and 25 read requests of the users it patches.");
+    plan.max_rps = 10;
+    // 150 requests: 10 in the first second, the other 140 at 10 a second.
+    CHECK(ra::plan_cost_line(plan) == "Applying it sends 125 write requests and 25 read requests "
+                                      "of the users it patches (150 in all: at least 14.0 s at "
+                                      "--max-rps 10).");
+    plan.max_rps = 0.5;
+    CHECK(ra::plan_cost_line(plan) == "Applying it sends 125 write requests and 25 read requests "
+                                      "of the users it patches (150 in all: at least 4 min 58 s "
+                                      "at --max-rps 0.5).");
+    plan.actions.resize(3);
+    plan.max_rps = 10;
+    CHECK(ra::plan_cost_line(plan) == "Applying it sends 3 write requests (3 in all: within the "
+                                      "first second at --max-rps 10).");
+}
