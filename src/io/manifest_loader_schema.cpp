@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 #include <variant>
 
 namespace ra::manifest_detail {
@@ -81,6 +82,11 @@ ScalarType scalar_type(const YamlNode& n) {
     if (n.kind == Kind::null)
         return ScalarType::null;
     if (!n.plain)
+        return ScalarType::string;
+    // Every null, boolean and number spelling below starts with one of these; most values
+    // (usernames, roles, names) do not, and skip the two dozen comparisons.
+    if (!n.value.empty() &&
+        std::string_view("~nNtTfF0123456789+-.").find(n.value.front()) == std::string_view::npos)
         return ScalarType::string;
     if (one_of(n.value, {"", "~", "null", "Null", "NULL"}))
         return ScalarType::null;
