@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 #include <variant>
 
 namespace ra::manifest_detail {
@@ -81,6 +82,11 @@ ScalarType scalar_type(const YamlNode& n) {
     if (n.kind == Kind::null)
         return ScalarType::null;
     if (!n.plain)
+        return ScalarType::string;
+    // Every null, boolean and number spelling below starts with one of these; most values
+    // (usernames, roles, names) do not, and skip the two dozen comparisons.
+    if (!n.value.empty() &&
+        std::string_view("~nNtTfF0123456789+-.").find(n.value.front()) == std::string_view::npos)
         return ScalarType::string;
     if (one_of(n.value, {"", "~", "null", "Null", "NULL"}))
         return ScalarType::null;
@@ -687,11 +693,30 @@ private:
     std::map<std::string, const YamlNode*> usernames_; // folded → first username node
 };
 
-void check_features(const YamlNode& n, const std::string& path, const std::string& file,
+// Where check_features is in the tree: a chain of parents, rendered to "a.b[2].c" only when a
+// problem is reported (building it for every node was most of that walk's cost).
+struct TreePath {
+    const TreePath* parent = nullptr;
+    const std::string* key = nullptr; // a mapping value's key; null: a sequence item
+    std::size_t index = 0;
+};
+
+std::string render(const TreePath* p) {
+    if (p == nullptr)
+        return "";
+    std::string s = render(p->parent);
+    if (p->key != nullptr)
+        s = s.empty() ? *p->key : s + "." + *p->key;
+    else
+        s += "[" + std::to_string(p->index) + "]";
+    return s;
+}
+
+void check_features(const YamlNode& n, const TreePath* path, const std::string& file,
                     Diagnostics& diagnostics) {
-    const auto report = [&](const YamlNode& at, const std::string& at_path, const char* message) {
+    const auto report = [&](const YamlNode& at, const TreePath* at_path, const char* message) {
         diagnostics.push_back(
-            Diagnostic{SourceLocation{file, at.line, at.column}, at_path, message});
+            Diagnostic{SourceLocation{file, at.line, at.column}, render(at_path), message});
     };
     if (n.anchored)
         report(n, path, "anchors are not allowed");
@@ -700,8 +725,10 @@ void check_features(const YamlNode& n, const std::string& path, const std::strin
     if (n.tagged)
         report(n, path, "tags are not allowed");
     if (n.kind == Kind::sequence) {
-        for (std::size_t i = 0; i < n.items.size(); ++i)
-            check_features(n.items[i], path + "[" + std::to_string(i) + "]", file, diagnostics);
+        for (std::size_t i = 0; i < n.items.size(); ++i) {
+            const TreePath item{path, nullptr, i};
+            check_features(n.items[i], &item, file, diagnostics);
+        }
     } else if (n.kind == Kind::mapping) {
         for (std::size_t i = 0; i + 1 < n.items.size(); i += 2) {
             const YamlNode& key = n.items[i];
@@ -713,8 +740,8 @@ void check_features(const YamlNode& n, const std::string& path, const std::strin
             if (key.plain && key.value == "<<")
                 report(key, path, "merge keys are not allowed");
             check_features(key, path, file, diagnostics);
-            check_features(n.items[i + 1], path.empty() ? key.value : path + "." + key.value, file,
-                           diagnostics);
+            const TreePath value{path, &key.value, 0};
+            check_features(n.items[i + 1], &value, file, diagnostics);
         }
     }
 }
@@ -723,7 +750,7 @@ void check_features(const YamlNode& n, const std::string& path, const std::strin
 
 void check_yaml_features(const YamlNode& root, const std::string& file_label,
                          Diagnostics& diagnostics) {
-    check_features(root, "", file_label, diagnostics);
+    check_features(root, nullptr, file_label, diagnostics);
 }
 
 Manifest build_manifest(const YamlNode& root, const std::string& file_label,

@@ -209,6 +209,21 @@ TEST_CASE("manifest loader: metadata floats are finite doubles or refused", "[ma
     CHECK(sent("-.nan") == "\"-.nan\""); // not a YAML 1.2 number
 }
 
+TEST_CASE("manifest loader: null and boolean spellings are typed, look-alikes stay strings",
+          "[manifest][numbers]") {
+    for (const char* value : {"~", "null", "Null", "NULL"})
+        CHECK(sent(value) == "null");
+    for (const char* value : {"true", "True", "TRUE"})
+        CHECK(sent(value) == "true");
+    for (const char* value : {"false", "False", "FALSE"})
+        CHECK(sent(value) == "false");
+    CHECK(sent("+7") == "7");
+    CHECK(sent("-7") == "-7");
+    CHECK(sent("-.5e1") == "-5.0");
+    for (const char* value : {"nothing", "nULL", "tRUE", "fals", "yes", "v1", "_1", "Ω", "x.inf"})
+        CHECK(sent(value) == "\"" + std::string(value) + "\"");
+}
+
 TEST_CASE("manifest loader: every problem of a file is reported, in file order", "[manifest]") {
     CHECK(problems("accounts:\n  - username: a\n    groups: [admn]\n  - username: A\n"
                    "    groups: [viewer]\nextra: 1\n") ==
