@@ -34,6 +34,7 @@ public:
     }
 
     void connect(ClientConfig config, Credentials credentials, SecretMasker& masker) {
+        config.runner = &runner_;
         client_ = std::make_unique<RossumClient>(*transport_, std::move(config),
                                                  std::move(credentials), masker);
     }

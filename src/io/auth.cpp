@@ -124,6 +124,10 @@ Authenticator::Authenticator(RequestSender& sender, SecretMasker& masker, std::s
 }
 
 Result<std::string> Authenticator::token() {
+    return token(sequential_runner(), {});
+}
+
+Result<std::string> Authenticator::token(TaskRunner& runner, const EarlyRead& early) {
     if (token_ && run_token_due())
         return renew_run_token();
     if (token_)
@@ -145,7 +149,7 @@ Result<std::string> Authenticator::token() {
     auto lock = lock_cache();
     if (use_cached_token())
         return *token_;
-    return fresh_login();
+    return fresh_login(&runner, early ? &early : nullptr);
 }
 
 std::optional<TokenCacheLock> Authenticator::lock_cache() {
@@ -171,7 +175,7 @@ bool Authenticator::use_cached_token(const std::string& rejected) {
     return true;
 }
 
-Result<std::string> Authenticator::fresh_login() {
+Result<std::string> Authenticator::fresh_login(TaskRunner* runner, const EarlyRead* early) {
     if (logins_ > 0)
         return make_error(ErrorKind::auth,
                           fmt::format("the API rejected the new token of user \"{}\" (401); "
@@ -182,11 +186,22 @@ Result<std::string> Authenticator::fresh_login() {
         return run_login();
     ++logins_;
     const auto issued = sender_.clock().wall_now();
-    auto fresh = login_and_exchange(sender_, masker_, api_url_, credentials_.username,
-                                    credentials_.password, lifetime_s_);
-    if (!fresh)
-        return fresh.error();
-    token_ = *fresh;
+    auto login_token = login(sender_, masker_, api_url_, credentials_.username,
+                             credentials_.password, k_login_token_lifetime_s);
+    if (!login_token)
+        return login_token.error();
+    std::optional<Result<std::string>> fresh;
+    auto exchange_it = [&] {
+        fresh =
+            exchange(sender_, masker_, api_url_, credentials_.username, *login_token, lifetime_s_);
+    };
+    if (runner != nullptr && early != nullptr && runner->width() > 1)
+        runner->run(2, [&](std::size_t i) { i == 0 ? exchange_it() : (*early)(*login_token); });
+    else
+        exchange_it();
+    if (!*fresh)
+        return fresh->error();
+    token_ = **fresh;
     token_cached_ = false;
     auto stored = cache_->store(api_url_, credentials_.username, *token_,
                                 issued + std::chrono::seconds(lifetime_s_));

@@ -80,15 +80,27 @@ Result<HttpResponse> RossumClient::authorized(HttpMethod method, const std::stri
     request.url = url;
     if (body != nullptr)
         request.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The answer to a read sent with the login token while the exchange ran; a 401 to it is
+    // dropped and the read sent again with the exchanged token.
+    std::optional<Result<HttpResponse>> early;
     auto token = [&] {
         std::lock_guard lock(auth_mutex_);
-        return auth_.token();
+        if (method != HttpMethod::get || config_.runner == nullptr)
+            return auth_.token();
+        return auth_.token(*config_.runner, [&](const std::string& login_token) {
+            HttpRequest with_login = request;
+            with_login.headers = {{"Authorization", "Bearer " + login_token}};
+            early = sender_.send(with_login, mode);
+        });
     }();
     if (!token)
         return token.error();
+    if (early && *early && (*early)->status == 401)
+        early.reset();
     for (int round = 0;; ++round) {
         request.headers = {{"Authorization", "Bearer " + *token}};
-        auto response = sender_.send(request, mode);
+        auto response =
+            early ? std::move(*std::exchange(early, std::nullopt)) : sender_.send(request, mode);
         if (!response)
             return response.error();
         if (response->status == 401 && round == 0) {

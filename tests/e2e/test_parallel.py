@@ -73,6 +73,29 @@ class ParallelTest(ToolTestCase):
             log = sb.requests()
         self.assertEqual(most_overlapping(log), 1)
 
+    def test_the_first_read_goes_beside_the_token_exchange_unless_parallelism_is_one(self):
+        path = self.write("m.yaml", manifest(["new.one@demo"]))
+
+        def by_path(log, wanted):
+            return [r for r in log if r["path"] == "/api/v1" + wanted][0]
+
+        for parallelism, overlaps in (("10", True), ("1", False)):
+            with self.subTest(parallelism=parallelism), self.sandbox(users=50) as sb:
+                sb.config(latency_ms=200)
+                env = self.env(sb, XDG_CACHE_HOME=os.path.join(self.tmp, "c" + parallelism))
+                run = self.run_tool("plan", path, "--parallelism", parallelism, env=env)
+                self.assertExit(run, 0)
+                log = sb.requests()
+                exchange, caller = by_path(log, "/auth/token"), by_path(log, "/auth/user")
+                self.assertEqual(caller["status"], 200)
+                exchange_end = exchange["at_ms"] + exchange["duration_ms"]
+                self.assertEqual(caller["at_ms"] < exchange_end, overlaps, log)
+                # The exchanged token is the one cached: the next run logs in no more.
+                sb.clear_requests()
+                self.assertExit(self.run_tool("plan", path, env=env), 0)
+                self.assertNotIn("/api/v1/auth/login", [r["path"] for r in sb.requests()])
+        self.assertNoSecrets()
+
     def test_gets_reuse_kept_alive_connections_and_every_post_opens_a_fresh_one(self):
         names = ["svc.%02d@demo" % n for n in range(12)]
         path = self.write("m.yaml", manifest(names, prune=True))

@@ -4,6 +4,7 @@
 // renewed while the run lasts. After a run, even one killed before its end, the only long-lived
 // token left valid is the one the user asked for (the cached one); docs/design.md §11.3.
 
+#include "rossum_accounts/core/parallel.hpp"
 #include "rossum_accounts/core/result.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/request_sender.hpp"
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +67,14 @@ public:
     // exchanged while it is valid (its predecessor is logged out at once), or a new login once
     // it has expired (the question waited longer than its lifetime).
     Result<std::string> token();
+    // A read that may go with the login token: when token() logs in and exchanges (the cache is
+    // on and holds no usable token) and `runner` is wider than one, it is handed the login token
+    // and runs side by side with the exchange, so the run's first read does not wait for it
+    // (docs/design.md, "Parallel requests"). The login token is valid for
+    // k_login_token_lifetime_s. It must not call back into the Authenticator.
+    using EarlyRead = std::function<void(const std::string& login_token)>;
+    // token(), with `early` run as above; when no exchange is needed, `early` is not called.
+    Result<std::string> token(TaskRunner& runner, const EarlyRead& early);
     // After a 401 for `rejected`: a fresh login when this run has not logged in yet (with the
     // cache: under its lock, unless the cache now holds a token other than `rejected`, which
     // another run stored), or when `rejected` is a run token due for renewal (it expired on the
@@ -89,7 +99,7 @@ private:
     // Takes the cached token when there is a usable one other than `rejected`; a cache
     // problem is a warning.
     bool use_cached_token(const std::string& rejected = {});
-    Result<std::string> fresh_login();
+    Result<std::string> fresh_login(TaskRunner* runner = nullptr, const EarlyRead* early = nullptr);
     Result<std::string> run_login();
     Result<std::string> renew_run_token();
     bool run_token_near_end() const;

@@ -39,6 +39,9 @@ struct ClientConfig {
     // True once the run was asked to stop (SIGINT/SIGTERM): a write that waited for the rate
     // limiter is then not sent (ErrorKind::not_sent); reads and auth steps still go.
     std::function<bool()> stop_writes;
+    // The run's TaskRunner (null: sequential). A run that logs in and exchanges sends its first
+    // read with the login token side by side with the exchange (Authenticator::EarlyRead).
+    TaskRunner* runner = nullptr;
 };
 
 class RossumClient : public RossumApi {

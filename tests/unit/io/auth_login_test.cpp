@@ -688,3 +688,155 @@ TEST_CASE("auth: a cached token answered 401 takes the token another run cached 
     client->finish();
     CHECK(f.transport.requests.size() == 2);
 }
+
+namespace {
+
+// Two tasks at a time, run one after the other in reverse index order: the early read reaches
+// the transport before the exchange, as it may when both run side by side.
+class ReversingRunner : public TaskRunner {
+public:
+    std::size_t runs = 0;
+    std::size_t width() const override { return 2; }
+    void run(std::size_t n, const std::function<void(std::size_t)>& task) override {
+        ++runs;
+        for (std::size_t i = n; i > 0; --i)
+            task(i - 1);
+    }
+};
+
+// Answers by URL, whatever the order: the login, the exchange, the caller (through `caller`,
+// which sees the request), a create, and the logout.
+void answer_by_url(FakeTransport& transport,
+                   std::function<HttpResponse(const HttpRequest&)> caller = {}) {
+    transport.set_handler([caller](const HttpRequest& r) -> Result<HttpResponse> {
+        const std::string api = k_api;
+        if (r.url == api + "/v1/auth/login")
+            return key("login-token-1");
+        if (r.url == api + "/v1/auth/token")
+            return key("long-token-1");
+        if (r.url == api + "/v1/auth/user")
+            return caller ? caller(r) : me();
+        if (r.url == api + "/v1/users" && r.method == HttpMethod::post)
+            return json_response(201, user_json(7, "new@example.com"));
+        if (r.url == api + "/v1/auth/logout")
+            return logged_out();
+        return status_response(404);
+    });
+}
+
+std::vector<std::string> urls_and_tokens(const FakeTransport& transport) {
+    std::vector<std::string> seen;
+    for (const auto& r : transport.requests)
+        seen.push_back(r.url.substr(std::string(k_api).size()) + " " +
+                       header_of(r, "Authorization"));
+    return seen;
+}
+
+// A run with the token cache on, a parallel runner, and nothing cached yet.
+struct EarlyReadRun {
+    TempDir dir;
+    ClientFixture f;
+    ReversingRunner runner;
+    ClientConfig config = cached_config();
+
+    ClientConfig cached_config() {
+        auto c = f.config(TokenCacheMode::enabled);
+        c.cache_dir = dir.path.string();
+        c.runner = &runner;
+        return c;
+    }
+    std::optional<std::string> cached() {
+        auto token =
+            TokenCache(dir.path.string()).load(k_api, "admin@example.com", f.clock.wall_now());
+        REQUIRE(token);
+        return *token;
+    }
+};
+
+} // namespace
+
+TEST_CASE("auth: with a parallel runner the first read goes with the login token beside the "
+          "exchange, and the exchanged token is the one cached and used after",
+          "[auth][cache][parallel]") {
+    EarlyReadRun run;
+    auto& f = run.f;
+    answer_by_url(f.transport);
+    auto client = f.with_login(run.config);
+    auto caller = client->current_user();
+    REQUIRE(caller);
+    CHECK(caller->username == "admin@example.com");
+    REQUIRE(client->current_user());
+    client->finish();
+    CHECK(run.runner.runs == 1);
+    CHECK(urls_and_tokens(f.transport) ==
+          std::vector<std::string>{"/v1/auth/login ", "/v1/auth/user Bearer login-token-1",
+                                   "/v1/auth/token Bearer login-token-1",
+                                   "/v1/auth/user Bearer long-token-1"});
+    CHECK(run.cached() == std::optional<std::string>("long-token-1"));
+    CHECK(client->logins() == 1);
+}
+
+TEST_CASE("auth: a first read refused with the login token is sent again with the exchanged one",
+          "[auth][cache][parallel]") {
+    EarlyReadRun run;
+    auto& f = run.f;
+    answer_by_url(f.transport, [](const HttpRequest& r) {
+        return header_of(r, "Authorization") == "Bearer login-token-1" ? status_response(401)
+                                                                       : me();
+    });
+    auto client = f.with_login(run.config);
+    REQUIRE(client->current_user());
+    CHECK(urls_and_tokens(f.transport) ==
+          std::vector<std::string>{"/v1/auth/login ", "/v1/auth/user Bearer login-token-1",
+                                   "/v1/auth/token Bearer login-token-1",
+                                   "/v1/auth/user Bearer long-token-1"});
+    CHECK(client->logins() == 1);
+}
+
+TEST_CASE("auth: a failed exchange fails the first read even when the login token answered it",
+          "[auth][cache][parallel]") {
+    EarlyReadRun run;
+    auto& f = run.f;
+    f.transport.set_handler([](const HttpRequest& r) -> Result<HttpResponse> {
+        if (r.url == std::string(k_api) + "/v1/auth/token")
+            return json_response(400, {{"detail", "Invalid lifetime."}});
+        return r.url == std::string(k_api) + "/v1/auth/login" ? key("login-token-1") : me();
+    });
+    auto client = f.with_login(run.config);
+    auto caller = client->current_user();
+    REQUIRE_FALSE(caller);
+    CHECK(caller.error().kind == ErrorKind::auth);
+    CHECK_FALSE(run.cached().has_value());
+}
+
+TEST_CASE("auth: a write never goes with the login token, nor does anything when nothing is "
+          "exchanged or the runner is one wide",
+          "[auth][parallel]") {
+    EarlyReadRun run;
+    auto& f = run.f;
+    SequentialRunner one;
+    answer_by_url(f.transport);
+    std::vector<std::string> expected;
+    SECTION("a create as the first request") {
+        auto client = f.with_login(run.config);
+        REQUIRE(client->create_user({{"username", "new@example.com"}}));
+        expected = {"/v1/auth/login ", "/v1/auth/token Bearer login-token-1",
+                    "/v1/users Bearer long-token-1"};
+    }
+    SECTION("no cache: the run's login token is its only token") {
+        auto config = f.config(TokenCacheMode::disabled);
+        config.runner = &run.runner;
+        auto client = f.with_login(config);
+        REQUIRE(client->current_user());
+        expected = {"/v1/auth/login ", "/v1/auth/user Bearer login-token-1"};
+    }
+    SECTION("a runner one wide") {
+        run.config.runner = &one;
+        auto client = f.with_login(run.config);
+        REQUIRE(client->current_user());
+        expected = {"/v1/auth/login ", "/v1/auth/token Bearer login-token-1",
+                    "/v1/auth/user Bearer long-token-1"};
+    }
+    CHECK(run.runner.runs == 0);
+    CHECK(urls_and_tokens(f.transport) == expected);
+}
