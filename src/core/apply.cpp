@@ -111,7 +111,7 @@ FreshUser read_before_patch(RossumApi& api, std::int64_t id, const std::string& 
     return {std::move(*user), {}, std::nullopt};
 }
 
-// Whether a new write may still start (docs/design.md §9.6). No: the user asked to stop
+// Whether a new write may still start (docs/design.md §9.7). No: the user asked to stop
 // (SIGINT/SIGTERM, polled through the hooks), or another action stopped the run (retries
 // exhausted, credentials refused). Asked before each action, between the re-read of a user and
 // its PATCH, and before a create is resent; a request already in flight finishes.
@@ -341,7 +341,7 @@ Outcome run_action(const Action& action, RossumApi& api, const Plan& plan,
 
 } // namespace
 
-// The actions run side by side on `runner` (docs/design.md §9.6): one action per user, so one
+// The actions run side by side on `runner` (docs/design.md §9.7): one action per user, so one
 // username is never written by two workers at once, and an ambiguous create is settled inside its
 // own action before anything is resent for it. The first write goes alone, the rest side by side.
 // Results and progress stay in plan order: an action's progress line waits for the actions

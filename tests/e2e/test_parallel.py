@@ -1,4 +1,4 @@
-"""Requests in parallel within the rate limit (docs/design.md §9.6): the sandbox's request log
+"""Requests in parallel within the rate limit (docs/design.md §9.7): the sandbox's request log
 (arrival time, duration, client port) shows the rate, the overlap, the kept-alive GETs and the
 fresh connection of every POST."""
 import json

@@ -1,5 +1,5 @@
 #pragma once
-// Independent work side by side (docs/design.md §9.6). The core says which calls are independent
+// Independent work side by side (docs/design.md §9.7). The core says which calls are independent
 // (the pages of a listing, the look-ups, the actions of a plan); a TaskRunner says how many run at
 // once. The API client beneath stays the single gate of the rate limit, so running more at once
 // never sends more than --max-rps; it only lets the answers' latency overlap.

@@ -1,7 +1,7 @@
 #pragma once
 // HttpTransport over libcurl easy handles, configured explicitly (docs/design.md §10.2):
 // verification on, no redirects, bounded time and size, no proxy for loopback hosts.
-// Thread-safe (docs/design.md §9.6): each perform() takes an idle handle from a pool (or makes
+// Thread-safe (docs/design.md §9.7): each perform() takes an idle handle from a pool (or makes
 // one), so a worker's GETs reuse that handle's kept-alive connection; all handles share one TLS
 // session cache and DNS cache, so a POST's fresh connection resumes a TLS session instead of a
 // full handshake.

@@ -4,7 +4,7 @@
 // the free text of the requests it sends (errors, -v lines) and masks the run's secrets in the
 // values it puts into them: the URL, server text (error bodies, Location) and transport messages.
 // Thread-safe when its transport is (CurlTransport is): workers of one run share one sender, so
-// its rate limiter is the single gate for all of them (docs/design.md §9.6).
+// its rate limiter is the single gate for all of them (docs/design.md §9.7).
 
 #include "rossum_accounts/core/clock.hpp"
 #include "rossum_accounts/core/result.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // RossumApi over HttpTransport: auth, rate limit, retries, safe paging (docs/design.md §9, §10).
-// One client per run. Its API calls may come from several threads at once (docs/design.md §9.6):
+// One client per run. Its API calls may come from several threads at once (docs/design.md §9.7):
 // the token is obtained and renewed under a lock, and the sender and transport are thread-safe.
 // users_page with a `next` link is for one thread (it follows one listing).
 

@@ -1,4 +1,4 @@
-// Parallel reads and writes (docs/design.md §9.6): the same outcome as one at a time, in the same
+// Parallel reads and writes (docs/design.md §9.7): the same outcome as one at a time, in the same
 // order, with the calls actually overlapping, and every stop rule kept.
 #include "rossum_accounts/core/apply.hpp"
 #include "rossum_accounts/core/fetch.hpp"
