@@ -70,7 +70,7 @@ public:
     // A read that may go with the login token: when token() logs in and exchanges (the cache is
     // on and holds no usable token) and `runner` is wider than one, it is handed the login token
     // and runs side by side with the exchange, so the run's first read does not wait for it
-    // (docs/design.md, "Parallel requests"). The login token is valid for
+    // (docs/design.md §9.7, §11.2). The login token is valid for
     // k_login_token_lifetime_s. It must not call back into the Authenticator.
     using EarlyRead = std::function<void(const std::string& login_token)>;
     // token(), with `early` run as above; when no exchange is needed, `early` is not called.
