@@ -133,6 +133,20 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
     return message;
 }
 
+// "validate, plan, … or help": the commands --help lists (a hidden one has no group; an option
+// group has no name), in the order they were added, so that a new command is named too.
+std::string command_names(const CLI::App& app) {
+    const auto commands = app.get_subcommands(
+        [](const CLI::App* sub) { return !sub->get_name().empty() && !sub->get_group().empty(); });
+    std::string out;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        if (i > 0)
+            out += i + 1 == commands.size() ? " or " : ", ";
+        out += commands[i]->get_name();
+    }
+    return out;
+}
+
 // Why CLI11 found no command, in the user's terms: the first word that is neither an option nor
 // an option's value is an unknown command; else the first option it does not know; else no
 // command was given. Options are the main program's (a command's own cannot come before it).
@@ -156,8 +170,7 @@ std::string missing_command(const CLI::App& app, int argc, const char* const* ar
         if (option->get_items_expected_min() > 0 && name.size() == arg.size())
             ++i; // its value is the next argument
     }
-    return "a command is required: validate, plan, show, apply, drift, export, snapshot, token "
-           "or help";
+    return "a command is required: " + command_names(app);
 }
 
 // The real terminal: the process's standard streams.

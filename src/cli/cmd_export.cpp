@@ -24,16 +24,15 @@ CLI::App* add_export_command(CLI::App& app, ExportArgs& args) {
 
 int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    auto api_url = resolve_api_url(global, ctx.env, std::nullopt);
-    if (!api_url)
-        return report_error(api_url.error(), console);
-    auto session = open_session(global, *api_url, ctx);
-    if (!session)
-        return report_error(session.error(), console);
+    auto connected = open_session_without_manifest(global, ctx);
+    if (!connected)
+        return report_error(connected.error(), console);
+    const std::string& api_url = connected->api_url;
     DesiredState everything; // prune reads the whole users list, which export needs
     everything.prune = true;
-    auto live = fetch_live_state((*session)->api(), everything, *api_url, (*session)->runner());
-    session->reset(); // export reads nothing more: end the connection before the output
+    Session& session = *connected->session;
+    auto live = fetch_live_state(session.api(), everything, api_url, session.runner());
+    connected->session.reset(); // export reads nothing more: end the connection before the output
     if (!live)
         return report_error(live.error(), console);
     ExportResult exported = export_accounts(*live, args.match);
@@ -41,7 +40,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx
         console.warning(w);
     std::string yaml = write_manifest_yaml(
         exported.accounts,
-        {fmt::format("Exported by rossum-accounts from {} (organization {}).", *api_url,
+        {fmt::format("Exported by rossum-accounts from {} (organization {}).", api_url,
                      live->organization.id),
          "Add a password source (password.env or password.file) to any account that may need "
          "to be created again."});

@@ -21,16 +21,13 @@ CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args) {
 
 int run_snapshot(const GlobalOptions& global, const SnapshotArgs& args, Context& ctx) {
     Console& console = ctx.console;
-    auto api_url = resolve_api_url(global, ctx.env, std::nullopt);
-    if (!api_url)
-        return report_error(api_url.error(), console);
-    auto session = open_session(global, *api_url, ctx);
-    if (!session)
-        return report_error(session.error(), console);
+    auto connected = open_session_without_manifest(global, ctx);
+    if (!connected)
+        return report_error(connected.error(), console);
     // Taken before the first read: the state is at least as fresh as the time it claims.
     const auto taken_at = ctx.clock.wall_now();
-    auto live = fetch_snapshot_state((*session)->api(), *api_url);
-    session->reset(); // snapshot reads nothing more: end the connection before the output
+    auto live = fetch_snapshot_state(connected->session->api(), connected->api_url);
+    connected->session.reset(); // snapshot reads nothing more: end the connection before the output
     if (!live)
         return report_error(live.error(), console);
     const std::string text = snapshot_to_json(*live, taken_at).dump(2) + "\n";

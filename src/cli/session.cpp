@@ -111,6 +111,16 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
     return ctx.sessions.open(global, api_url, std::move(*credentials));
 }
 
+Result<ApiSession> open_session_without_manifest(const GlobalOptions& global, Context& ctx) {
+    auto api_url = resolve_api_url(global, ctx.env, std::nullopt);
+    if (!api_url)
+        return api_url.error();
+    auto session = open_session(global, *api_url, ctx);
+    if (!session)
+        return session.error();
+    return ApiSession{std::move(*api_url), std::move(*session)};
+}
+
 CurlSessionFactory::CurlSessionFactory(const Environment& env, Clock& clock, Console& console,
                                        SecretMasker& masker)
     : env_(env), clock_(clock), console_(console), masker_(masker) {}

@@ -139,6 +139,16 @@ private:
 
 constexpr const char* k_stopped_before_patch = "the user was read but not patched";
 
+// A write the client held back (ErrorKind::not_sent: the stop came while it waited for the rate
+// limiter) is not attempted, with `what` saying what was left unwritten, when a stop was asked
+// for; nullopt for any other failure.
+std::optional<ActionResult> held_back(const Action& action, const Error& e, const Halt& halt,
+                                      const char* what) {
+    if (e.kind == ErrorKind::not_sent && halt.now())
+        return result_for(action, ResultStatus::not_attempted, halt.why(what));
+    return std::nullopt;
+}
+
 // The user exists in our organization after all: adopt it and bring it in line with `create`
 // (the POST body, without the password).
 ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, const json& create,
@@ -164,11 +174,11 @@ ActionResult adopt(const Action& action, RossumApi& api, const LiveUser& found, 
     }
     if (!patch.empty()) {
         auto patched = api.patch_user(found.id, patch);
-        if (!patched && patched.error().kind == ErrorKind::not_sent && halt.now())
-            return result_for(action, ResultStatus::not_attempted,
-                              halt.why(k_stopped_before_patch));
-        if (!patched)
+        if (!patched) {
+            if (auto held = held_back(action, patched.error(), halt, k_stopped_before_patch))
+                return *held;
             return failed(patched.error().message);
+        }
     }
     auto r = result_for(action, ResultStatus::done);
     r.note = why;
@@ -238,10 +248,9 @@ Outcome settle_create(const Action& action, RossumApi& api, const Plan& plan, co
         auto created = api.create_user(body);
         if (created)
             return {result_for(action, ResultStatus::done), std::nullopt};
-        if (created.error().kind == ErrorKind::not_sent && halt.now())
-            return interrupted(
-                result_for(action, ResultStatus::not_attempted,
-                           halt.why("the create did not commit and was not resent")));
+        if (auto held = held_back(action, created.error(), halt,
+                                  "the create did not commit and was not resent"))
+            return interrupted(std::move(*held));
         last_error = created.error();
         if (last_error.kind != ErrorKind::unknown_outcome && !username_taken(last_error))
             return {result_for(action, ResultStatus::failed, last_error.message),
@@ -264,10 +273,8 @@ Outcome run_create(const Action& action, RossumApi& api, const Plan& plan,
     if (created)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = created.error();
-    // Held back by the client: the stop came while this write waited for the rate limiter.
-    if (e.kind == ErrorKind::not_sent && halt.now())
-        return interrupted(
-            result_for(action, ResultStatus::not_attempted, halt.why("the create was not sent")));
+    if (auto held = held_back(action, e, halt, "the create was not sent"))
+        return interrupted(std::move(*held));
     if (e.kind == ErrorKind::unknown_outcome || username_taken(e))
         return settle_create(action, api, plan, *create, body, e, halt);
     return {result_for(action, ResultStatus::failed, e.message),
@@ -315,9 +322,8 @@ Outcome run_patch(const Action& action, RossumApi& api, const WriteContext& cont
     if (patched)
         return {result_for(action, ResultStatus::done), std::nullopt};
     const Error& e = patched.error();
-    if (e.kind == ErrorKind::not_sent && halt.now())
-        return interrupted(
-            result_for(action, ResultStatus::not_attempted, halt.why(k_stopped_before_patch)));
+    if (auto held = held_back(action, e, halt, k_stopped_before_patch))
+        return interrupted(std::move(*held));
     auto status =
         e.kind == ErrorKind::unknown_outcome ? ResultStatus::unknown : ResultStatus::failed;
     return {result_for(action, status, e.message),

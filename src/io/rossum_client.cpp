@@ -51,6 +51,23 @@ Result<T> parse_object(const Result<nlohmann::json>& body,
     return parse(*body);
 }
 
+// The checks every page of a listing gets on arrival, whether it was reached by its link or by
+// its number: a next link elsewhere says the answer cannot be trusted, and a listing longer than
+// the tool reads is refused before it is read.
+template <class T>
+Status check_arrived_page(const Page<T>& page, const char* what, const ClientConfig& config,
+                          const SecretMasker& masker) {
+    if (page.next && !is_within_api(config.api_url, *page.next))
+        return protocol(fmt::format("refusing to follow a {} page link outside the API "
+                                    "({}): {}",
+                                    what, config.api_url, masker.mask(*page.next)));
+    if (page.total_pages > config.max_pages)
+        return protocol(fmt::format("the API reports {} pages of {}, more than the {} this tool "
+                                    "reads",
+                                    page.total_pages, what, config.max_pages));
+    return ok_status();
+}
+
 } // namespace
 
 std::string url_encode(std::string_view value) {
@@ -164,16 +181,10 @@ Result<Page<T>> RossumClient::fetch_page(const std::string& url, PageTrail& trai
     if (!page)
         return page.error();
     // Refused on arrival, not only when followed: the pages after the first may be read by
-    // number (users_page_number), and a link elsewhere says the answer cannot be trusted.
-    if (page->next && !is_within_api(config_.api_url, *page->next))
-        return protocol(fmt::format("refusing to follow a {} page link outside the API "
-                                    "({}): {}",
-                                    what, config_.api_url, masker_.mask(*page->next)));
+    // number (users_page_number).
+    if (Status arrived = check_arrived_page(*page, what, config_, masker_); !arrived)
+        return arrived.error();
     const auto number = ++trail.pages;
-    if (page->total_pages > config_.max_pages)
-        return protocol(fmt::format("the API reports {} pages of {}, more than the {} this tool "
-                                    "reads",
-                                    page->total_pages, what, config_.max_pages));
     if (page->next && number >= page->total_pages)
         return protocol(fmt::format("page {} of {} has a next link, but the API reports {} pages",
                                     number, what, page->total_pages));
@@ -255,14 +266,10 @@ Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization
     if (!answer)
         return not_json(HttpMethod::get, url, response->status);
     auto page = std::move(*answer);
-    if (page && page->next && !is_within_api(config_.api_url, *page->next))
-        return protocol(fmt::format("refusing to follow a users page link outside the API "
-                                    "({}): {}",
-                                    config_.api_url, masker_.mask(*page->next)));
-    if (page && page->total_pages > config_.max_pages)
-        return protocol(fmt::format("the API reports {} pages of users, more than the {} this "
-                                    "tool reads",
-                                    page->total_pages, config_.max_pages));
+    if (!page)
+        return page;
+    if (Status arrived = check_arrived_page(*page, "users", config_, masker_); !arrived)
+        return arrived.error();
     return page;
 }
 

@@ -153,6 +153,19 @@ class Sandbox:
         return self.control("GET", "/tokens")["tokens"]
 
 
+# What most suites plan against the demo sandbox: an update (its annotator made a viewer) and a
+# create whose password comes from NEW_BOT_PASSWORD.
+DEMO_MANIFEST = """\
+version: 1
+accounts:
+  - username: jane.doe@demo.example
+    groups: [viewer]
+  - username: new.bot@demo
+    groups: [viewer]
+    password: {env: NEW_BOT_PASSWORD}
+"""
+
+
 class Run:
     def __init__(self, code, stdout, stderr):
         self.code, self.stdout, self.stderr = code, stdout, stderr
@@ -247,6 +260,10 @@ class ToolTestCase(unittest.TestCase):
             f.write(text)
         os.chmod(path, mode)
         return path
+
+    def write_manifest(self, text=DEMO_MANIFEST):
+        """`text` (default: DEMO_MANIFEST) as accounts.yaml in the working directory; its path."""
+        return self.write("accounts.yaml", text)
 
     def password(self, name):
         """A fresh policy-compliant password, tracked as a secret."""

@@ -23,16 +23,6 @@ accounts:
     groups: []
 """
 
-MANIFEST = """\
-version: 1
-accounts:
-  - username: jane.doe@demo.example
-    groups: [viewer]
-  - username: new.bot@demo
-    groups: [viewer]
-    password: {env: NEW_BOT_PASSWORD}
-"""
-
 
 class ValidateFormatsTest(ToolTestCase):
 
@@ -131,7 +121,7 @@ class ValidateFormatsTest(ToolTestCase):
 class PlanGithubTest(ToolTestCase):
 
     def test_the_plan_is_printed_with_its_warnings_annotated_at_their_lines(self):
-        self.write("accounts.yaml", MANIFEST)
+        self.write_manifest()
         with Sandbox() as sb:
             env = self.env(sb)
             text = self.run_tool("plan", "accounts.yaml", env=env)
@@ -192,7 +182,7 @@ class PlanGithubTest(ToolTestCase):
                       errors[0]["message"])
 
     def test_no_secret_in_the_annotated_plan(self):
-        self.write("accounts.yaml", MANIFEST)
+        self.write_manifest()
         # Too similar to the username: the policy warning names the rule, never the value.
         similar = "new.bot@demo1"
         self.secrets.add(similar)

@@ -58,7 +58,7 @@ class OfflineCommandsTest(ToolTestCase):
                               (["frobnicate"], 'unknown command "frobnicate"\n'),
                               (["--bogus"], 'unknown option "--bogus"\n'),
                               ([], "a command is required: validate, plan, show, apply, drift, "
-                                   "export, snapshot, token or help\n")):
+                                   "export, snapshot, token, completion or help\n")):
             run = self.run_tool(*args, env=self.env())
             self.assertExit(run, 64)
             self.assertEqual(run.stdout, "")

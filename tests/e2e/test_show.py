@@ -9,18 +9,11 @@ import os
 import subprocess
 import unittest
 
-from harness import RA_BIN, SOURCE_DIR, Sandbox, ToolTestCase
+from harness import DEMO_MANIFEST, RA_BIN, SOURCE_DIR, Sandbox, ToolTestCase
 from test_snapshot import unshare_works
 from workflow_commands import commands
 
-MANIFEST = """\
-version: 1
-accounts:
-  - username: jane.doe@demo.example
-    groups: [viewer]
-  - username: new.bot@demo
-    groups: [viewer]
-    password: {env: NEW_BOT_PASSWORD}
+MANIFEST = DEMO_MANIFEST + """\
   - username: file.bot@demo
     groups: [annotator]
     password: {file: secrets/file_bot.txt}
@@ -40,7 +33,7 @@ class ShowTest(ToolTestCase):
 
     def setUp(self):
         super().setUp()
-        self.write("accounts.yaml", MANIFEST)
+        self.write_manifest(MANIFEST)
         self.secret = self.password("new-bot")
 
     def offline_env(self, **extra):

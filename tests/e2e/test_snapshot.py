@@ -14,16 +14,6 @@ from harness import RA_BIN, Sandbox, ToolTestCase
 
 JANE = "jane.doe@demo.example"  # the demo sandbox's annotator
 
-MANIFEST = """\
-version: 1
-accounts:
-  - username: jane.doe@demo.example
-    groups: [viewer]
-  - username: new.bot@demo
-    groups: [viewer]
-    password: {env: NEW_BOT_PASSWORD}
-"""
-
 
 def actions(plan):
     """What a plan would do: its actions (fingerprints included) and its warnings."""
@@ -89,7 +79,7 @@ class SnapshotTest(ToolTestCase):
             self.assertEqual(json.loads(run.stdout)["api_url"], sb.url)
 
     def test_plan_from_a_snapshot_is_the_live_plan_with_no_sandbox_running(self):
-        manifest = self.write("accounts.yaml", MANIFEST)
+        manifest = self.write_manifest()
         with Sandbox() as sb:
             live = self.run_tool("plan", manifest, "--format", "json", env=self.env(sb))
             self.assertExit(live, 0)
@@ -115,7 +105,7 @@ class SnapshotTest(ToolTestCase):
     def test_plan_from_a_snapshot_without_any_network(self):
         if not unshare_works():
             self.skipTest("unshare -n is not permitted here (needs a user or network namespace)")
-        manifest = self.write("accounts.yaml", MANIFEST)
+        manifest = self.write_manifest()
         with Sandbox() as sb:
             path, _ = self.take_snapshot(sb)
             live = self.run_tool("plan", manifest, "--format", "json", env=self.env(sb))
@@ -129,7 +119,7 @@ class SnapshotTest(ToolTestCase):
             self.assertEqual(sb.api_requests(), [])
 
     def test_another_api_url_is_a_usage_error(self):
-        manifest = self.write("accounts.yaml", MANIFEST)
+        manifest = self.write_manifest()
         with Sandbox() as sb:
             path, _ = self.take_snapshot(sb)
         run = self.run_tool("plan", "--snapshot", path, manifest,
@@ -138,7 +128,7 @@ class SnapshotTest(ToolTestCase):
         self.assertIn("a snapshot plans only for its own API", run.stderr)
 
     def test_saved_plan_from_a_snapshot_applies_live_and_is_refused_when_stale(self):
-        manifest = self.write("accounts.yaml", MANIFEST)
+        manifest = self.write_manifest()
         new_bot = self.password("new-bot")
         with Sandbox() as sb:
             path, _ = self.take_snapshot(sb)

@@ -41,4 +41,12 @@ struct Context {
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global,
                                               const std::string& api_url, Context& ctx);
 
+// The API URL of a command that reads no manifest (export, snapshot): --api-url, else
+// ROSSUM_API_URL; and an open_session to it.
+struct ApiSession {
+    std::string api_url;
+    std::unique_ptr<Session> session;
+};
+Result<ApiSession> open_session_without_manifest(const GlobalOptions& global, Context& ctx);
+
 } // namespace ra::cli

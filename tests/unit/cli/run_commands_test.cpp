@@ -2,10 +2,12 @@
 // codes, which stream gets what, and the session's lifetime, over the in-memory FakeApi.
 #include "cli_fixture.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <sys/stat.h>
 
 using namespace ra;
@@ -28,6 +30,30 @@ std::string read(const std::string& path) {
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
+}
+
+// The command names of --help's "Subcommands:" section, in order.
+std::vector<std::string> listed_commands(const std::string& help) {
+    std::vector<std::string> names;
+    std::istringstream lines(help.substr(help.find("Subcommands:\n") + 13));
+    for (std::string line; std::getline(lines, line) && line.rfind("  ", 0) == 0;)
+        names.push_back(line.substr(2, line.find(' ', 2) - 2));
+    return names;
+}
+
+// The names a "a, b, … or z" list gives, in order.
+std::vector<std::string> named_in(const std::string& list) {
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = list.find(", ", start);
+        const std::size_t last = list.find(" or ", start);
+        const std::size_t end = std::min(comma, last);
+        names.push_back(list.substr(start, end - start));
+        if (end == std::string::npos)
+            return names;
+        start = end + (end == comma ? 2 : 4);
+    }
 }
 
 } // namespace
@@ -332,6 +358,22 @@ TEST_CASE("an unknown command suggests the close one", "[cli]") {
     auto r = f.run({"plna"});
     CHECK(r.exit_code == 64);
     CHECK(contains(r.err, "unknown command \"plna\"; did you mean \"plan\"?"));
+}
+
+TEST_CASE("without a command, the usage error names every command --help lists", "[cli]") {
+    CliFixture f;
+    const auto help = f.run({"--help"});
+    REQUIRE(help.exit_code == 0);
+    const auto commands = listed_commands(help.out);
+    REQUIRE(commands.size() > 5);
+    CHECK(commands.back() == "help");
+    auto r = f.run({});
+    CHECK(r.exit_code == 64);
+    const std::string prefix = "rossum-accounts: error: a command is required: ";
+    const auto at = r.err.find(prefix);
+    REQUIRE(at != std::string::npos);
+    const auto start = at + prefix.size();
+    CHECK(named_in(r.err.substr(start, r.err.find('\n', start) - start)) == commands);
 }
 
 TEST_CASE("NaN is refused as --timeout and --max-rps before any connection", "[cli]") {

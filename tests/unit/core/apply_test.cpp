@@ -507,6 +507,96 @@ TEST_CASE("apply: a stop asked for during the re-read before an adoption's PATCH
     CHECK(report.results[0].error == "interrupted; the user was read but not patched");
 }
 
+namespace {
+
+// A FakeApi in which the stop is asked for while its `held`-th write (creates and PATCHes
+// counted together, from 1) waits for the rate limiter: the client holds that write back
+// (ErrorKind::not_sent) and `stopped` is set for ApplyHooks::cancelled.
+struct StopWhileWaiting : FakeApi {
+    int held = 1;
+    int writes = 0;
+    bool stopped = false;
+    Result<LiveUser> create_user(const json& body) override {
+        if (++writes == held)
+            return hold("POST /v1/users");
+        return FakeApi::create_user(body);
+    }
+    Result<LiveUser> patch_user(std::int64_t id, const json& body) override {
+        if (++writes == held)
+            return hold(fmt::format("PATCH /v1/users/{}", id));
+        return FakeApi::patch_user(id, body);
+    }
+    Error hold(const std::string& request) {
+        stopped = true;
+        return make_error(ErrorKind::not_sent, request + ": not sent");
+    }
+};
+
+// Apply of `plan` over `api`, asked to stop when `api` holds a write back.
+Report apply_until_held(StopWhileWaiting& api, const Plan& plan,
+                        const std::map<std::string, std::string>& passwords) {
+    ApplyHooks hooks;
+    hooks.cancelled = [&api] { return api.stopped; };
+    return apply_plan(plan, api.context(), api, passwords, hooks);
+}
+
+} // namespace
+
+TEST_CASE("apply: a create the client held back after a stop is not attempted, not failed",
+          "[apply][stop]") {
+    StopWhileWaiting api;
+    Plan plan =
+        plan_for(api, desired({account("a@acme", {"viewer"}), account("b@acme", {"viewer"})}));
+    Report report = apply_until_held(api, plan, passwords({"a@acme", "b@acme"}));
+    REQUIRE(api.stopped);
+    CHECK(report.interrupted);
+    CHECK(report.summary().failed == 0);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the create was not sent");
+    CHECK(report.results[1].status == ResultStatus::not_attempted);
+    CHECK(api.calls("create_user") == 0);
+}
+
+TEST_CASE("apply: a PATCH the client held back after a stop is not attempted, not failed",
+          "[apply][stop]") {
+    StopWhileWaiting api;
+    api.add_user("svc@acme", {"viewer"}, {{"managed_by", "rossum-accounts"}});
+    Plan plan = plan_for(api, desired({account("svc@acme", {"admin"})}));
+    Report report = apply_until_held(api, plan, {});
+    REQUIRE(api.stopped);
+    CHECK(report.interrupted);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the user was read but not patched");
+}
+
+TEST_CASE("apply: a resent create the client held back after a stop is not attempted",
+          "[apply][stop][ambiguous]") {
+    StopWhileWaiting api;
+    api.held = 2; // the resend, after the first POST did not commit
+    api.create_faults = {FakeApi::Fault::unknown_without_commit};
+    Plan plan = plan_for(api, desired({account("a@acme", {"viewer"})}));
+    Report report = apply_until_held(api, plan, passwords({"a@acme"}));
+    REQUIRE(api.stopped);
+    CHECK(report.interrupted);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the create did not commit and was not resent");
+    CHECK(count_users(api, "a@acme") == 0);
+}
+
+TEST_CASE("apply: an adoption's PATCH the client held back after a stop is not attempted",
+          "[apply][stop][conflict]") {
+    StopWhileWaiting api;
+    api.held = 2; // the adoption's PATCH, after the POST was answered "exists"
+    Plan plan = plan_for(api, desired({account("a@acme", {"admin"})}));
+    api.add_user("a@acme", {"viewer"}); // another run made it
+    Report report = apply_until_held(api, plan, passwords({"a@acme"}));
+    REQUIRE(api.stopped);
+    CHECK(report.interrupted);
+    CHECK(report.results[0].status == ResultStatus::not_attempted);
+    CHECK(report.results[0].error == "interrupted; the user was read but not patched");
+    CHECK(api.find("a@acme")->groups == std::vector<std::string>{api.group_url("viewer")});
+}
+
 TEST_CASE("recheck: a saved plan aimed at a case variant of a user holding its username exactly "
           "is malformed",
           "[apply][stale][case]") {

@@ -34,6 +34,22 @@ std::vector<std::string> usernames(const std::vector<LiveUser>& users) {
     return out;
 }
 
+// `count` viewer accounts svc00@acme, svc01@acme, … that the FakeApi does not hold yet (a plan
+// of `count` creates), and their usernames in that order.
+struct Creates {
+    std::vector<Account> accounts;
+    std::vector<std::string> names;
+};
+
+Creates creates(int count) {
+    Creates out;
+    for (int i = 0; i < count; ++i) {
+        out.names.push_back(fmt::format("svc{:02}@acme", i));
+        out.accounts.push_back(account(out.names.back(), {"viewer"}));
+    }
+    return out;
+}
+
 DesiredState pruning(std::vector<Account> accounts) {
     DesiredState d = desired(std::move(accounts));
     d.prune = true;
@@ -162,12 +178,7 @@ TEST_CASE("fetch in parallel: a list that changes while its pages are read is re
 TEST_CASE("apply in parallel: the report and the progress lines stay in plan order",
           "[parallel][apply]") {
     FakeApi fake;
-    std::vector<Account> accounts;
-    std::vector<std::string> names;
-    for (int i = 0; i < 20; ++i) {
-        names.push_back(fmt::format("svc{:02}@acme", i));
-        accounts.push_back(account(names.back(), {"viewer"}));
-    }
+    const auto [accounts, names] = creates(20);
     fake.add_user("svc03@acme", {"admin"}); // an update among the creates
     Plan plan = plan_for(fake, desired(accounts));
     std::vector<std::string> progress;
@@ -190,12 +201,7 @@ TEST_CASE("apply in parallel: once the API is unavailable no action starts; the 
           "attempted",
           "[parallel][apply][stop]") {
     FakeApi fake;
-    std::vector<Account> accounts;
-    std::vector<std::string> names;
-    for (int i = 0; i < 30; ++i) {
-        names.push_back(fmt::format("svc{:02}@acme", i));
-        accounts.push_back(account(names.back(), {"viewer"}));
-    }
+    const auto [accounts, names] = creates(30);
     Plan plan = plan_for(fake, desired(accounts));
     fake.create_faults = {FakeApi::Fault::none, FakeApi::Fault::unavailable};
     ConcurrentApi api(fake, std::chrono::milliseconds(20));
@@ -214,12 +220,7 @@ TEST_CASE("apply in parallel: once the API is unavailable no action starts; the 
 TEST_CASE("apply in parallel: a stop asked for lets the actions in flight finish and starts none",
           "[parallel][apply][stop]") {
     FakeApi fake;
-    std::vector<Account> accounts;
-    std::vector<std::string> names;
-    for (int i = 0; i < 30; ++i) {
-        names.push_back(fmt::format("svc{:02}@acme", i));
-        accounts.push_back(account(names.back(), {"viewer"}));
-    }
+    const auto [accounts, names] = creates(30);
     Plan plan = plan_for(fake, desired(accounts));
     ConcurrentApi api(fake, std::chrono::milliseconds(10));
     ApplyHooks hooks;
@@ -240,12 +241,7 @@ TEST_CASE("apply in parallel: an ambiguous create is settled by its look-up befo
           "resent for it",
           "[parallel][apply][ambiguous]") {
     FakeApi fake;
-    std::vector<Account> accounts;
-    std::vector<std::string> names;
-    for (int i = 0; i < 8; ++i) {
-        names.push_back(fmt::format("svc{:02}@acme", i));
-        accounts.push_back(account(names.back(), {"viewer"}));
-    }
+    const auto [accounts, names] = creates(8);
     Plan plan = plan_for(fake, desired(accounts));
     fake.create_faults = {FakeApi::Fault::unknown_after_commit, FakeApi::Fault::none,
                           FakeApi::Fault::unknown_without_commit};
@@ -309,12 +305,7 @@ TEST_CASE("apply: a write the client held back after a stop is not attempted, no
     HoldingApi fake;
     std::atomic<bool> stop{false};
     fake.stop = &stop;
-    std::vector<Account> accounts;
-    std::vector<std::string> names;
-    for (int i = 0; i < 6; ++i) {
-        names.push_back(fmt::format("svc{:02}@acme", i));
-        accounts.push_back(account(names.back(), {"viewer"}));
-    }
+    const auto [accounts, names] = creates(6);
     Plan plan = plan_for(fake, desired(accounts));
     ApplyHooks hooks;
     hooks.cancelled = [&] { return stop.load(); };

@@ -91,6 +91,39 @@ TEST_CASE("pagination: a page read by number asks for that page and refuses an o
     CHECK(third.error().kind == ErrorKind::protocol);
 }
 
+TEST_CASE("pagination: a page read by number is refused for what a linked page is, in the same "
+          "words and order",
+          "[client][pagination][parallel]") {
+    const std::string elsewhere = "http://127.0.0.1:10/api/v1/users?page=3";
+    const std::string off_origin =
+        "refusing to follow a users page link outside the API (http://127.0.0.1:9/api): " +
+        elsewhere;
+    const std::string too_many =
+        "the API reports 1000000 pages of users, more than the 1000 this tool reads";
+    struct Case {
+        std::int64_t total_pages;
+        std::string next;
+        std::string refusal;
+    };
+    // Both wrong at once: the link is named first.
+    for (const Case& c :
+         {Case{3, elsewhere, off_origin}, Case{1000000, k_users + "?page=3", too_many},
+          Case{1000000, elsewhere, off_origin}}) {
+        ClientFixture f;
+        const auto body = page_json(users(1, 100), c.total_pages * 100, c.total_pages, c.next);
+        f.transport.push(json_response(200, body));
+        f.transport.push(json_response(200, body));
+        auto client = f.with_token();
+        auto linked = client->users_page(4201, std::nullopt);
+        auto numbered = client->users_page_number(4201, 2);
+        REQUIRE_FALSE(linked);
+        REQUIRE_FALSE(numbered);
+        CHECK(linked.error().message == c.refusal);
+        CHECK(numbered.error().message == c.refusal);
+        CHECK(numbered.error().kind == ErrorKind::protocol);
+    }
+}
+
 TEST_CASE("pagination: a next link already fetched is refused as a loop", "[client][pagination]") {
     ClientFixture f;
     f.transport.push(json_response(200, page_json(users(1, 100), 300, 3, k_users + "?page=2")));
