@@ -15,7 +15,7 @@ build=${1:-"$here/build"}
 shift || true
 
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
-  libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libyaml-dev libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libcpp-httplib-dev libicu-dev)
 if [ "$test_tools" -eq 1 ]; then
   # dpkg-dev (dpkg-shlibdeps) and file: CPack's Depends; groff-base and man-db: rendering the

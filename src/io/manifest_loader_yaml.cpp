@@ -1,220 +1,267 @@
-// yaml-cpp → YamlNode through parser events. Never LoadAll (it loops forever on ","), never a
-// Node graph (aliases would be shared and a walk could explode), never e.what() in a message
-// (newer yaml-cpp echoes anchor names, which may be an inline password).
+// libyaml → YamlNode through parser events (docs/design.md §4.1). libyaml's parser reports
+// events only: it never resolves an alias, so nothing can blow up when the tree is walked, and
+// it keeps its own stacks, so deep nesting costs memory, not the C++ stack. Its messages are
+// fixed strings that never quote the text (an anchor name may be an inline password); we still
+// print our own wording, never libyaml's. yaml-cpp, which this replaced for reading, scanned a
+// 10,000-account manifest in 1.56 G instructions; libyaml takes 0.22 G (docs/design.md §4.1).
 #include "manifest_loader_tree.hpp"
 
 #include <algorithm>
 #include <cstring>
-#include <new>
-#include <sstream>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <memory>
+#include <set>
+#include <yaml.h>
 
 namespace ra::manifest_detail {
 
 namespace {
 
 constexpr const char* k_too_deep = "nesting is too deep";
+constexpr const char* k_alias_hint =
+    "aliases are not allowed (quote a value that starts with \"*\")";
 
-SourceLocation location(const std::string& file, const YAML::Mark& mark) {
-    return SourceLocation{file, mark.line + 1, mark.column + 1};
+SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
+    return SourceLocation{file, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
-// Builds the tree; nodes deeper than k_max_depth are dropped after one diagnostic.
-class TreeBuilder : public YAML::EventHandler {
+std::string_view text_of(const yaml_char_t* text) {
+    return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
+}
+
+// An explicit tag; the non-specific "!" is only a way of quoting.
+bool is_tagged(const yaml_char_t* tag) {
+    return tag != nullptr && text_of(tag) != "!";
+}
+
+// The core schema's null as a plain scalar: yaml-cpp reported these as null nodes, and the
+// schema walk expects them so (an empty value, "~", "null").
+bool is_plain_null(const yaml_event_t& event) {
+    const auto& s = event.data.scalar;
+    if (s.tag != nullptr || s.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+    return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
+}
+
+// Builds the tree; nesting deeper than k_max_depth ends the parse with one diagnostic.
+class TreeBuilder {
 public:
     TreeBuilder(const std::string& file, Diagnostics& diagnostics)
         : file_(file), diagnostics_(diagnostics) {}
 
     std::optional<YamlNode> take_root() { return std::move(root_); }
-    std::optional<YAML::Mark> document_start() const { return document_start_; }
 
-    void OnDocumentStart(const YAML::Mark& mark) override { document_start_ = mark; }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-        add(leaf(mark, YamlNode::Kind::null, anchor));
+    // The innermost open flow collection, when the innermost open collection is one.
+    std::optional<YamlNode::Kind> open_flow() const {
+        if (open_.empty() || !flow_.back())
+            return std::nullopt;
+        return open_.back().kind;
     }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-        YamlNode node = leaf(mark, YamlNode::Kind::null, 0);
-        node.alias = true;
-        add(std::move(node));
+
+    // False when the event ends the parse with a diagnostic (an alias of an unknown anchor,
+    // nesting too deep).
+    bool on(const yaml_event_t& event) {
+        const yaml_mark_t& mark = event.start_mark;
+        switch (event.type) {
+        case YAML_ALIAS_EVENT:
+            if (anchors_.count(std::string(text_of(event.data.alias.anchor))) == 0) {
+                diagnostics_.push_back(Diagnostic{location(file_, mark), "", k_alias_hint});
+                return false;
+            }
+            add(leaf(mark, YamlNode::Kind::null, nullptr)).alias = true;
+            break;
+        case YAML_SCALAR_EVENT: {
+            const auto& s = event.data.scalar;
+            if (is_plain_null(event)) {
+                add(leaf(mark, YamlNode::Kind::null, s.anchor));
+                break;
+            }
+            YamlNode node = leaf(mark, YamlNode::Kind::scalar, s.anchor);
+            node.value.assign(reinterpret_cast<const char*>(s.value), s.length);
+            node.plain = s.tag == nullptr && s.style == YAML_PLAIN_SCALAR_STYLE;
+            node.tagged = is_tagged(s.tag);
+            add(std::move(node));
+            break;
+        }
+        case YAML_SEQUENCE_START_EVENT: {
+            const auto& seq = event.data.sequence_start;
+            return open(mark, YamlNode::Kind::sequence, seq.tag, seq.anchor,
+                        seq.style == YAML_FLOW_SEQUENCE_STYLE);
+        }
+        case YAML_MAPPING_START_EVENT: {
+            const auto& map = event.data.mapping_start;
+            return open(mark, YamlNode::Kind::mapping, map.tag, map.anchor,
+                        map.style == YAML_FLOW_MAPPING_STYLE);
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            close();
+            break;
+        default:
+            break;
+        }
+        return true;
     }
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  const std::string& value) override {
-        YamlNode node = leaf(mark, YamlNode::Kind::scalar, anchor);
-        node.value = value;
-        node.plain = tag == "?";
-        node.tagged = tag != "?" && tag != "!";
-        add(std::move(node));
-    }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value) override {
-        open(mark, YamlNode::Kind::sequence, tag, anchor);
-    }
-    void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value) override {
-        open(mark, YamlNode::Kind::mapping, tag, anchor);
-    }
-    void OnMapEnd() override { close(); }
 
 private:
-    static YamlNode leaf(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor) {
+    YamlNode leaf(const yaml_mark_t& mark, YamlNode::Kind kind, const yaml_char_t* anchor) {
         YamlNode node;
         node.kind = kind;
-        node.line = mark.line + 1;
-        node.column = mark.column + 1;
-        node.anchored = anchor != 0;
+        node.line = static_cast<int>(mark.line) + 1;
+        node.column = static_cast<int>(mark.column) + 1;
+        node.anchored = anchor != nullptr;
+        if (anchor != nullptr)
+            anchors_.emplace(text_of(anchor));
         return node;
     }
 
-    void open(const YAML::Mark& mark, YamlNode::Kind kind, const std::string& tag,
-              YAML::anchor_t anchor) {
-        if (skipped_depth_ > 0 || static_cast<int>(open_.size()) >= k_max_depth) {
-            if (skipped_depth_++ == 0)
-                diagnostics_.push_back(
-                    Diagnostic{location(file_, mark), "", "nesting is too deep"});
-            return;
+    // False past k_max_depth, after the diagnostic: the parse stops there. (libyaml's scanner
+    // is quadratic in the depth of flow nesting, so going on to the end of 100,000 "[" would
+    // take minutes.)
+    bool open(const yaml_mark_t& mark, YamlNode::Kind kind, const yaml_char_t* tag,
+              const yaml_char_t* anchor, bool flow) {
+        if (static_cast<int>(open_.size()) >= k_max_depth) {
+            diagnostics_.push_back(Diagnostic{location(file_, mark), "", k_too_deep});
+            return false;
         }
         YamlNode node = leaf(mark, kind, anchor);
-        node.tagged = tag != "?" && tag != "!";
+        node.tagged = is_tagged(tag);
         open_.push_back(std::move(node));
+        flow_.push_back(flow);
+        return true;
     }
 
     void close() {
-        if (skipped_depth_ > 0) {
-            --skipped_depth_;
-            return;
-        }
         YamlNode node = std::move(open_.back());
         open_.pop_back();
+        flow_.pop_back();
         add(std::move(node));
     }
 
-    void add(YamlNode node) {
-        if (skipped_depth_ > 0)
-            return;
+    YamlNode& add(YamlNode node) {
         if (open_.empty())
-            root_ = std::move(node);
-        else
-            open_.back().items.push_back(std::move(node));
+            return root_.emplace(std::move(node));
+        return open_.back().items.emplace_back(std::move(node));
     }
 
     const std::string& file_;
     Diagnostics& diagnostics_;
     std::vector<YamlNode> open_;
     std::optional<YamlNode> root_;
-    std::optional<YAML::Mark> document_start_;
-    int skipped_depth_ = 0;
+    std::vector<bool> flow_;        // whether each open collection is a flow one ("[...]", "{...}")
+    std::set<std::string> anchors_; // defined so far: an alias of another one is an error
 };
 
-// Our wording for yaml-cpp's fixed messages; anything else is "invalid yaml syntax".
-std::string describe_parser_error(const std::string& msg) {
+// Our wording for libyaml's fixed problem strings (scanner.c, parser.c); anything else is
+// "invalid yaml syntax". `at` is the character at the problem's place ('\0' at the end of the
+// text), `open_flow` the innermost open collection when it is a flow one.
+std::string describe_problem(std::string_view problem, char at,
+                             std::optional<YamlNode::Kind> open_flow) {
+    if (problem == "did not find expected node content" && at == '\0' && open_flow)
+        return *open_flow == YamlNode::Kind::sequence ? "invalid yaml: \"]\" not found"
+                                                      : "invalid yaml: \"}\" not found";
+    if (problem == "found character that cannot start any token")
+        return at == '\t' ? "tabs are not allowed in indentation"
+                          : "invalid yaml: unexpected character (quote the value)";
     struct Known {
-        const char* prefix;
+        const char* problem;
         const char* ours;
     };
     static const Known known[] = {
-        {YAML::ErrorMsg::UNKNOWN_ANCHOR,
-         "aliases are not allowed (quote a value that starts with \"*\")"},
-        {YAML::ErrorMsg::ALIAS_NOT_FOUND, "aliases are not allowed (quote a value that starts "
-                                          "with \"*\")"},
-        {YAML::ErrorMsg::ANCHOR_NOT_FOUND, "anchors are not allowed (quote a value that starts "
-                                           "with \"&\")"},
-        {YAML::ErrorMsg::TAB_IN_INDENTATION, "tabs are not allowed in indentation"},
-        {YAML::ErrorMsg::UNKNOWN_TOKEN, "invalid yaml: unexpected character (quote the value)"},
-        {YAML::ErrorMsg::END_OF_MAP_FLOW, "invalid yaml: \"}\" not found"},
-        {YAML::ErrorMsg::END_OF_SEQ_FLOW, "invalid yaml: \"]\" not found"},
-        {YAML::ErrorMsg::END_OF_MAP, "invalid yaml: end of mapping not found"},
-        {YAML::ErrorMsg::END_OF_SEQ, "invalid yaml: end of sequence not found"},
-        {YAML::ErrorMsg::MAP_VALUE, "invalid yaml: unexpected \":\" (check the indentation)"},
-        {YAML::ErrorMsg::MAP_KEY, "invalid yaml: unexpected key (check the indentation)"},
-        {YAML::ErrorMsg::BLOCK_ENTRY, "invalid yaml: unexpected \"-\" (check the indentation)"},
-        {YAML::ErrorMsg::EOF_IN_SCALAR, "invalid yaml: unterminated quoted string"},
-        {YAML::ErrorMsg::INVALID_ESCAPE, "invalid yaml: unknown escape sequence"},
-        {YAML::ErrorMsg::MULTIPLE_TAGS, "tags are not allowed"},
-        {YAML::ErrorMsg::MULTIPLE_ANCHORS, "anchors are not allowed"},
-        {YAML::ErrorMsg::TAG_WITH_NO_SUFFIX, "tags are not allowed"},
-        {YAML::ErrorMsg::CHAR_IN_TAG_HANDLE, "tags are not allowed"},
+        {"found unexpected end of stream", "invalid yaml: unterminated quoted string"},
+        {"found unknown escape character", "invalid yaml: unknown escape sequence"},
+        {"did not find expected ',' or ']'", "invalid yaml: \"]\" not found"},
+        {"did not find expected ',' or '}'", "invalid yaml: \"}\" not found"},
+        {"did not find expected key", "invalid yaml: end of mapping not found"},
+        {"did not find expected '-' indicator", "invalid yaml: end of sequence not found"},
+        {"mapping values are not allowed in this context",
+         "invalid yaml: unexpected \":\" (check the indentation)"},
+        {"block sequence entries are not allowed in this context",
+         "invalid yaml: unexpected \"-\" (check the indentation)"},
+        {"found undefined tag handle", "tags are not allowed"},
+        {"did not find expected tag URI", "tags are not allowed"},
+        {"did not find expected whitespace or line break", "invalid yaml syntax"},
     };
-    for (const Known& k : known) {
-        if (msg.rfind(k.prefix, 0) == 0)
+    for (const Known& k : known)
+        if (problem == k.problem)
             return k.ours;
-    }
     return "invalid yaml syntax";
 }
 
-// Parses one more document without building anything, to see whether there is one.
-class Discard : public YAML::EventHandler {
-public:
-    std::optional<YAML::Mark> start;
-    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
+// A libyaml parser over `text`, deleted on every path out.
+struct Parser {
+    yaml_parser_t parser{};
+    bool ready = false;
+    explicit Parser(const std::string& text) {
+        ready = yaml_parser_initialize(&parser) != 0;
+        if (!ready)
+            return;
+        // The encoding is detected (a UTF-8 BOM is skipped); the loader has checked the text
+        // is UTF-8 before.
+        yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                     text.size());
+    }
+    ~Parser() {
+        if (ready)
+            yaml_parser_delete(&parser);
+    }
+    Parser(const Parser&) = delete;
+    Parser& operator=(const Parser&) = delete;
 };
 
-// Runs one parser step; false after an exception (already reported).
-template <class Step>
-bool guarded(const std::string& file, Diagnostics& diagnostics, Step step) {
-    try {
-        step();
-        return true;
-    } catch (const YAML::DeepRecursion& e) {
-        // Our own, shallower limit has usually reported it already.
-        const bool reported =
-            std::any_of(diagnostics.begin(), diagnostics.end(),
-                        [](const Diagnostic& d) { return d.message == k_too_deep; });
-        if (!reported)
-            diagnostics.push_back(Diagnostic{location(file, e.mark), "", k_too_deep});
-    } catch (const YAML::ParserException& e) {
-        diagnostics.push_back(Diagnostic{location(file, e.mark), "", describe_parser_error(e.msg)});
-    } catch (const YAML::Exception& e) {
-        diagnostics.push_back(Diagnostic{location(file, e.mark), "", "invalid yaml syntax"});
-    } catch (const std::bad_alloc&) {
-        diagnostics.push_back(Diagnostic{SourceLocation{file, 0, 0}, "", "manifest is too large"});
-    }
-    return false;
+struct Event {
+    yaml_event_t event{};
+    ~Event() { yaml_event_delete(&event); }
+};
+
+// The parser's error as a diagnostic.
+Diagnostic parse_error(const Parser& p, const std::string& text, const std::string& file,
+                       const TreeBuilder& builder) {
+    if (p.parser.error == YAML_MEMORY_ERROR)
+        return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest is too large"};
+    const yaml_mark_t& mark = p.parser.problem_mark;
+    const char at = mark.index < text.size() ? text[mark.index] : '\0';
+    const std::string_view problem = p.parser.problem == nullptr ? "" : p.parser.problem;
+    return Diagnostic{location(file, mark), "", describe_problem(problem, at, builder.open_flow())};
 }
 
 } // namespace
 
 YamlParse parse_yaml(const std::string& text, const std::string& file_label) {
     YamlParse result;
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    TreeBuilder builder(file_label, result.diagnostics);
-    bool found = false;
-    if (!guarded(file_label, result.diagnostics,
-                 [&] { found = parser.HandleNextDocument(builder); }))
+    Parser p(text);
+    if (!p.ready) {
+        result.diagnostics.push_back(
+            Diagnostic{SourceLocation{file_label, 0, 0}, "", "manifest is too large"});
         return result;
-    if (!found) {
+    }
+    TreeBuilder builder(file_label, result.diagnostics);
+    int documents = 0;
+    for (;;) {
+        Event e;
+        if (yaml_parser_parse(&p.parser, &e.event) == 0) {
+            result.diagnostics.push_back(parse_error(p, text, file_label, builder));
+            return result;
+        }
+        const yaml_event_type_t type = e.event.type;
+        if (type == YAML_STREAM_END_EVENT)
+            break;
+        if (type == YAML_DOCUMENT_START_EVENT && ++documents > 1) {
+            // The first document is complete: only its count is wrong.
+            result.diagnostics.push_back(Diagnostic{location(file_label, e.event.start_mark), "",
+                                                    "a manifest holds exactly one yaml document"});
+            result.root = builder.take_root();
+            return result;
+        }
+        if (!builder.on(e.event))
+            return result;
+    }
+    if (documents == 0) {
         result.diagnostics.push_back(
             Diagnostic{SourceLocation{file_label, 0, 0}, "", "manifest has no yaml document"});
         return result;
     }
     result.root = builder.take_root();
-    Discard next;
-    bool more = false;
-    if (!guarded(file_label, result.diagnostics, [&] { more = parser.HandleNextDocument(next); }))
-        return result;
-    // yaml-cpp 0.7 reports a fresh empty document at the same place after garbage such as ","
-    // without consuming anything; only a document that starts further on is a second one.
-    const auto first = builder.document_start();
-    if (more && next.start && first && next.start->pos > first->pos)
-        result.diagnostics.push_back(Diagnostic{location(file_label, *next.start), "",
-                                                "a manifest holds exactly one yaml document"});
     return result;
 }
 
