@@ -4,6 +4,7 @@
 #include "rossum_accounts/cli/completion.hpp"
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
+#include "rossum_accounts/core/plan.hpp"
 #include "rossum_accounts/core/secret_masker.hpp"
 #include "rossum_accounts/io/curl_transport.hpp"
 #include "rossum_accounts/io/secret_lookup.hpp"
@@ -66,7 +67,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--timeout", g.timeout_s, "Per-request timeout in seconds (default 30)")
         ->check(finite_range(1.0, 3600.0));
     app.add_option("--max-rps", g.max_rps, "Maximum requests per second (default 10)")
-        ->check(finite_range(0.1, 1000.0));
+        ->check(finite_range(k_least_max_rps, k_most_max_rps));
     app.add_option("--parallelism", g.parallelism,
                    "API requests in flight at once, within --max-rps (default 10; 1 sends one "
                    "request at a time)")

@@ -52,10 +52,12 @@ ApplyCost Plan::apply_cost() const {
     cost.max_rps = max_rps > 0 ? max_rps : 0;
     if (cost.max_rps > 0) {
         // Up to max_rps requests go at once (one when the rate is below 1 a second); the rest
-        // at the rate. Latency comes on top: this is the least it can take.
+        // at the rate. A window holds whole requests, so 2.5 a second sends 2 in each second
+        // (src/io/rate_limiter.cpp). Latency comes on top: this is the least it can take.
         const double burst = cost.max_rps >= 1 ? std::floor(cost.max_rps) : 1;
+        const double rate = cost.max_rps >= 1 ? burst : cost.max_rps;
         const double requests = static_cast<double>(cost.writes + cost.reads);
-        cost.seconds = std::max(0.0, requests - burst) / cost.max_rps;
+        cost.seconds = std::max(0.0, requests - burst) / rate;
     }
     return cost;
 }

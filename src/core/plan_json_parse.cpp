@@ -187,8 +187,15 @@ void read_apply_cost(PlanReader& r, const Json& j, Plan& plan) {
         return;
     }
     const Json& rate = j["max_rps"];
-    if (!rate.is_number() || !std::isfinite(rate.get<double>()) || rate.get<double>() < 0) {
-        r.fail("apply_cost.max_rps", "expected a number that is not negative");
+    if (!rate.is_number()) {
+        r.fail("apply_cost.max_rps", fmt::format("expected a number, got {}", type_name(rate)));
+        return;
+    }
+    const double value = rate.get<double>();
+    if (!(value == 0 || (value >= k_least_max_rps && value <= k_most_max_rps))) {
+        r.fail("apply_cost.max_rps",
+               fmt::format("expected 0 or a rate --max-rps accepts ({} to {}), got {}",
+                           k_least_max_rps, k_most_max_rps, rate.dump()));
         return;
     }
     if (!j["estimated_seconds"].is_number()) {

@@ -159,12 +159,20 @@ Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request, R
 }
 
 Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode mode) {
+    std::string reason;
+    // An earlier attempt of this request may have been processed (a 5xx, or a connection that
+    // failed after sending): a retry held back by a stop then leaves the outcome unknown, not
+    // "not sent" (apply would report a PATCH that may have been written as not attempted).
+    bool maybe_processed = false;
     for (int attempt = 0;; ++attempt) {
         auto result = perform_logged(request, mode);
         if (!result && result.error().kind == ErrorKind::not_sent)
-            return result;
+            return maybe_processed
+                       ? unknown_outcome(
+                             request,
+                             fmt::format("{}; not retried, the run was asked to stop", reason))
+                       : result;
         std::optional<double> retry_after;
-        std::string reason;
         bool throttled = false;
         if (result) {
             const int status = result->status;
@@ -177,6 +185,7 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
             if (auto header = result->header("Retry-After"))
                 retry_after = parse_retry_after(*header, clock_.wall_now());
             reason = fmt::format("the API answered {}", status);
+            maybe_processed = maybe_processed || !throttled;
             if (throttled)
                 widen_rate_window();
         } else {
@@ -188,6 +197,7 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
             if (!retryable_failure(*failure) || mode == RetryMode::login)
                 return transport_error(request, result.error());
             reason = result.error().message;
+            maybe_processed = maybe_processed || may_have_been_sent(*failure);
         }
         const ErrorKind give_up = throttled ? ErrorKind::throttled : ErrorKind::unavailable;
         if (attempt >= (mode == RetryMode::login ? 1 : policy_.max_retries))

@@ -59,6 +59,11 @@ struct PlanSummary {
 // What applying a plan will cost, said before it is paid (docs/design.md §9.1): one POST per
 // create, one PATCH per update or deactivation, and the GET that reads each user just before its
 // PATCH. `apply MANIFEST` reads the live state again first, as the plan did; that is not counted.
+// The rates --max-rps accepts. A saved plan's rate is one of them, or 0 (none known): any other
+// value would make its estimate meaningless (a rate near 0 takes it past what a double holds).
+constexpr double k_least_max_rps = 0.1;
+constexpr double k_most_max_rps = 1000;
+
 struct ApplyCost {
     std::int64_t writes = 0;
     std::int64_t reads = 0;

@@ -5,6 +5,7 @@
 #include "unit/render/sample_plan.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -347,8 +348,31 @@ TEST_CASE("plan json: the apply cost keeps its rate; edited counts are worked ou
     CHECK(parsed->apply_cost().writes == cost.writes);
     CHECK(parsed->apply_cost().seconds == cost.seconds);
     j["apply_cost"]["max_rps"] = -1;
-    CHECK(error_of(j.dump()) == "apply_cost.max_rps: expected a number that is not negative");
+    CHECK(error_of(j.dump()) ==
+          "apply_cost.max_rps: expected 0 or a rate --max-rps accepts (0.1 to 1000), got -1");
     j["apply_cost"]["max_rps"] = 1;
     j["apply_cost"]["extra"] = 1;
     CHECK_FALSE(ra::plan_from_json(j.dump()).ok());
+}
+
+TEST_CASE("plan json: a saved rate --max-rps does not accept is refused, not estimated with",
+          "[plan_json][cost]") {
+    // A rate near 0 made the estimate infinite (JSON null, a show --format json that its own
+    // reader refused) or beyond a 64-bit integer (the text's minutes).
+    nlohmann::json j = ra::plan_to_json(ra::test::sample_plan());
+    for (const char* rate : {"1e-300", "5e-324", "0.05", "1000.5", "1e308", "-0.1"}) {
+        j["apply_cost"]["max_rps"] = nlohmann::json::parse(rate);
+        CHECK_THAT(error_of(j.dump()),
+                   Catch::StartsWith("apply_cost.max_rps: expected 0 or a rate --max-rps accepts "
+                                     "(0.1 to 1000), got "));
+    }
+    j["apply_cost"]["max_rps"] = "10";
+    CHECK(error_of(j.dump()) == "apply_cost.max_rps: expected a number, got a string");
+    for (double rate : {0.0, 0.1, 2.5, 1000.0}) {
+        j["apply_cost"]["max_rps"] = rate;
+        auto parsed = ra::plan_from_json(j.dump());
+        REQUIRE(parsed.ok());
+        CHECK(parsed->max_rps == rate);
+        CHECK(std::isfinite(parsed->apply_cost().seconds));
+    }
 }

@@ -387,3 +387,45 @@ TEST_CASE("client: after a stop, writes are held back but reads go", "[client][s
     CHECK(patched.error().kind == ErrorKind::not_sent);
     CHECK(f.transport.requests.size() == 1); // only the GET went out
 }
+
+TEST_CASE("client: a write retried after a stop is unknown when its first attempt may have been "
+          "processed",
+          "[client][stop]") {
+    // The stop comes while the PATCH waits to be retried: its retry is held back, but the first
+    // attempt (a 503, a dropped connection) may have written, so it is not "not sent".
+    auto patch_after = [](Result<HttpResponse> first) {
+        ClientFixture f;
+        bool stop = false;
+        int calls = 0;
+        f.transport.set_handler([&](const HttpRequest&) -> Result<HttpResponse> {
+            if (++calls > 1)
+                return json_response(200, user_json(7, "a@x"));
+            stop = true;
+            return first;
+        });
+        auto config = f.config();
+        config.stop_writes = [&] { return stop; };
+        Credentials creds;
+        creds.token = "static-token-1";
+        RossumClient client(f.transport, config, creds, f.masker);
+        auto patched = client.patch_user(7, {{"first_name", "A"}});
+        CHECK(calls == 1);
+        return patched;
+    };
+    auto after_503 = patch_after(status_response(503));
+    REQUIRE_FALSE(after_503);
+    CHECK(after_503.error().kind == ErrorKind::unknown_outcome);
+    CHECK(after_503.error().message ==
+          "PATCH http://127.0.0.1:9/api/v1/users/7: the API answered 503; not retried, the run "
+          "was asked to stop; the request may have been processed");
+    auto after_drop = patch_after(transport(TransportFailure::dropped));
+    REQUIRE_FALSE(after_drop);
+    CHECK(after_drop.error().kind == ErrorKind::unknown_outcome);
+    // A 429 and a refused connection were not processed: nothing was written.
+    auto after_429 = patch_after(status_response(429, {{"Retry-After", "1"}}));
+    REQUIRE_FALSE(after_429);
+    CHECK(after_429.error().kind == ErrorKind::not_sent);
+    auto after_refused = patch_after(transport(TransportFailure::connect_failed));
+    REQUIRE_FALSE(after_refused);
+    CHECK(after_refused.error().kind == ErrorKind::not_sent);
+}

@@ -92,6 +92,12 @@ TEST_CASE("text plan: the cost line counts the writes, the reads before PATCHes 
     CHECK(ra::plan_cost_line(plan) == "Applying it sends 125 write requests and 25 read requests "
                                       "of the users it patches (150 in all: at least 4 min 58 s "
                                       "at --max-rps 0.5).");
+    // The limiter's windows hold whole requests: 2.5 a second is 2 in each second, so the
+    // 148 after the first second's 2 take 74 s, not 59.2 s.
+    plan.max_rps = 2.5;
+    CHECK(ra::plan_cost_line(plan) == "Applying it sends 125 write requests and 25 read requests "
+                                      "of the users it patches (150 in all: at least 1 min 14 s "
+                                      "at --max-rps 2.5).");
     plan.actions.resize(3);
     plan.max_rps = 10;
     CHECK(ra::plan_cost_line(plan) == "Applying it sends 3 write requests (3 in all: within the "
