@@ -219,9 +219,14 @@ Diagnostic parse_error(const Parser& p, const std::string& text, const std::stri
                        const TreeBuilder& builder) {
     if (p.parser.error == YAML_MEMORY_ERROR)
         return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest is too large"};
+    const std::string_view problem = p.parser.problem == nullptr ? "" : p.parser.problem;
+    // libyaml gives up where the ":" should have come (the next line, or the end); the key
+    // itself is the place to show.
+    if (problem == "could not find expected ':'")
+        return Diagnostic{location(file, p.parser.context_mark), "",
+                          "invalid yaml: a key without \":\""};
     const yaml_mark_t& mark = p.parser.problem_mark;
     const char at = mark.index < text.size() ? text[mark.index] : '\0';
-    const std::string_view problem = p.parser.problem == nullptr ? "" : p.parser.problem;
     return Diagnostic{location(file, mark), "", describe_problem(problem, at, builder.open_flow())};
 }
 

@@ -260,3 +260,21 @@ TEST_CASE("manifest loader: syntax errors are worded by us with their place", "[
     CHECK(problems("version: 1\naccounts:\n  - username: \"a\\qb\"\n") ==
           std::vector<std::string>{"m.yaml:3:17: invalid yaml: unknown escape sequence"});
 }
+
+TEST_CASE("manifest loader: a block mapping line without \":\" is a syntax error, not a null "
+          "key",
+          "[manifest][hostile]") {
+    // yaml-cpp read "owner" as a key with a null value, so the plan wrote metadata.owner = null.
+    const std::string text = "version: 1\naccounts:\n  - username: bot@x\n    groups: [viewer]\n"
+                             "    metadata:\n      team: integrations\n      owner\n";
+    const auto found = problems(text);
+    CHECK(found == std::vector<std::string>{"m.yaml:7:7: invalid yaml: a key without \":\""});
+}
+
+TEST_CASE("manifest loader: the non-specific tag \"!\" quotes a value; any other tag is refused",
+          "[manifest][tags]") {
+    CHECK(sent("! 5") == "\"5\"");
+    CHECK(sent("! true") == "\"true\"");
+    CHECK(refused("!!str 5") ==
+          std::vector<std::string>{"m.yaml:5:19: accounts[0].metadata.k: tags are not allowed"});
+}
