@@ -14,6 +14,7 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <limits>
+#include <map>
 
 namespace ra::cli {
 namespace {
@@ -42,10 +43,26 @@ PasswordAttributes password_attributes(const Action& action) {
     return who;
 }
 
+// One PasswordCheck per distinct password value, kept in memory for one run: a manifest often
+// gives thousands of accounts the same environment variable.
+class PasswordChecks {
+public:
+    std::optional<std::string> check(const std::string& password, const PasswordAttributes& who) {
+        auto it = checks_.find(password);
+        if (it == checks_.end())
+            it = checks_.emplace(password, PasswordCheck(password)).first;
+        return it->second.check(who);
+    }
+
+private:
+    std::map<std::string, PasswordCheck, std::less<>> checks_;
+};
+
 // plan never needs passwords, but says when a create could not be applied from here.
 PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& lookup,
                               SecretMasker& masker) {
     PlanOptions options;
+    PasswordChecks checks;
     for (const auto& account : desired.accounts) {
         if (!account.password)
             continue;
@@ -55,7 +72,7 @@ PlanOptions password_warnings(const DesiredState& desired, const SecretLookup& l
                 fmt::format("password source is not usable here: {}", password.error().message);
             continue;
         }
-        if (auto violation = check_password_policy(*password, password_attributes(account)))
+        if (auto violation = checks.check(*password, password_attributes(account)))
             options.password_warnings[account.username] =
                 fmt::format("password from {} violates the password policy: {}",
                             describe(*account.password), *violation);
@@ -267,6 +284,7 @@ std::optional<std::map<std::string, std::string>> resolve_create_passwords(const
                                                                            Context& ctx) {
     Console& console = ctx.console;
     std::map<std::string, std::string> passwords;
+    PasswordChecks checks;
     bool ok = true;
     for (const auto& action : plan.actions) {
         if (action.kind != ActionKind::create)
@@ -285,7 +303,7 @@ std::optional<std::map<std::string, std::string>> resolve_create_passwords(const
             ok = false;
             continue;
         }
-        if (auto violation = check_password_policy(*password, password_attributes(action))) {
+        if (auto violation = checks.check(*password, password_attributes(action))) {
             console.error(fmt::format("account \"{}\": password from {} violates the password "
                                       "policy: {}",
                                       action.username, describe(*action.password_source),

@@ -2,6 +2,7 @@
 
 #include "rossum_accounts/core/username.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <functional>
 #include <set>
@@ -35,6 +36,10 @@ Result<Organization> resolve_organization(RossumApi& api, const DesiredState& de
 // live.deleted_users.
 void keep_organization_users(LiveState& live, std::vector<LiveUser> users) {
     const Organization& org = live.organization;
+    // Room for the whole batch at once, still growing geometrically over many pages.
+    const std::size_t wanted = live.users.size() + users.size();
+    if (live.users.capacity() < wanted)
+        live.users.reserve(std::max(wanted, 2 * live.users.capacity()));
     for (auto& u : users) {
         if (!u.organization.empty() && u.organization != org.url &&
             id_from_url(u.organization) != org.id)
@@ -90,6 +95,10 @@ read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organizatio
         tasks.push_back(also);
     run_all(runner, tasks);
     std::vector<LiveUser> users;
+    std::size_t read = 0;
+    for (const auto& page : pages)
+        read += *page ? (*page)->results.size() : 0;
+    users.reserve(read); // 100,000 users moved once, not by doubling
     for (std::size_t i = 0; i < count; ++i) {
         auto& page = *pages[i];
         if (!page && page.error().kind == ErrorKind::not_found)

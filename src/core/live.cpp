@@ -208,27 +208,72 @@ std::optional<std::int64_t> id_from_url(const std::string& url) {
     return id;
 }
 
+namespace {
+
+// Appends `s` as nlohmann's compact dump writes it (error_handler_t::replace): printable ASCII
+// without quote or backslash as it is, anything else through nlohmann's escaping.
+void append_json_string(std::string& out, const std::string& s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+}
+
+void append_json_strings(std::string& out, std::vector<std::string> items) {
+    std::sort(items.begin(), items.end());
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        append_json_string(out, items[i]);
+    }
+    out += ']';
+}
+
+} // namespace
+
 std::string fingerprint(const LiveUser& user) {
-    auto sorted = [](std::vector<std::string> v) {
-        std::sort(v.begin(), v.end());
-        return v;
-    };
-    // nlohmann::json objects keep keys sorted, so dump() is canonical. The id and URL are part
-    // of it, so a saved plan whose user_id was edited to name another user is stale.
-    json canonical = {{"id", user.id},
-                      {"url", user.url},
-                      {"username", user.username},
-                      {"first_name", user.first_name},
-                      {"last_name", user.last_name},
-                      {"email", user.email},
-                      {"groups", sorted(user.groups)},
-                      {"queues", sorted(user.queues)},
-                      {"is_active", user.is_active},
-                      {"deleted", user.deleted},
-                      {"metadata", user.metadata},
-                      {"organization", user.organization}};
-    return fmt::format("{:016x}",
-                       fnv1a64(canonical.dump(-1, ' ', false, json::error_handler_t::replace)));
+    // The compact dump of {"id", "url", "username", "first_name", "last_name", "email", "groups"
+    // and "queues" sorted, "is_active", "deleted", "metadata", "organization"} with its keys in
+    // nlohmann's (sorted) order: canonical. Written directly, not built as a document and
+    // dumped, which cost more than reading the user (a unit test holds it to the dump). The id
+    // and URL are part of it, so a saved plan whose user_id was edited to name another user is
+    // stale.
+    std::string canonical;
+    canonical.reserve(256);
+    canonical += "{\"deleted\":";
+    canonical += user.deleted ? "true" : "false";
+    canonical += ",\"email\":";
+    append_json_string(canonical, user.email);
+    canonical += ",\"first_name\":";
+    append_json_string(canonical, user.first_name);
+    canonical += ",\"groups\":";
+    append_json_strings(canonical, user.groups);
+    canonical += ",\"id\":";
+    canonical += std::to_string(user.id);
+    canonical += ",\"is_active\":";
+    canonical += user.is_active ? "true" : "false";
+    canonical += ",\"last_name\":";
+    append_json_string(canonical, user.last_name);
+    canonical += ",\"metadata\":";
+    canonical += user.metadata.dump(-1, ' ', false, json::error_handler_t::replace);
+    canonical += ",\"organization\":";
+    append_json_string(canonical, user.organization);
+    canonical += ",\"queues\":";
+    append_json_strings(canonical, user.queues);
+    canonical += ",\"url\":";
+    append_json_string(canonical, user.url);
+    canonical += ",\"username\":";
+    append_json_string(canonical, user.username);
+    canonical += '}';
+    return fmt::format("{:016x}", fnv1a64(canonical));
 }
 
 } // namespace ra

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
@@ -51,6 +50,15 @@ std::string encode(std::u32string_view text) {
 // Python's str.lower(): full Unicode lower-casing, locale-independent (ICU's root locale also
 // applies the unconditional special casings, e.g. "İ" → "i̇", and the final sigma).
 std::u32string lower(std::u32string_view text) {
+    // ASCII lower-cases to ASCII by A-Z alone, in Python as in ICU; usernames and most passwords
+    // are ASCII, and ICU's full casing costs a conversion each way.
+    if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x80; })) {
+        std::u32string out(text);
+        for (char32_t& c : out)
+            if (c >= U'A' && c <= U'Z')
+                c += U'a' - U'A';
+        return out;
+    }
     std::u16string utf16;
     for (char32_t c : text) {
         if (U_IS_BMP(c)) {
@@ -153,7 +161,40 @@ bool exceeds_maximum_length_ratio(std::size_t password_length, std::size_t part_
            static_cast<double>(part_length) < length_bound_similarity;
 }
 
-bool similar(const std::u32string& lowered_password, const std::string& attribute) {
+// The number of code points a and b have in common, counted with multiplicity: difflib's
+// quick_ratio matches. Both sorted.
+std::size_t common_count(std::u32string_view a, std::u32string_view b) {
+    std::size_t matches = 0;
+    auto i = a.begin();
+    auto j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (*i < *j) {
+            ++i;
+        } else if (*j < *i) {
+            ++j;
+        } else {
+            ++matches;
+            ++i;
+            ++j;
+        }
+    }
+    return matches;
+}
+
+double ratio_of(std::size_t matches, std::size_t length) {
+    if (length == 0)
+        return 1.0;
+    return 2.0 * static_cast<double>(matches) / static_cast<double>(length);
+}
+
+std::u32string sorted(std::u32string_view text) {
+    std::u32string out(text);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// sorted_password: the lower-cased password's code points, sorted (quick_ratio ignores order).
+bool similar(const std::u32string& sorted_password, const std::string& attribute) {
     if (attribute.empty())
         return false;
     // An attribute that is not UTF-8 cannot come from a manifest or a plan; compare its bytes as
@@ -162,28 +203,13 @@ bool similar(const std::u32string& lowered_password, const std::string& attribut
     const std::u32string value =
         decoded ? lower(*decoded) : std::u32string(attribute.begin(), attribute.end());
     for (const std::u32string& part : value_parts(value)) {
-        if (exceeds_maximum_length_ratio(lowered_password.size(), part.size()))
+        if (exceeds_maximum_length_ratio(sorted_password.size(), part.size()))
             continue;
-        if (password_policy_detail::quick_ratio(lowered_password, part) >= k_max_similarity)
+        const std::size_t matches = common_count(sorted_password, sorted(part));
+        if (ratio_of(matches, sorted_password.size() + part.size()) >= k_max_similarity)
             return true;
     }
     return false;
-}
-
-std::optional<std::string> too_similar_to(const std::u32string& password,
-                                          const PasswordAttributes& who) {
-    const std::u32string lowered = lower(password);
-    const std::pair<const std::optional<std::string>*, const char*> attributes[] = {
-        {&who.username, "username"},
-        {&who.first_name, "first name"},
-        {&who.last_name, "last name"},
-        {&who.email, "email"},
-    };
-    for (const auto& [value, name] : attributes) {
-        if (*value && similar(lowered, **value))
-            return name;
-    }
-    return std::nullopt;
 }
 
 std::vector<std::string_view> parse_common_passwords() {
@@ -214,19 +240,7 @@ std::vector<std::string_view> parse_common_passwords() {
 namespace password_policy_detail {
 
 double quick_ratio(std::u32string_view a, std::u32string_view b) {
-    std::map<char32_t, long> available;
-    for (char32_t c : b)
-        ++available[c];
-    std::size_t matches = 0;
-    for (char32_t c : a) {
-        auto it = available.find(c);
-        if (it != available.end() && it->second-- > 0)
-            ++matches;
-    }
-    const std::size_t length = a.size() + b.size();
-    if (length == 0)
-        return 1.0;
-    return 2.0 * static_cast<double>(matches) / static_cast<double>(length);
+    return ratio_of(common_count(sorted(a), sorted(b)), a.size() + b.size());
 }
 
 const std::vector<std::string_view>& common_passwords() {
@@ -245,23 +259,65 @@ bool is_common(std::string_view password) {
 
 } // namespace password_policy_detail
 
-std::vector<PasswordViolation> password_violations(std::string_view password,
-                                                   const PasswordAttributes& who) {
+PasswordCheck::PasswordCheck(std::string_view password) {
     auto decoded = decode(password);
-    if (!decoded)
+    if (!decoded) {
+        valid_utf8_ = false;
+        return;
+    }
+    length_ = decoded->size();
+    sorted_lowered_ = sorted(lower(*decoded));
+    common_ = password_policy_detail::is_common(password);
+    numeric_ = entirely_numeric(*decoded);
+}
+
+std::vector<PasswordViolation> PasswordCheck::violations(const PasswordAttributes& who) const {
+    if (!valid_utf8_)
         return {PasswordViolation{PasswordRule::invalid_utf8, {}}};
     std::vector<PasswordViolation> violations;
-    if (decoded->size() < k_min_password_chars)
+    if (length_ < k_min_password_chars)
         violations.push_back({PasswordRule::too_short, {}});
-    if (decoded->size() > k_max_password_chars)
+    if (length_ > k_max_password_chars)
         violations.push_back({PasswordRule::too_long, {}});
-    if (auto attribute = too_similar_to(*decoded, who))
+    if (auto attribute = too_similar_to(who))
         violations.push_back({PasswordRule::too_similar, *attribute});
-    if (password_policy_detail::is_common(password))
+    if (common_)
         violations.push_back({PasswordRule::too_common, {}});
-    if (entirely_numeric(*decoded))
+    if (numeric_)
         violations.push_back({PasswordRule::entirely_numeric, {}});
     return violations;
+}
+
+std::optional<std::string> PasswordCheck::too_similar_to(const PasswordAttributes& who) const {
+    const std::pair<const std::optional<std::string>*, const char*> attributes[] = {
+        {&who.username, "username"},
+        {&who.first_name, "first name"},
+        {&who.last_name, "last name"},
+        {&who.email, "email"},
+    };
+    for (const auto& [value, name] : attributes) {
+        if (*value && similar(sorted_lowered_, **value))
+            return name;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> PasswordCheck::check(const PasswordAttributes& who) const {
+    const auto found = violations(who);
+    if (found.empty())
+        return std::nullopt;
+    std::string message;
+    for (const auto& violation : found) {
+        if (!message.empty())
+            message += "; ";
+        message += describe(violation);
+    }
+    return message;
+}
+
+std::vector<PasswordViolation> password_violations(std::string_view password,
+                                                   const PasswordAttributes& who) {
+    return PasswordCheck(password).violations(who);
 }
 
 std::string describe(const PasswordViolation& violation) {
@@ -284,16 +340,7 @@ std::string describe(const PasswordViolation& violation) {
 
 std::optional<std::string> check_password_policy(std::string_view password,
                                                  const PasswordAttributes& who) {
-    const auto violations = password_violations(password, who);
-    if (violations.empty())
-        return std::nullopt;
-    std::string message;
-    for (const auto& violation : violations) {
-        if (!message.empty())
-            message += "; ";
-        message += describe(violation);
-    }
-    return message;
+    return PasswordCheck(password).check(who);
 }
 
 } // namespace ra

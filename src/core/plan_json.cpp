@@ -4,8 +4,6 @@
 
 namespace ra {
 
-namespace {
-
 nlohmann::json password_source_to_json(const std::optional<PasswordSource>& source) {
     if (!source) {
         return nullptr;
@@ -21,6 +19,8 @@ nlohmann::json password_source_to_json(const std::optional<PasswordSource>& sour
     const std::filesystem::path path = std::filesystem::path(source->base_dir) / source->name;
     return {{"file", path.lexically_normal().string()}};
 }
+
+namespace {
 
 nlohmann::json optional_string(const std::string& s) {
     return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
@@ -54,12 +54,8 @@ nlohmann::json organization_to_json(const Organization& org) {
     return {{"id", org.id}, {"url", org.url}, {"name", org.name}};
 }
 
-nlohmann::json plan_to_json(const Plan& plan) {
+nlohmann::json plan_envelope_to_json(const Plan& plan) {
     const PlanSummary s = plan.summary();
-    nlohmann::json actions = nlohmann::json::array();
-    for (const Action& a : plan.actions) {
-        actions.push_back(action_to_json(a));
-    }
     nlohmann::json j = {
         {"format_version", k_plan_format_version},
         {"api_url", plan.api_url},
@@ -69,7 +65,6 @@ nlohmann::json plan_to_json(const Plan& plan) {
           {"update", s.update},
           {"skip", s.skip},
           {"deactivate", s.deactivate}}},
-        {"actions", std::move(actions)},
         {"warnings", plan.warnings},
     };
     if (plan.partial())
@@ -89,6 +84,16 @@ nlohmann::json plan_to_json(const Plan& plan) {
                        {"read_requests", cost.reads},
                        {"max_rps", cost.max_rps},
                        {"estimated_seconds", cost.seconds}};
+    return j;
+}
+
+nlohmann::json plan_to_json(const Plan& plan) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (const Action& a : plan.actions) {
+        actions.push_back(action_to_json(a));
+    }
+    nlohmann::json j = plan_envelope_to_json(plan);
+    j["actions"] = std::move(actions);
     return j;
 }
 

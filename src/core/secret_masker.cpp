@@ -91,6 +91,9 @@ void SecretMasker::add(std::string_view secret) {
     if (secret.size() < k_min_masked_length)
         return;
     std::lock_guard<std::mutex> lock(mutex_);
+    // One password is often resolved for thousands of accounts: its forms are computed once.
+    if (!secrets_.emplace(secret).second)
+        return;
     for (std::string& form : forms_of(secret)) {
         if (form.size() < k_min_masked_length ||
             std::find(needles_.begin(), needles_.end(), form) != needles_.end())

@@ -51,6 +51,12 @@ std::string json_document(const nlohmann::json& value) {
     const std::string dumped = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string out;
     out.reserve(dumped.size() + 1);
+    append_json_dump(out, dumped);
+    out += '\n';
+    return out;
+}
+
+void append_json_dump(std::string& out, std::string_view dumped) {
     std::size_t run = 0; // the start of the bytes not copied yet (a plan runs to megabytes)
     for (std::size_t i = 0; i < dumped.size(); ++i) {
         const auto u = static_cast<unsigned char>(dumped[i]);
@@ -69,9 +75,7 @@ std::string json_document(const nlohmann::json& value) {
             run = ++i + 1;
         }
     }
-    out.append(dumped, run, std::string::npos);
-    out += '\n';
-    return out;
+    out.append(dumped.substr(run));
 }
 
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side) {

@@ -21,6 +21,10 @@ std::string show_value(const nlohmann::json& value);
 // controls inside strings written as \u escapes: the same data, safe on a terminal.
 std::string json_document(const nlohmann::json& value);
 
+// Appends a dump (nlohmann's, error_handler_t::replace) to `out` with DEL and the C1 controls
+// escaped as json_document() does.
+void append_json_dump(std::string& out, std::string_view dumped);
+
 // The side of a change to display; a password change only ever shows its placeholder.
 std::string show_change_side(const FieldChange& change, const nlohmann::json& side);
 

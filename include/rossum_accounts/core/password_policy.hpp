@@ -39,6 +39,28 @@ struct PasswordViolation {
     bool operator==(const PasswordViolation&) const = default;
 };
 
+// One password checked against the rules that depend on it alone (decoded, lower-cased and
+// looked up once); the similarity rule is then checked per user. One value is often the
+// password of thousands of accounts (one environment variable for every create). Holds a
+// derived form of the password: keep it in memory only, as the password itself.
+class PasswordCheck {
+public:
+    explicit PasswordCheck(std::string_view password);
+    // password_violations(password, who).
+    std::vector<PasswordViolation> violations(const PasswordAttributes& who) const;
+    // check_password_policy(password, who).
+    std::optional<std::string> check(const PasswordAttributes& who) const;
+
+private:
+    std::optional<std::string> too_similar_to(const PasswordAttributes& who) const;
+
+    bool valid_utf8_ = true;
+    std::size_t length_ = 0;        // code points
+    std::u32string sorted_lowered_; // lower-cased code points, sorted
+    bool common_ = false;
+    bool numeric_ = false;
+};
+
 // Every rule the password breaks, in the order above; a password that is not valid UTF-8 gets
 // invalid_utf8 alone. Similarity names the first similar attribute in Django's order (username,
 // first name, last name, email), as Django does.

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 namespace ra {
@@ -24,6 +25,12 @@ nlohmann::json organization_to_json(const Organization& org);
 // same file from any working directory. Never holds a secret, and no request body: the writes
 // are derived from the changes at apply time.
 nlohmann::json plan_to_json(const Plan& plan);
+
+// plan_to_json without "actions": what render_plan_json writes around the actions it streams.
+nlohmann::json plan_envelope_to_json(const Plan& plan);
+
+// An action's "password_source" in plan_to_json: null, {"env": NAME} or {"file": PATH}.
+nlohmann::json password_source_to_json(const std::optional<PasswordSource>& source);
 
 // The saved-plan parser. Strict, since the file is untrusted: exact keys and types, known action
 // kinds, a summary that matches the actions, creates with a password source (an absolute file

@@ -6,6 +6,7 @@
 // only the values put into them (docs/design.md, "Masking").
 
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,8 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::vector<std::string> needles_; // longest first
+    std::vector<std::string> needles_;           // longest first
+    std::set<std::string, std::less<>> secrets_; // already added
 };
 
 } // namespace ra

@@ -1,6 +1,8 @@
 #include "rossum_accounts/core/live.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 using namespace ra;
 using nlohmann::json;
@@ -352,4 +354,58 @@ TEST_CASE("live: an organization read from its id, url and name equals the whole
     }
     auto fields = read_object_fields(R"({"id": 1, "users": ["a"], "name": "n"})", {"id", "name"});
     CHECK(*fields == json{{"id", 1}, {"name", "n"}}); // the other fields are never built
+}
+
+namespace {
+
+// The fingerprint's definition: FNV-1a 64 of the compact dump of the user's planned fields as a
+// nlohmann document (sorted keys), invalid UTF-8 replaced. Saved plans hold such fingerprints,
+// so the value must not change with how it is computed.
+std::string reference_fingerprint(const LiveUser& user) {
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const json canonical = {{"id", user.id},
+                            {"url", user.url},
+                            {"username", user.username},
+                            {"first_name", user.first_name},
+                            {"last_name", user.last_name},
+                            {"email", user.email},
+                            {"groups", sorted(user.groups)},
+                            {"queues", sorted(user.queues)},
+                            {"is_active", user.is_active},
+                            {"deleted", user.deleted},
+                            {"metadata", user.metadata},
+                            {"organization", user.organization}};
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : canonical.dump(-1, ' ', false, json::error_handler_t::replace)) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return hex;
+}
+
+} // namespace
+
+TEST_CASE("live: the fingerprint is the hash of the user's canonical dump, escapes included",
+          "[live][stale]") {
+    auto a = parse_user(full_user()).value();
+    CHECK(fingerprint(a) == reference_fingerprint(a));
+    LiveUser odd = a;
+    odd.id = -7;
+    odd.username = "q\"uo\\te\t\x01\x7f\xc2\x9b@x";
+    odd.first_name = "\xc3\xb6\xe2\x82\xac\xf0\x9f\x98\x80";
+    odd.last_name = "bad \xff utf-8";
+    odd.email.clear();
+    odd.organization.clear();
+    odd.groups = {"b", "a\"", "\xc3\xa9"};
+    odd.queues.clear();
+    odd.deleted = true;
+    odd.metadata = {{"z", {1, 2.5, nullptr}}, {"a\n", {{"k", "\xff"}}}, {"empty", json::object()}};
+    CHECK(fingerprint(odd) == reference_fingerprint(odd));
+    odd.metadata = nullptr;
+    CHECK(fingerprint(odd) == reference_fingerprint(odd));
 }

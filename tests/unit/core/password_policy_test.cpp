@@ -124,3 +124,20 @@ TEST_CASE("password policy: the embedded list is data/django-common-passwords.tx
     CHECK(embedded.size() == 19640);
     CHECK(std::equal(embedded.begin(), embedded.end(), lines.begin(), lines.end()));
 }
+
+TEST_CASE("password policy: one check of a password gives each user their own verdict",
+          "[password_policy]") {
+    // The planner checks one password value once and reuses the check for every account that
+    // uses it: what depends on the user must still be decided per user, in any order.
+    const ra::PasswordCheck check("Robot@Example");
+    const PasswordAttributes robot{"robot@example", {}, {}, {}};
+    const PasswordAttributes bot = k_bot;
+    for (int round = 0; round < 2; ++round) {
+        CHECK(check.check(robot) == "password is too similar to the username");
+        CHECK(check.check(bot) == std::nullopt);
+        CHECK(check.violations(robot) == password_violations("Robot@Example", robot));
+    }
+    const ra::PasswordCheck short_common("12345");
+    CHECK(short_common.check(robot) == check_password_policy("12345", robot));
+    CHECK(ra::PasswordCheck("\xff").check(bot) == "password is not valid UTF-8");
+}

@@ -46,3 +46,15 @@ TEST_CASE("secret masker: two runs' maskers are independent", "[secrets]") {
     CHECK(second.mask("Correct-Horse-9") == "Correct-Horse-9");
     CHECK(second.empty());
 }
+
+TEST_CASE("secret masker: a secret added twice, or equal to another's form, keeps all its forms",
+          "[secrets]") {
+    // add() skips a secret it already has (one password for thousands of accounts), but a secret
+    // that only equals a form of an earlier one still brings its own forms.
+    ra::SecretMasker m;
+    m.add("p@ss word1");
+    m.add("p@ss word1");
+    CHECK(m.mask("a p@ss word1 b p%40ss%20word1") == "a *** b ***");
+    m.add("p%40ss%20word1");
+    CHECK(m.mask("c p%2540ss%2520word1 d") == "c *** d");
+}

@@ -91,3 +91,80 @@ TEST_CASE("plan values: the JSON plan writes DEL and C1 controls as escapes of t
     CHECK(out.str().find("\"b\\u009bc\"") != std::string::npos);
     CHECK(nlohmann::json::parse(out.str()) == ra::plan_to_json(plan));
 }
+
+namespace {
+
+// Every kind of value the JSON plan holds, with the strings that need escaping.
+ra::Plan hostile_plan() {
+    ra::Plan plan = ra::test::sample_plan();
+    ra::Action odd = ra::test::existing(ra::ActionKind::update, "q\"uo\\te\t\x01\x7f@x", "", 7);
+    odd.user_url.clear();
+    odd.fingerprint.clear();
+    odd.user_id.reset();
+    odd.warnings = {"w\xc2\x9b"
+                    "1",
+                    "plain", "bad \xff utf-8", "\xc3\xb6\xe2\x82\xac\xf0\x9f\x98\x80"};
+    odd.changes = {
+        ra::test::change("metadata.\xc2\x85k", nlohmann::json::object(), nlohmann::json::array()),
+        ra::test::change("metadata.n", 1.5, -42),
+        ra::test::change(
+            "metadata.deep", {{"z", {1, {{"b", nullptr}, {"a", false}}}}, {"a", "\n\x1f"}},
+            nlohmann::json::array({nlohmann::json::object(), nlohmann::json::array()})),
+        ra::test::change("metadata.big", std::uint64_t{18446744073709551615ULL}, 1e300),
+        ra::test::record(nullptr, {{"v", 1}}),
+    };
+    plan.actions.push_back(odd);
+    ra::Action bare = ra::test::existing(ra::ActionKind::skip, "bare", "m.yaml:9", 8);
+    bare.password_source =
+        ra::PasswordSource{ra::PasswordSourceKind::file, "../s/p.txt", "/m/dir", {}};
+    plan.actions.push_back(bare);
+    plan.warnings.push_back("plan \x7f warning");
+    plan.targets = {"svc*"};
+    plan.excludes = {"x\"y"};
+    plan.queue_names = {{812, "Invoices \xc2\x9b"}, {813, "R"}};
+    plan.max_deactivations = 3;
+    plan.snapshot = ra::SnapshotBasis{"2026-01-02T03:04:05Z", 61};
+    plan.max_rps = 7.5;
+    return plan;
+}
+
+std::string streamed(const ra::Plan& plan) {
+    std::ostringstream out;
+    ra::render_plan_json(plan, out);
+    return out.str();
+}
+
+std::string dumped(const ra::Plan& plan) {
+    // What render_plan_json wrote before it streamed the actions.
+    std::string out =
+        ra::plan_to_json(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string escaped;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto u = static_cast<unsigned char>(out[i]);
+        const auto next = i + 1 < out.size() ? static_cast<unsigned char>(out[i + 1]) : 0U;
+        if (u == 0x7f) {
+            escaped += "\\u007f";
+        } else if (u == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            const char* hex = "0123456789abcdef";
+            escaped += "\\u00";
+            escaped += hex[next >> 4];
+            escaped += hex[next & 0xf];
+            ++i;
+        } else {
+            escaped += out[i];
+        }
+    }
+    return escaped + "\n";
+}
+
+} // namespace
+
+TEST_CASE("plan values: the streamed JSON plan is byte for byte the dump of plan_to_json",
+          "[render][json][hostile]") {
+    ra::Plan empty = ra::test::sample_plan();
+    empty.actions.clear();
+    for (const ra::Plan& plan :
+         {ra::test::sample_plan(), ra::test::in_sync_plan(), hostile_plan(), empty}) {
+        CHECK(streamed(plan) == dumped(plan));
+    }
+}
