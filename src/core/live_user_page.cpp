@@ -12,6 +12,9 @@
 namespace ra {
 namespace {
 
+// The page size the client asks for (page_size=100); a page's results are reserved for it.
+constexpr std::size_t k_usual_page_size = 100;
+
 using nlohmann::json;
 
 Error protocol_error(const char* what, const char* problem) {
@@ -294,6 +297,8 @@ private:
             page_.results.clear();
             item_error_.reset();
             results_ok_ = container && !is_object;
+            if (results_ok_)
+                page_.results.reserve(k_usual_page_size);
             return results_ok_ ? Frame::results : Frame::skip;
         }
         if (field_ == Field::pagination) {
@@ -329,7 +334,7 @@ private:
     static void optional_string(Scalar kind, std::string* string, std::string& out, bool& bad) {
         bad = kind != Scalar::null && kind != Scalar::string;
         if (kind == Scalar::string)
-            out = std::move(*string);
+            out = *string; // a copy: the scanner's buffer keeps its capacity (see user_value)
         else
             out.clear();
     }
@@ -349,13 +354,15 @@ private:
             break;
         case Field::url:
             d.url_ok = kind == Scalar::string;
+            // Copied, not moved: the scanner's buffer keeps its capacity for the strings that
+            // are skipped (dates, settings), and the copy allocates once, at its exact size.
             if (d.url_ok)
-                u.url = std::move(*string_);
+                u.url = *string_;
             break;
         case Field::username:
             d.username_ok = kind == Scalar::string;
             if (d.username_ok)
-                u.username = std::move(*string_);
+                u.username = *string_;
             break;
         case Field::first_name:
             optional_string(kind, string_, u.first_name, d.first_name_bad);
@@ -399,7 +406,7 @@ private:
             return;
         }
         auto& list = frames_.back() == Frame::groups ? draft_.user.groups : draft_.user.queues;
-        list.push_back(std::move(*string_));
+        list.push_back(*string_);
     }
 
     // A container opens: which frame it is follows from where it stands.
