@@ -120,7 +120,9 @@ class Pki:
         shutil.rmtree(self.dir, True)
 
 
-class NetworkTest(ToolTestCase):
+class PkiTestCase(ToolTestCase):
+    """A test case with one Pki for the class (self.pki)."""
+
     @classmethod
     def setUpClass(cls):
         cls.pki = Pki()
@@ -128,6 +130,9 @@ class NetworkTest(ToolTestCase):
     @classmethod
     def tearDownClass(cls):
         cls.pki.cleanup()
+
+
+class NetworkTest(PkiTestCase):
 
     def setUp(self):
         super().setUp()

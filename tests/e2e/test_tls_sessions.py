@@ -16,8 +16,8 @@ import threading
 import time
 import unittest
 
-from harness import SeededSandbox, ToolTestCase, demo_seed, writes
-from test_rel_network import Pki
+from harness import SeededSandbox, demo_seed, writes
+from test_rel_network import PkiTestCase
 
 
 def manifest(usernames):
@@ -96,15 +96,7 @@ class TlsFront:
         self.listener.close()
 
 
-class TlsSessionTest(ToolTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = Pki()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pki.cleanup()
-
+class TlsSessionTest(PkiTestCase):
     def context(self, tls_version):
         """A server context with the Pki's certificate for 127.0.0.1 and localhost ("good"),
         speaking only `tls_version`."""
