@@ -278,3 +278,51 @@ TEST_CASE("manifest loader: the non-specific tag \"!\" quotes a value; any other
     CHECK(refused("!!str 5") ==
           std::vector<std::string>{"m.yaml:5:19: accounts[0].metadata.k: tags are not allowed"});
 }
+
+TEST_CASE("manifest loader: a comment hiding a key behind a lone CR, NEL, LS or PS is refused",
+          "[manifest][hostile]") {
+    // libyaml (YAML 1.1) ends a line at each of these; git, diff views and yaml-cpp do not, so
+    // a reviewer would read the whole line as a comment while the plan pruned.
+    const std::string head = "version: 1\naccounts: []\n# reviewed, nothing to change";
+    const std::string tail = "prune: true\n";
+    CHECK(problems(head + "\r" + tail) ==
+          std::vector<std::string>{"m.yaml:3:30: a carriage return must be followed by a line "
+                                   "feed (only LF and CRLF line ends are allowed)"});
+    CHECK(problems(head + "\xC2\x85" + tail) ==
+          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+0085 (only "
+                                   "LF and CRLF line ends are allowed)"});
+    CHECK(problems(head + "\xE2\x80\xA8" + tail) ==
+          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+2028 (only "
+                                   "LF and CRLF line ends are allowed)"});
+    CHECK(problems(head + "\xE2\x80\xA9" + tail) ==
+          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+2029 (only "
+                                   "LF and CRLF line ends are allowed)"});
+    // A quoted value is no exception: libyaml would fold the CR into a space.
+    CHECK(problems("version: 1\naccounts: []\nx: \"a\rb\"\n") ==
+          std::vector<std::string>{"m.yaml:3:6: a carriage return must be followed by a line "
+                                   "feed (only LF and CRLF line ends are allowed)"});
+}
+
+TEST_CASE("manifest loader: CRLF line ends are read as LF", "[manifest][hostile]") {
+    const auto loaded = ra::load_manifest_text(
+        "version: 1\r\naccounts:\r\n  - username: bot\r\n    groups: [viewer]\r\n", "m.yaml", ".");
+    CHECK(formatted(loaded).empty());
+    REQUIRE(loaded.manifest);
+    CHECK(loaded.manifest->accounts.at(0).username == "bot");
+}
+
+TEST_CASE("manifest loader: a control character is refused at its place", "[manifest][hostile]") {
+    // libyaml refuses them too, but reports no place: this was "1:1: invalid yaml syntax".
+    CHECK(problems("version: 1\naccounts: []\nx: \"a\x01\"\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:6: manifest contains the non-printable character U+0001"});
+    CHECK(problems("version: 1\naccounts: []\nx: a\x7F\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:5: manifest contains the non-printable character U+007F"});
+    CHECK(problems("version: 1\naccounts: []\nx: \xC3\xA9\xC2\x9B\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:5: manifest contains the non-printable character U+009B"});
+    CHECK(problems("version: 1\naccounts: []\nx: \xEF\xBF\xBE\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:4: manifest contains the non-printable character U+FFFE"});
+}
