@@ -50,6 +50,7 @@ public:
         : file_(file), diagnostics_(diagnostics) {}
 
     std::optional<YamlNode> take_root() { return std::move(root_); }
+    bool empty() const { return open_.empty() && !root_; }
 
     // The innermost open flow collection, when the innermost open collection is one.
     std::optional<YamlNode::Kind> open_flow() const {
@@ -174,6 +175,8 @@ std::string describe_problem(std::string_view problem, char at,
         {"did not find expected ',' or '}'", "invalid yaml: \"}\" not found"},
         {"did not find expected key", "invalid yaml: end of mapping not found"},
         {"did not find expected '-' indicator", "invalid yaml: end of sequence not found"},
+        {"mapping keys are not allowed in this context",
+         "invalid yaml: unexpected key (check the indentation)"},
         {"mapping values are not allowed in this context",
          "invalid yaml: unexpected \":\" (check the indentation)"},
         {"block sequence entries are not allowed in this context",
@@ -181,6 +184,11 @@ std::string describe_problem(std::string_view problem, char at,
         {"found undefined tag handle", "tags are not allowed"},
         {"did not find expected tag URI", "tags are not allowed"},
         {"did not find expected whitespace or line break", "invalid yaml syntax"},
+        {"found invalid Unicode character escape code",
+         "invalid yaml: invalid unicode escape (a surrogate or beyond U+10FFFF)"},
+        {"found incompatible YAML document", "invalid yaml: unsupported %YAML version"},
+        {"found duplicate %YAML directive", "invalid yaml: duplicate %YAML directive"},
+        {"found unknown directive name", "invalid yaml: unknown directive (only %YAML and %TAG)"},
     };
     for (const Known& k : known)
         if (problem == k.problem)
@@ -214,19 +222,50 @@ struct Event {
     ~Event() { yaml_event_delete(&event); }
 };
 
-// The parser's error as a diagnostic.
+// An anchor, alias or tag where libyaml gave up: the manifest may not have one there or
+// anywhere else ("a: &x &y b", "&é"), which says more than the grammar's expectation.
+const char* feature_problem(const yaml_parser_t& parser, char at) {
+    const std::string_view context = parser.context == nullptr ? "" : parser.context;
+    if (context == "while scanning an anchor" || (parser.error == YAML_PARSER_ERROR && at == '&'))
+        return "anchors are not allowed";
+    if (context == "while scanning an alias" || (parser.error == YAML_PARSER_ERROR && at == '*'))
+        return k_alias_hint;
+    if (context == "while scanning a tag" || context == "while parsing a tag" ||
+        (parser.error == YAML_PARSER_ERROR && at == '!'))
+        return "tags are not allowed";
+    return nullptr;
+}
+
+// The parser's error as a diagnostic; `documents` is how many have started.
 Diagnostic parse_error(const Parser& p, const std::string& text, const std::string& file,
-                       const TreeBuilder& builder) {
+                       const TreeBuilder& builder, int documents) {
     if (p.parser.error == YAML_MEMORY_ERROR)
         return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest is too large"};
     const std::string_view problem = p.parser.problem == nullptr ? "" : p.parser.problem;
+    const std::string_view context = p.parser.context == nullptr ? "" : p.parser.context;
     // libyaml gives up where the ":" should have come (the next line, or the end); the key
     // itself is the place to show.
     if (problem == "could not find expected ':'")
         return Diagnostic{location(file, p.parser.context_mark), "",
                           "invalid yaml: a key without \":\""};
+    // At the end of the text; the opening quote is the place to fix.
+    if (problem == "found unexpected end of stream" && context == "while scanning a quoted scalar")
+        return Diagnostic{location(file, p.parser.context_mark), "",
+                          "invalid yaml: unterminated quoted string"};
     const yaml_mark_t& mark = p.parser.problem_mark;
     const char at = mark.index < text.size() ? text[mark.index] : '\0';
+    if (const char* feature = feature_problem(p.parser, at))
+        return Diagnostic{location(file, mark), "", feature};
+    // Content after the first document ended ("...", or a root that ended early), or a
+    // directive without the "---" it needs.
+    if (problem == "did not find expected <document start>")
+        return Diagnostic{location(file, mark), "",
+                          documents > 0 ? "a manifest holds exactly one yaml document"
+                                        : "invalid yaml: \"---\" must follow a directive"};
+    // A file of only "..." ends a document that never started.
+    if (problem == "did not find expected node content" && builder.empty() &&
+        mark.index < text.size() && text.compare(mark.index, 3, "...") == 0)
+        return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest has no yaml document"};
     return Diagnostic{location(file, mark), "", describe_problem(problem, at, builder.open_flow())};
 }
 
@@ -245,7 +284,7 @@ YamlParse parse_yaml(const std::string& text, const std::string& file_label) {
     for (;;) {
         Event e;
         if (yaml_parser_parse(&p.parser, &e.event) == 0) {
-            result.diagnostics.push_back(parse_error(p, text, file_label, builder));
+            result.diagnostics.push_back(parse_error(p, text, file_label, builder, documents));
             return result;
         }
         const yaml_event_type_t type = e.event.type;

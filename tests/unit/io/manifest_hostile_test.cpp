@@ -326,3 +326,40 @@ TEST_CASE("manifest loader: a control character is refused at its place", "[mani
           std::vector<std::string>{
               "m.yaml:3:4: manifest contains the non-printable character U+FFFE"});
 }
+
+TEST_CASE("manifest loader: libyaml's syntax errors keep the clear wording yaml-cpp's had",
+          "[manifest][hostile]") {
+    // Each was "invalid yaml syntax" or a misleading expectation after the switch to libyaml.
+    const std::string head = "version: 1\naccounts: []\n";
+    CHECK(problems(head + "x: &a &b c\n") ==
+          std::vector<std::string>{"m.yaml:3:7: anchors are not allowed"});
+    CHECK(problems(head + "x: !a !b c\n") ==
+          std::vector<std::string>{"m.yaml:3:7: tags are not allowed"});
+    CHECK(problems(head + "x: !a%ZZ c\n") ==
+          std::vector<std::string>{"m.yaml:3:6: tags are not allowed"});
+    CHECK(problems(head + "x: &\xC3\xA9 c\n") ==
+          std::vector<std::string>{"m.yaml:3:5: anchors are not allowed"});
+    CHECK(problems(head + "x: ? c\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:4: invalid yaml: unexpected key (check the indentation)"});
+    CHECK(problems(head + "...\nx: 1\n") ==
+          std::vector<std::string>{"m.yaml:4:1: a manifest holds exactly one yaml document"});
+    CHECK(problems("%YAML 1.2\n" + head) ==
+          std::vector<std::string>{"m.yaml:2:1: invalid yaml: \"---\" must follow a directive"});
+    CHECK(problems("%YAML 1.3\n---\n" + head) ==
+          std::vector<std::string>{"m.yaml:1:1: invalid yaml: unsupported %YAML version"});
+    CHECK(problems("%FOO bar\n---\n" + head) ==
+          std::vector<std::string>{
+              "m.yaml:1:5: invalid yaml: unknown directive (only %YAML and %TAG)"});
+    CHECK(problems(head + "x: \"\\uD800\"\n") ==
+          std::vector<std::string>{"m.yaml:3:7: invalid yaml: invalid unicode escape (a "
+                                   "surrogate or beyond U+10FFFF)"});
+    CHECK(problems("...\n") == std::vector<std::string>{"m.yaml: manifest has no yaml document"});
+}
+
+TEST_CASE("manifest loader: an unterminated quoted string is reported at its opening quote",
+          "[manifest][hostile]") {
+    // libyaml gives up at the end of the file, which may be far below the mistake.
+    CHECK(problems("version: 1\naccounts:\n  - username: \"bot\n    groups: [viewer]\n") ==
+          std::vector<std::string>{"m.yaml:3:15: invalid yaml: unterminated quoted string"});
+}
