@@ -19,6 +19,8 @@ namespace {
 constexpr const char* k_too_deep = "nesting is too deep";
 constexpr const char* k_alias_hint =
     "aliases are not allowed (quote a value that starts with \"*\")";
+constexpr const char* k_glued_key =
+    "invalid yaml: \"?\" followed by a value (quote a value that starts with \"?\")";
 
 SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
     return SourceLocation{file, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
@@ -46,8 +48,8 @@ bool is_plain_null(const yaml_event_t& event) {
 // Builds the tree; nesting deeper than k_max_depth ends the parse with one diagnostic.
 class TreeBuilder {
 public:
-    TreeBuilder(const std::string& file, Diagnostics& diagnostics)
-        : file_(file), diagnostics_(diagnostics) {}
+    TreeBuilder(const std::string& file, const std::string& text, Diagnostics& diagnostics)
+        : file_(file), text_(text), diagnostics_(diagnostics) {}
 
     std::optional<YamlNode> take_root() { return std::move(root_); }
     bool empty() const { return open_.empty() && !root_; }
@@ -73,6 +75,12 @@ public:
             break;
         case YAML_SCALAR_EVENT: {
             const auto& s = event.data.scalar;
+            if (glued_to_key_indicator(mark)) {
+                SourceLocation at = location(file_, mark);
+                --at.column; // the "?"
+                diagnostics_.push_back(Diagnostic{at, "", k_glued_key});
+                return false;
+            }
             if (is_plain_null(event)) {
                 add(leaf(mark, YamlNode::Kind::null, s.anchor));
                 break;
@@ -105,6 +113,14 @@ public:
     }
 
 private:
+    // libyaml (YAML 1.1) reads any "?" in a flow collection as an explicit key, so "[?x]" was
+    // [{x: null}] and "{?team: a}" {team: a}; YAML 1.2 and yaml-cpp read "?x" as one plain
+    // scalar (yaml-cpp refused it). A value right after the "?" is refused, not guessed.
+    bool glued_to_key_indicator(const yaml_mark_t& mark) const {
+        return open_flow() && mark.index > 0 && mark.index <= text_.size() &&
+               text_[mark.index - 1] == '?';
+    }
+
     YamlNode leaf(const yaml_mark_t& mark, YamlNode::Kind kind, const yaml_char_t* anchor) {
         YamlNode node;
         node.kind = kind;
@@ -146,6 +162,7 @@ private:
     }
 
     const std::string& file_;
+    const std::string& text_;
     Diagnostics& diagnostics_;
     std::vector<YamlNode> open_;
     std::optional<YamlNode> root_;
@@ -279,7 +296,7 @@ YamlParse parse_yaml(const std::string& text, const std::string& file_label) {
             Diagnostic{SourceLocation{file_label, 0, 0}, "", "manifest is too large"});
         return result;
     }
-    TreeBuilder builder(file_label, result.diagnostics);
+    TreeBuilder builder(file_label, text, result.diagnostics);
     int documents = 0;
     for (;;) {
         Event e;

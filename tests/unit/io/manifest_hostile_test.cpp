@@ -363,3 +363,19 @@ TEST_CASE("manifest loader: an unterminated quoted string is reported at its ope
     CHECK(problems("version: 1\naccounts:\n  - username: \"bot\n    groups: [viewer]\n") ==
           std::vector<std::string>{"m.yaml:3:15: invalid yaml: unterminated quoted string"});
 }
+
+TEST_CASE("manifest loader: a \"?\" glued to a value in a flow collection is refused, not read "
+          "as a key",
+          "[manifest][hostile]") {
+    // libyaml made "{?team: ops}" the key "team" and "[?x]" the mapping {x: null}; YAML 1.2
+    // reads "?team" and "?x" as plain strings, and yaml-cpp refused them.
+    const std::string hint =
+        "invalid yaml: \"?\" followed by a value (quote a value that starts with \"?\")";
+    CHECK(refused("{?team: ops}") == std::vector<std::string>{"m.yaml:5:20: " + hint});
+    CHECK(refused("{tags: [a, ?x]}") == std::vector<std::string>{"m.yaml:5:30: " + hint});
+    CHECK(refused("{tags: [?\"x\"]}") == std::vector<std::string>{"m.yaml:5:27: " + hint});
+    // "? x" is an explicit key, as in YAML 1.2: past the parser, refused by the schema.
+    CHECK(refused("[? x]") == std::vector<std::string>{"m.yaml:5:19: accounts[0].metadata.k: "
+                                                       "expected a scalar value, got a sequence"});
+    CHECK(sent("x?") == "\"x?\"");
+}
