@@ -203,6 +203,8 @@ std::string describe_problem(std::string_view problem, char at,
         {"did not find expected whitespace or line break", "invalid yaml syntax"},
         {"found invalid Unicode character escape code",
          "invalid yaml: invalid unicode escape (a surrogate or beyond U+10FFFF)"},
+        {"found an indentation indicator equal to 0",
+         "invalid yaml: a block scalar's indentation indicator must be 1 to 9"},
         {"found incompatible YAML document", "invalid yaml: unsupported %YAML version"},
         {"found duplicate %YAML directive", "invalid yaml: duplicate %YAML directive"},
         {"found unknown directive name", "invalid yaml: unknown directive (only %YAML and %TAG)"},
@@ -241,16 +243,23 @@ struct Event {
 
 // An anchor, alias or tag where libyaml gave up: the manifest may not have one there or
 // anywhere else ("a: &x &y b", "&é"), which says more than the grammar's expectation.
-const char* feature_problem(const yaml_parser_t& parser, char at) {
+// A scanner error inside one is reported at its "&", "*" or "!" (the context mark).
+std::optional<Diagnostic> feature_problem(const yaml_parser_t& parser, char at,
+                                          const std::string& file) {
     const std::string_view context = parser.context == nullptr ? "" : parser.context;
-    if (context == "while scanning an anchor" || (parser.error == YAML_PARSER_ERROR && at == '&'))
-        return "anchors are not allowed";
-    if (context == "while scanning an alias" || (parser.error == YAML_PARSER_ERROR && at == '*'))
-        return k_alias_hint;
-    if (context == "while scanning a tag" || context == "while parsing a tag" ||
-        (parser.error == YAML_PARSER_ERROR && at == '!'))
-        return "tags are not allowed";
-    return nullptr;
+    const bool parsing = parser.error == YAML_PARSER_ERROR;
+    const char* message = nullptr;
+    if (context == "while scanning an anchor" || (parsing && at == '&'))
+        message = "anchors are not allowed";
+    else if (context == "while scanning an alias" || (parsing && at == '*'))
+        message = k_alias_hint;
+    else if (context == "while scanning a tag" || context == "while parsing a tag" ||
+             (parsing && at == '!'))
+        message = "tags are not allowed";
+    if (message == nullptr)
+        return std::nullopt;
+    return Diagnostic{location(file, parsing ? parser.problem_mark : parser.context_mark), "",
+                      message};
 }
 
 // The parser's error as a diagnostic; `documents` is how many have started.
@@ -271,8 +280,8 @@ Diagnostic parse_error(const Parser& p, const std::string& text, const std::stri
                           "invalid yaml: unterminated quoted string"};
     const yaml_mark_t& mark = p.parser.problem_mark;
     const char at = mark.index < text.size() ? text[mark.index] : '\0';
-    if (const char* feature = feature_problem(p.parser, at))
-        return Diagnostic{location(file, mark), "", feature};
+    if (auto feature = feature_problem(p.parser, at, file))
+        return *feature;
     // Content after the first document ended ("...", or a root that ended early), or a
     // directive without the "---" it needs.
     if (problem == "did not find expected <document start>")

@@ -336,9 +336,9 @@ TEST_CASE("manifest loader: libyaml's syntax errors keep the clear wording yaml-
     CHECK(problems(head + "x: !a !b c\n") ==
           std::vector<std::string>{"m.yaml:3:7: tags are not allowed"});
     CHECK(problems(head + "x: !a%ZZ c\n") ==
-          std::vector<std::string>{"m.yaml:3:6: tags are not allowed"});
+          std::vector<std::string>{"m.yaml:3:4: tags are not allowed"});
     CHECK(problems(head + "x: &\xC3\xA9 c\n") ==
-          std::vector<std::string>{"m.yaml:3:5: anchors are not allowed"});
+          std::vector<std::string>{"m.yaml:3:4: anchors are not allowed"});
     CHECK(problems(head + "x: ? c\n") ==
           std::vector<std::string>{
               "m.yaml:3:4: invalid yaml: unexpected key (check the indentation)"});
@@ -354,6 +354,12 @@ TEST_CASE("manifest loader: libyaml's syntax errors keep the clear wording yaml-
     CHECK(problems(head + "x: \"\\uD800\"\n") ==
           std::vector<std::string>{"m.yaml:3:7: invalid yaml: invalid unicode escape (a "
                                    "surrogate or beyond U+10FFFF)"});
+    CHECK(problems(head + "x: *\xC3\xA9\n") ==
+          std::vector<std::string>{
+              "m.yaml:3:4: aliases are not allowed (quote a value that starts with \"*\")"});
+    CHECK(problems(head + "x: |0\n  y\n") ==
+          std::vector<std::string>{"m.yaml:3:5: invalid yaml: a block scalar's indentation "
+                                   "indicator must be 1 to 9"});
     CHECK(problems("...\n") == std::vector<std::string>{"m.yaml: manifest has no yaml document"});
 }
 
