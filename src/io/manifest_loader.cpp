@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,8 +60,44 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     return n;
 }
 
-// NUL bytes, invalid UTF-8 and tabs in indentation, each reported once at its first place;
-// yaml-cpp would accept the first two silently and word the third confusingly.
+// The code point of the valid `n`-byte UTF-8 sequence at `i`.
+char32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
+    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    char32_t cp = static_cast<unsigned char>(s[i]) & lead_mask[n];
+    for (std::size_t k = 1; k < n; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    return cp;
+}
+
+// libyaml reads YAML 1.1, where a lone CR, NEL, LS and PS end a line; git, diff views and
+// yaml-cpp (and YAML 1.2) do not, so "# note<CR>prune: true" would be a comment to a reviewer
+// and a key to us. libyaml also refuses these control characters, but without a place.
+std::optional<std::string> refused_character(std::string_view s, std::size_t i, std::size_t n) {
+    const char c = s[i];
+    if (c >= 0x20 && c < 0x7F)
+        return std::nullopt; // most of a manifest
+    if (c == '\r')
+        return i + 1 < s.size() && s[i + 1] == '\n'
+                   ? std::nullopt
+                   : std::optional<std::string>("a carriage return must be followed by a line "
+                                                "feed (only LF and CRLF line ends are allowed)");
+    const char32_t cp = code_point(s, i, n);
+    const bool line_break = cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+    const bool control = (cp < 0x20 && cp != U'\t' && cp != U'\n') ||
+                         (cp >= 0x7F && cp <= 0x9F && !line_break) || cp == 0xFFFE || cp == 0xFFFF;
+    if (!line_break && !control)
+        return std::nullopt;
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(cp));
+    if (line_break)
+        return "manifest contains the line break " + std::string(hex) +
+               " (only LF and CRLF line ends are allowed)";
+    return "manifest contains the non-printable character " + std::string(hex);
+}
+
+// NUL bytes, invalid UTF-8, line breaks other than LF and CRLF, control characters and tabs in
+// indentation, each kind reported once at its first place; yaml-cpp would accept the first two
+// silently and word the third confusingly.
 Diagnostics prescan(std::string_view text, const std::string& file) {
     Diagnostics found;
     int line = 1;
@@ -68,13 +106,15 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
     bool nul = false;
     bool utf8 = false;
     bool tab = false;
+    bool refused = false;
     for (std::size_t i = 0; i < text.size();) {
         const char c = text[i];
         std::size_t n = utf8_sequence(text, i);
-        if (c == '\0' && !nul) {
+        if (c == '\0') {
+            if (!nul)
+                found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
+                                           "manifest contains a NUL byte"});
             nul = true;
-            found.push_back(
-                Diagnostic{SourceLocation{file, line, column}, "", "manifest contains a NUL byte"});
         } else if (n == 0) {
             n = 1;
             if (!utf8) {
@@ -86,6 +126,11 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
             tab = true;
             found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
                                        "tabs are not allowed in indentation"});
+        } else if (!refused) {
+            if (auto why = refused_character(text, i, n)) {
+                refused = true;
+                found.push_back(Diagnostic{SourceLocation{file, line, column}, "", *why});
+            }
         }
         if (c == '\n') {
             ++line;

@@ -19,6 +19,8 @@ namespace {
 constexpr const char* k_too_deep = "nesting is too deep";
 constexpr const char* k_alias_hint =
     "aliases are not allowed (quote a value that starts with \"*\")";
+constexpr const char* k_glued_key =
+    "invalid yaml: \"?\" followed by a value (quote a value that starts with \"?\")";
 
 SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
     return SourceLocation{file, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
@@ -46,10 +48,11 @@ bool is_plain_null(const yaml_event_t& event) {
 // Builds the tree; nesting deeper than k_max_depth ends the parse with one diagnostic.
 class TreeBuilder {
 public:
-    TreeBuilder(const std::string& file, Diagnostics& diagnostics)
-        : file_(file), diagnostics_(diagnostics) {}
+    TreeBuilder(const std::string& file, const std::string& text, Diagnostics& diagnostics)
+        : file_(file), text_(text), diagnostics_(diagnostics) {}
 
     std::optional<YamlNode> take_root() { return std::move(root_); }
+    bool empty() const { return open_.empty() && !root_; }
 
     // The innermost open flow collection, when the innermost open collection is one.
     std::optional<YamlNode::Kind> open_flow() const {
@@ -72,6 +75,12 @@ public:
             break;
         case YAML_SCALAR_EVENT: {
             const auto& s = event.data.scalar;
+            if (glued_to_key_indicator(mark)) {
+                SourceLocation at = location(file_, mark);
+                --at.column; // the "?"
+                diagnostics_.push_back(Diagnostic{at, "", k_glued_key});
+                return false;
+            }
             if (is_plain_null(event)) {
                 add(leaf(mark, YamlNode::Kind::null, s.anchor));
                 break;
@@ -104,6 +113,14 @@ public:
     }
 
 private:
+    // libyaml (YAML 1.1) reads any "?" in a flow collection as an explicit key, so "[?x]" was
+    // [{x: null}] and "{?team: a}" {team: a}; YAML 1.2 and yaml-cpp read "?x" as one plain
+    // scalar (yaml-cpp refused it). A value right after the "?" is refused, not guessed.
+    bool glued_to_key_indicator(const yaml_mark_t& mark) const {
+        return open_flow() && mark.index > 0 && mark.index <= text_.size() &&
+               text_[mark.index - 1] == '?';
+    }
+
     YamlNode leaf(const yaml_mark_t& mark, YamlNode::Kind kind, const yaml_char_t* anchor) {
         YamlNode node;
         node.kind = kind;
@@ -145,6 +162,7 @@ private:
     }
 
     const std::string& file_;
+    const std::string& text_;
     Diagnostics& diagnostics_;
     std::vector<YamlNode> open_;
     std::optional<YamlNode> root_;
@@ -174,6 +192,8 @@ std::string describe_problem(std::string_view problem, char at,
         {"did not find expected ',' or '}'", "invalid yaml: \"}\" not found"},
         {"did not find expected key", "invalid yaml: end of mapping not found"},
         {"did not find expected '-' indicator", "invalid yaml: end of sequence not found"},
+        {"mapping keys are not allowed in this context",
+         "invalid yaml: unexpected key (check the indentation)"},
         {"mapping values are not allowed in this context",
          "invalid yaml: unexpected \":\" (check the indentation)"},
         {"block sequence entries are not allowed in this context",
@@ -181,6 +201,13 @@ std::string describe_problem(std::string_view problem, char at,
         {"found undefined tag handle", "tags are not allowed"},
         {"did not find expected tag URI", "tags are not allowed"},
         {"did not find expected whitespace or line break", "invalid yaml syntax"},
+        {"found invalid Unicode character escape code",
+         "invalid yaml: invalid unicode escape (a surrogate or beyond U+10FFFF)"},
+        {"found an indentation indicator equal to 0",
+         "invalid yaml: a block scalar's indentation indicator must be 1 to 9"},
+        {"found incompatible YAML document", "invalid yaml: unsupported %YAML version"},
+        {"found duplicate %YAML directive", "invalid yaml: duplicate %YAML directive"},
+        {"found unknown directive name", "invalid yaml: unknown directive (only %YAML and %TAG)"},
     };
     for (const Known& k : known)
         if (problem == k.problem)
@@ -214,19 +241,57 @@ struct Event {
     ~Event() { yaml_event_delete(&event); }
 };
 
-// The parser's error as a diagnostic.
+// An anchor, alias or tag where libyaml gave up: the manifest may not have one there or
+// anywhere else ("a: &x &y b", "&é"), which says more than the grammar's expectation.
+// A scanner error inside one is reported at its "&", "*" or "!" (the context mark).
+std::optional<Diagnostic> feature_problem(const yaml_parser_t& parser, char at,
+                                          const std::string& file) {
+    const std::string_view context = parser.context == nullptr ? "" : parser.context;
+    const bool parsing = parser.error == YAML_PARSER_ERROR;
+    const char* message = nullptr;
+    if (context == "while scanning an anchor" || (parsing && at == '&'))
+        message = "anchors are not allowed";
+    else if (context == "while scanning an alias" || (parsing && at == '*'))
+        message = k_alias_hint;
+    else if (context == "while scanning a tag" || context == "while parsing a tag" ||
+             (parsing && at == '!'))
+        message = "tags are not allowed";
+    if (message == nullptr)
+        return std::nullopt;
+    return Diagnostic{location(file, parsing ? parser.problem_mark : parser.context_mark), "",
+                      message};
+}
+
+// The parser's error as a diagnostic; `documents` is how many have started.
 Diagnostic parse_error(const Parser& p, const std::string& text, const std::string& file,
-                       const TreeBuilder& builder) {
+                       const TreeBuilder& builder, int documents) {
     if (p.parser.error == YAML_MEMORY_ERROR)
         return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest is too large"};
     const std::string_view problem = p.parser.problem == nullptr ? "" : p.parser.problem;
+    const std::string_view context = p.parser.context == nullptr ? "" : p.parser.context;
     // libyaml gives up where the ":" should have come (the next line, or the end); the key
     // itself is the place to show.
     if (problem == "could not find expected ':'")
         return Diagnostic{location(file, p.parser.context_mark), "",
                           "invalid yaml: a key without \":\""};
+    // At the end of the text; the opening quote is the place to fix.
+    if (problem == "found unexpected end of stream" && context == "while scanning a quoted scalar")
+        return Diagnostic{location(file, p.parser.context_mark), "",
+                          "invalid yaml: unterminated quoted string"};
     const yaml_mark_t& mark = p.parser.problem_mark;
     const char at = mark.index < text.size() ? text[mark.index] : '\0';
+    if (auto feature = feature_problem(p.parser, at, file))
+        return *feature;
+    // Content after the first document ended ("...", or a root that ended early), or a
+    // directive without the "---" it needs.
+    if (problem == "did not find expected <document start>")
+        return Diagnostic{location(file, mark), "",
+                          documents > 0 ? "a manifest holds exactly one yaml document"
+                                        : "invalid yaml: \"---\" must follow a directive"};
+    // A file of only "..." ends a document that never started.
+    if (problem == "did not find expected node content" && builder.empty() &&
+        mark.index < text.size() && text.compare(mark.index, 3, "...") == 0)
+        return Diagnostic{SourceLocation{file, 0, 0}, "", "manifest has no yaml document"};
     return Diagnostic{location(file, mark), "", describe_problem(problem, at, builder.open_flow())};
 }
 
@@ -240,12 +305,12 @@ YamlParse parse_yaml(const std::string& text, const std::string& file_label) {
             Diagnostic{SourceLocation{file_label, 0, 0}, "", "manifest is too large"});
         return result;
     }
-    TreeBuilder builder(file_label, result.diagnostics);
+    TreeBuilder builder(file_label, text, result.diagnostics);
     int documents = 0;
     for (;;) {
         Event e;
         if (yaml_parser_parse(&p.parser, &e.event) == 0) {
-            result.diagnostics.push_back(parse_error(p, text, file_label, builder));
+            result.diagnostics.push_back(parse_error(p, text, file_label, builder, documents));
             return result;
         }
         const yaml_event_type_t type = e.event.type;

@@ -219,6 +219,15 @@ class HostileManifestTest(ToolTestCase):
         self.assertRejected(fixture("tabs.yaml"),
                             "tabs.yaml:3:1: tabs are not allowed in indentation")
 
+    def test_y12_a_key_hidden_behind_a_lone_cr_or_line_separator_is_refused(self):
+        # libyaml would read "prune: true" as a key; a diff view shows one comment line.
+        for sep, message in (("\r", "a carriage return must be followed by a line feed"),
+                             ("\u2028", "manifest contains the line break U+2028")):
+            path = os.path.join(self.tmp, "hidden.yaml")
+            with open(path, "wb") as f:
+                f.write((HEADER + "# nothing to change" + sep + "prune: true\n").encode())
+            self.assertRejected(path, "hidden.yaml:5:20: " + message)
+
 
 if __name__ == "__main__":
     unittest.main()
