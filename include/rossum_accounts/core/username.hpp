@@ -45,8 +45,10 @@ struct UsernameMatch {
 UsernameMatch match_username(std::string_view wanted,
                              const std::vector<std::string_view>& candidates);
 
-// Whether a manifest can declare this username: no whitespace or control characters (bytes up
-// to 0x20, and DEL). The loader, export and the saved-plan checks share this rule.
+// Whether a manifest can declare this username: valid UTF-8 with no whitespace, control or
+// format characters (bytes up to 0x20 and DEL; Unicode spaces, C1 controls, line and paragraph
+// separators, zero-width and bidirectional controls). The loader, export and the saved-plan
+// checks share this rule.
 bool declarable_username(std::string_view username);
 
 // `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.

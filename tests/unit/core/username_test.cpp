@@ -132,3 +132,30 @@ TEST_CASE("username: several case variants and no exact one are ambiguous", "[us
     CHECK_FALSE(match_username("nobody", live).matched);
     CHECK(match_username("nobody", live).ambiguous.empty());
 }
+
+TEST_CASE("username: a declarable username holds no invisible character, ASCII or Unicode",
+          "[username]") {
+    CHECK(declarable_username("svc.bot+1@example.com"));
+    CHECK(declarable_username("Äpi@x"));
+    CHECK(declarable_username("ボット@例え.jp"));
+    CHECK_FALSE(declarable_username(""));
+    CHECK_FALSE(declarable_username("a b"));
+    CHECK_FALSE(declarable_username("a\tb"));
+    CHECK_FALSE(declarable_username("a\x7f"));
+    // Each of these could make one username pass for another in a review.
+    for (const char* invisible : {"\u202e",      // right-to-left override
+                                  "\u200b",      // zero-width space
+                                  "\u200d",      // zero-width joiner
+                                  "\u2028",      // line separator
+                                  "\u2029",      // paragraph separator
+                                  "\u00a0",      // no-break space
+                                  "\u3000",      // ideographic space
+                                  "\u2066",      // left-to-right isolate
+                                  "\ufeff",      // byte-order mark
+                                  "\u00ad",      // soft hyphen
+                                  "\xc2\x85"}) { // NEL, a C1 control
+        INFO(invisible);
+        CHECK_FALSE(declarable_username(std::string("bot") + invisible + "x@demo"));
+    }
+    CHECK_FALSE(declarable_username("bot\xff@demo")); // not UTF-8
+}

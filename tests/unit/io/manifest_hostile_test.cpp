@@ -385,3 +385,14 @@ TEST_CASE("manifest loader: a \"?\" glued to a value in a flow collection is ref
                                                        "expected a scalar value, got a sequence"});
     CHECK(sent("x?") == "\"x?\"");
 }
+
+TEST_CASE("manifest loader: a username with an invisible character, even escaped, is refused",
+          "[manifest][hostile]") {
+    for (const char* escaped : {"\\u202e", "\\u200b", "\\L", "\\_", "\\N"}) {
+        INFO(escaped);
+        CHECK(problems(std::string("version: 1\naccounts:\n  - username: \"bot") + escaped +
+                       "x@demo\"\n    groups: [viewer]\n") ==
+              std::vector<std::string>{"m.yaml:3:15: accounts[0].username: must not contain "
+                                       "whitespace or control characters"});
+    }
+}
