@@ -81,7 +81,8 @@ void run_all(TaskRunner& runner, const std::vector<std::function<void()>>& tasks
 // back, so the first user of that page would be on no page read.
 Result<std::optional<std::vector<LiveUser>>>
 read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organization_id,
-                    const Page<LiveUser>& first, const std::function<void()>& also) {
+                    const UserSieve* sieve, const Page<LiveUser>& first,
+                    const std::function<void()>& also) {
     const std::int64_t total_pages = first.total_pages;
     using Pages = std::optional<std::vector<LiveUser>>;
     const auto count = static_cast<std::size_t>(total_pages - 1);
@@ -89,7 +90,8 @@ read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organizatio
     std::vector<std::function<void()>> tasks;
     for (std::size_t i = 0; i < count; ++i)
         tasks.emplace_back([&, i] {
-            pages[i] = api.users_page_number(organization_id, static_cast<std::int64_t>(i) + 2);
+            pages[i] =
+                api.users_page_number(organization_id, static_cast<std::int64_t>(i) + 2, sieve);
         });
     if (also)
         tasks.push_back(also);
@@ -116,12 +118,12 @@ read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organizatio
 }
 
 // The users after the first page by following `next` links, one page after another.
-Result<std::int64_t> follow_links(RossumApi& api, LiveState& live,
+Result<std::int64_t> follow_links(RossumApi& api, LiveState& live, const UserSieve* sieve,
                                   std::optional<std::string> next) {
     std::int64_t requests = 0;
     while (next) {
         ++requests;
-        auto more = api.users_page(live.organization.id, next);
+        auto more = api.users_page(live.organization.id, next, sieve);
         if (!more)
             return more.error();
         keep_organization_users(live, std::move(more->results));
@@ -133,10 +135,10 @@ Result<std::int64_t> follow_links(RossumApi& api, LiveState& live,
 // Whole-list reading after the first page: by number side by side when the runner is wider than
 // one and the pages agree, else by links (the pages read by number are then read again).
 Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, LiveState& live,
-                                          const Page<LiveUser>& first,
+                                          const UserSieve* sieve, const Page<LiveUser>& first,
                                           const std::function<void()>& also) {
     if (runner.width() > 1 && first.total_pages > 1 && first.next) {
-        auto pages = read_numbered_pages(api, runner, live.organization.id, first, also);
+        auto pages = read_numbered_pages(api, runner, live.organization.id, sieve, first, also);
         if (!pages)
             return pages.error();
         if (*pages) {
@@ -146,16 +148,16 @@ Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, Li
         // The list changed under the reading: read it again, by its links, from the start.
         live.users.clear();
         live.deleted_users.clear();
-        auto again = api.users_page(live.organization.id, std::nullopt);
+        auto again = api.users_page(live.organization.id, std::nullopt, sieve);
         if (!again)
             return again.error();
         keep_organization_users(live, std::move(again->results));
-        auto rest = follow_links(api, live, again->next);
+        auto rest = follow_links(api, live, sieve, again->next);
         if (!rest)
             return rest.error();
         return first.total_pages - 1 + 1 + *rest;
     }
-    auto requests = follow_links(api, live, first.next);
+    auto requests = follow_links(api, live, sieve, first.next);
     if (requests && also)
         also();
     return requests;
@@ -213,7 +215,8 @@ std::function<void()> organization_name_read(RossumApi& api, const DesiredState&
 }
 
 Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredState& desired,
-                             LiveState& live, Result<Page<LiveUser>> first, bool names_queues) {
+                             LiveState& live, const UserSieve* sieve, Result<Page<LiveUser>> first,
+                             bool names_queues) {
     if (!first)
         return first.error();
     UsersRead cost{1, first->total};
@@ -226,12 +229,12 @@ Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredSt
     const std::int64_t planned =
         1 + (by_pages ? pages_left : static_cast<std::int64_t>(missing.size()));
     auto name = organization_name_read(api, desired, live, names_queues, page.total, planned);
-    auto more = by_pages ? read_remaining_pages(api, runner, live, page, name)
+    auto more = by_pages ? read_remaining_pages(api, runner, live, sieve, page, name)
                          : look_up_missing(api, runner, live, missing, name);
     if (!more)
         return more.error();
     cost.requests += *more;
-    live.complete_user_list = by_pages;
+    live.complete_user_list = by_pages && sieve == nullptr;
     return cost;
 }
 
@@ -253,6 +256,16 @@ Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
     for (const auto& a : desired.accounts)
         names_queues = names_queues || a.queues.has_value();
     const bool reads_users = !desired.accounts.empty() || desired.prune;
+    // Without prune a plan looks only at the users that may match an account (design §9.6).
+    std::optional<UserSieve> sieve;
+    if (!desired.prune) {
+        std::vector<std::string> usernames;
+        usernames.reserve(desired.accounts.size());
+        for (const auto& a : desired.accounts)
+            usernames.push_back(a.username);
+        sieve.emplace(usernames);
+    }
+    const UserSieve* sieving = sieve ? &*sieve : nullptr;
     // The groups, the queues and the first users page do not depend on each other.
     std::optional<Result<std::vector<Group>>> groups;
     std::optional<Result<std::vector<Queue>>> queues;
@@ -261,7 +274,8 @@ Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
     if (names_queues)
         tasks.emplace_back([&] { queues = api.queues(); });
     if (reads_users)
-        tasks.emplace_back([&] { first = api.users_page(live.organization.id, std::nullopt); });
+        tasks.emplace_back(
+            [&] { first = api.users_page(live.organization.id, std::nullopt, sieving); });
     run_all(runner, tasks);
     if (!*groups)
         return groups->error();
@@ -278,7 +292,7 @@ Result<LiveState> fetch_live_state(RossumApi& api, const DesiredState& desired,
             name();
         return live;
     }
-    auto users = read_users(api, runner, desired, live, std::move(*first), names_queues);
+    auto users = read_users(api, runner, desired, live, sieving, std::move(*first), names_queues);
     if (!users)
         return users.error();
     return live;

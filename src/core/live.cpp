@@ -1,5 +1,7 @@
 #include "rossum_accounts/core/live.hpp"
 
+#include "rossum_accounts/core/username.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
@@ -274,6 +276,22 @@ std::string fingerprint(const LiveUser& user) {
     append_json_string(canonical, user.username);
     canonical += '}';
     return fmt::format("{:016x}", fnv1a64(canonical));
+}
+
+UserSieve::UserSieve(const std::vector<std::string>& usernames) {
+    folded_.reserve(usernames.size());
+    for (const auto& username : usernames)
+        folded_.insert(fold_username(username));
+}
+
+bool UserSieve::keeps(std::string_view username) const {
+    std::string scratch;
+    return keeps(username, scratch);
+}
+
+bool UserSieve::keeps(std::string_view username, std::string& scratch) const {
+    fold_username(username, scratch);
+    return folded_.count(scratch) != 0;
 }
 
 } // namespace ra

@@ -4,8 +4,11 @@
 // messages are those of parse_user_page, in the same order; only metadata is still a document,
 // since it is kept whole.
 #include "rossum_accounts/core/live.hpp"
+#include "rossum_accounts/core/username.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <fmt/format.h>
 #include <utility>
 
@@ -36,7 +39,7 @@ public:
         *slot() = std::forward<V>(v);
     }
     void open(json container) { stack_.push_back(slot(std::move(container))); }
-    void key(std::string& k) { key_slot_ = &(*stack_.back())[std::move(k)]; }
+    void key(std::string_view k) { key_slot_ = &(*stack_.back())[std::string(k)]; }
     // Closes a container; true when the root itself was closed.
     bool close() {
         stack_.pop_back();
@@ -64,10 +67,46 @@ private:
 // or read. A repeated key counts by its last value.
 struct UserDraft {
     LiveUser user;
+    // The first groups_used of user.groups are the user's (the others keep their capacity for
+    // the next user); the same for queues.
+    std::size_t groups_used = 0, queues_used = 0;
     bool id_ok = false, url_ok = false, username_ok = false;
     bool first_name_bad = false, last_name_bad = false, email_bad = false, organization_bad = false,
          groups_bad = false, queues_bad = false, is_active_bad = false, deleted_bad = false,
          metadata_bad = false;
+    // Whether the sieve keeps the user, as far as its username has been read; `skipped` when
+    // groups, queues or metadata were checked but not kept because it did not.
+    enum class Kept { unknown, yes, no } kept = Kept::unknown;
+    bool skipped = false;
+
+    // A new user object, with every field at parse_user's default. The strings keep their
+    // capacity: a user the sieve drops costs no allocation. Every field of LiveUser is reset
+    // here (the unit tests compare pages of users lacking different fields with the document).
+    void start() {
+        LiveUser& u = user;
+        u.id = 0;
+        for (std::string* text :
+             {&u.url, &u.username, &u.first_name, &u.last_name, &u.email, &u.organization})
+            text->clear();
+        groups_used = queues_used = 0;
+        u.is_active = true;
+        u.deleted = false;
+        if (!u.metadata.is_object() || !u.metadata.empty())
+            u.metadata = json::object();
+        u.metadata_inexact = false;
+        id_ok = url_ok = username_ok = false;
+        first_name_bad = last_name_bad = email_bad = organization_bad = groups_bad = queues_bad =
+            is_active_bad = deleted_bad = metadata_bad = false;
+        kept = Kept::unknown;
+        skipped = false;
+    }
+
+    // The user, its lists cut to what was read; the draft is left to be started again.
+    LiveUser take() {
+        user.groups.resize(groups_used);
+        user.queues.resize(queues_used);
+        return std::move(user);
+    }
 
     // parse_user's order of checks, so the first problem named is the same.
     std::optional<Error> problem() const {
@@ -158,6 +197,8 @@ struct Count {
 // value comes next in an object frame.
 class UserPageReader {
 public:
+    explicit UserPageReader(const UserSieve* sieve) : sieve_(sieve) {}
+
     using number_integer_t = json::number_integer_t;
     using number_unsigned_t = json::number_unsigned_t;
     using number_float_t = json::number_float_t;
@@ -189,12 +230,16 @@ public:
         builder_.value(v);
         return true;
     }
-    bool string(string_t& v) {
-        string_ = &v;
+    // Strings and keys come as views from the fast scanner and as strings from nlohmann's
+    // parser; either is read before the next event.
+    bool string(string_t& v) { return string(std::string_view(v)); }
+    bool string(std::string_view v) {
+        string_ = v;
         return scalar(Scalar::string);
     }
     bool binary(binary_t& /*v*/) { return scalar(Scalar::other); }
-    bool key(string_t& k) {
+    bool key(string_t& k) { return key(std::string_view(k)); }
+    bool key(std::string_view k) {
         switch (frames_.back()) {
         case Frame::metadata:
             builder_.key(k);
@@ -225,6 +270,9 @@ public:
                      const nlohmann::detail::exception& /*e*/) {
         return false;
     }
+
+    // A user the sieve keeps lost fields it had skipped (see judge).
+    bool skipped_kept_user() const { return skipped_kept_user_; }
 
     // parse_page's order of checks over what was read.
     Result<Page<LiveUser>> result() {
@@ -288,7 +336,7 @@ private:
         else if (kind == Scalar::boolean)
             builder_.value(bool_);
         else if (kind == Scalar::string)
-            builder_.value(std::move(*string_));
+            builder_.value(std::string(string_));
     }
 
     // A value of the page object (a container when `container`); returns the frame it opens.
@@ -297,7 +345,7 @@ private:
             page_.results.clear();
             item_error_.reset();
             results_ok_ = container && !is_object;
-            if (results_ok_)
+            if (results_ok_ && sieve_ == nullptr)
                 page_.results.reserve(k_usual_page_size);
             return results_ok_ ? Frame::results : Frame::skip;
         }
@@ -319,7 +367,7 @@ private:
         } else if (field_ == Field::next) {
             next_bad_ = kind != Scalar::null && kind != Scalar::string;
             if (kind == Scalar::string)
-                page_.next = std::move(*string_);
+                page_.next = std::string(string_);
             else
                 page_.next.reset();
         }
@@ -331,10 +379,10 @@ private:
     }
 
     // An optional string field: absent or null mean "".
-    static void optional_string(Scalar kind, std::string* string, std::string& out, bool& bad) {
+    static void optional_string(Scalar kind, std::string_view string, std::string& out, bool& bad) {
         bad = kind != Scalar::null && kind != Scalar::string;
         if (kind == Scalar::string)
-            out = *string; // a copy: the scanner's buffer keeps its capacity (see user_value)
+            out = string;
         else
             out.clear();
     }
@@ -354,15 +402,14 @@ private:
             break;
         case Field::url:
             d.url_ok = kind == Scalar::string;
-            // Copied, not moved: the scanner's buffer keeps its capacity for the strings that
-            // are skipped (dates, settings), and the copy allocates once, at its exact size.
             if (d.url_ok)
-                u.url = *string_;
+                u.url = string_;
             break;
         case Field::username:
             d.username_ok = kind == Scalar::string;
             if (d.username_ok)
-                u.username = *string_;
+                u.username = string_;
+            judge();
             break;
         case Field::first_name:
             optional_string(kind, string_, u.first_name, d.first_name_bad);
@@ -377,11 +424,11 @@ private:
             optional_string(kind, string_, u.organization, d.organization_bad);
             break;
         case Field::groups:
-            u.groups.clear();
+            d.groups_used = 0;
             d.groups_bad = kind != Scalar::null;
             break;
         case Field::queues:
-            u.queues.clear();
+            d.queues_used = 0;
             d.queues_bad = kind != Scalar::null;
             break;
         case Field::is_active:
@@ -400,13 +447,35 @@ private:
     }
 
     void list_item(Scalar kind) {
-        bool& bad = frames_.back() == Frame::groups ? draft_.groups_bad : draft_.queues_bad;
+        const bool groups = frames_.back() == Frame::groups;
+        bool& bad = groups ? draft_.groups_bad : draft_.queues_bad;
         if (kind != Scalar::string) {
             bad = true;
             return;
         }
-        auto& list = frames_.back() == Frame::groups ? draft_.user.groups : draft_.user.queues;
-        list.push_back(*string_);
+        if (draft_.kept == UserDraft::Kept::no) {
+            draft_.skipped = true;
+            return;
+        }
+        auto& list = groups ? draft_.user.groups : draft_.user.queues;
+        std::size_t& used = groups ? draft_.groups_used : draft_.queues_used;
+        if (used < list.size())
+            list[used].assign(string_);
+        else
+            list.emplace_back(string_);
+        ++used;
+    }
+
+    // The sieve's verdict on the username just read. A repeated "username" key may turn a user
+    // it dropped into one it keeps after fields were skipped: the page is then read again.
+    void judge() {
+        if (sieve_ == nullptr)
+            return;
+        UserDraft& d = draft_;
+        const bool keeps = d.username_ok && sieve_->keeps(d.user.username, fold_);
+        if (keeps && d.kept == UserDraft::Kept::no && d.skipped)
+            skipped_kept_user_ = true;
+        d.kept = keeps ? UserDraft::Kept::yes : UserDraft::Kept::no;
     }
 
     // A container opens: which frame it is follows from where it stands.
@@ -425,7 +494,7 @@ private:
             break;
         case Frame::results:
             if (is_object) {
-                draft_ = UserDraft{};
+                draft_.start();
                 frame = Frame::user;
             } else {
                 item_problem(protocol_error("user", "not a JSON object"));
@@ -458,6 +527,10 @@ private:
         }
         if (field_ == Field::metadata && is_object) {
             draft_.metadata_bad = false;
+            if (draft_.kept == UserDraft::Kept::no) {
+                draft_.skipped = true;
+                return Frame::skip; // any object is metadata: its content is not checked
+            }
             builder_.begin(json::object());
             return Frame::metadata;
         }
@@ -480,17 +553,20 @@ private:
             return; // parse_page stops at the first bad item
         if (auto e = draft_.problem())
             item_problem(std::move(*e));
-        else
-            page_.results.push_back(std::move(draft_.user));
+        else if (draft_.kept != UserDraft::Kept::no)
+            page_.results.push_back(draft_.take());
     }
 
+    const UserSieve* sieve_;
+    std::string fold_; // the sieve's scratch
+    bool skipped_kept_user_ = false;
     std::vector<Frame> frames_{Frame::root};
     Field field_ = Field::other;
     ValueBuilder builder_;
     UserDraft draft_;
     bool bool_ = false;
     std::int64_t integer_ = 0;
-    std::string* string_ = nullptr;
+    std::string_view string_;
     bool page_is_object_ = false, results_ok_ = false, pagination_ok_ = false, next_bad_ = false;
     Count total_, total_pages_;
     std::optional<Error> item_error_;
@@ -515,8 +591,14 @@ public:
     bool number_unsigned(number_unsigned_t v) { return scalar(v); }
     bool number_float(number_float_t v, const string_t& /*text*/) { return scalar(v); }
     bool string(string_t& v) { return scalar(std::move(v)); }
+    bool string(std::string_view v) {
+        if (!skips_value())
+            builder_.value(std::string(v)); // only a kept string is built
+        return true;
+    }
     bool binary(binary_t& /*v*/) { return scalar(nullptr); }
-    bool key(string_t& k) {
+    bool key(string_t& k) { return key(std::string_view(k)); }
+    bool key(std::string_view k) {
         if (skip_ > 0)
             return true;
         if (depth_ == 1 && std::find(keys_.begin(), keys_.end(), k) == keys_.end()) {
@@ -538,11 +620,12 @@ public:
     json result() { return is_object_ ? builder_.take() : json::array(); }
 
 private:
+    // A skipped value, or a document that is not an object.
+    bool skips_value() { return skip_ > 0 || std::exchange(drop_next_, false) || depth_ == 0; }
     template <class V>
     bool scalar(V&& v) {
-        if (skip_ > 0 || std::exchange(drop_next_, false) || depth_ == 0)
-            return true; // a skipped value, or a document that is not an object
-        builder_.value(std::forward<V>(v));
+        if (!skips_value())
+            builder_.value(std::forward<V>(v));
         return true;
     }
     bool open(json container) {
@@ -623,8 +706,10 @@ private:
             return depth < k_max_depth && object(depth + 1);
         case '[':
             return depth < k_max_depth && array(depth + 1);
-        case '"':
-            return string() && handler_.string(text_);
+        case '"': {
+            std::string_view text;
+            return string(text) && handler_.string(text);
+        }
         case 't':
             return literal("true") && handler_.boolean(true);
         case 'f':
@@ -647,7 +732,8 @@ private:
         }
         for (;;) {
             skip_space();
-            if (p_ == end_ || *p_ != '"' || !string() || !handler_.key(text_))
+            std::string_view key;
+            if (p_ == end_ || *p_ != '"' || !string(key) || !handler_.key(key))
                 return false;
             skip_space();
             if (p_ == end_ || *p_ != ':')
@@ -731,19 +817,46 @@ private:
     };
     static constexpr PlainBytes k_plain{};
 
-    // The string at p_ (its opening quote) into text_.
-    bool string() {
-        ++p_;
-        text_.clear();
+    // Moves p_ past the plain bytes at it, eight at a time while a word holds none of the others
+    // (a quote, a backslash, a control character, a byte of a multi-byte character): most of a
+    // page is string bytes.
+    void skip_plain() {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        // The high bit of each byte that is zero; none is missed, and a false one stands only
+        // above (after, in memory order on a little-endian machine) a true one.
+        auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+        while (end_ - p_ >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, p_, sizeof word);
+            const std::uint64_t others = zero_bytes(word ^ (ones * '"')) |
+                                         zero_bytes(word ^ (ones * '\\')) |
+                                         ((word - ones * 0x20) & ~word & highs) | (word & highs);
+            if (others != 0) {
+                if constexpr (std::endian::native == std::endian::little)
+                    p_ += std::countr_zero(others) / 8;
+                break;
+            }
+            p_ += 8;
+        }
+        while (p_ != end_ && k_plain.plain[static_cast<unsigned char>(*p_)])
+            ++p_;
+    }
+
+    // The string at p_ (its opening quote) into `out`: a view of the text when the string holds
+    // no escape (valid while the text is), else of text_ (valid until the next string).
+    bool string(std::string_view& out) {
+        const char* start = ++p_;
+        bool escaped = false;
         for (;;) {
-            const char* run = p_;
-            while (p_ != end_ && k_plain.plain[static_cast<unsigned char>(*p_)])
-                ++p_;
-            text_.append(run, static_cast<std::size_t>(p_ - run));
+            skip_plain();
             if (p_ == end_)
                 return false;
             const auto c = static_cast<unsigned char>(*p_);
             if (c == '"') {
+                if (escaped)
+                    text_.append(start, static_cast<std::size_t>(p_ - start));
+                out = escaped ? std::string_view(text_)
+                              : std::string_view(start, static_cast<std::size_t>(p_ - start));
                 ++p_;
                 return true;
             }
@@ -751,11 +864,15 @@ private:
                 const std::size_t n = utf8_length();
                 if (n == 0)
                     return false;
-                text_.append(p_, n);
                 p_ += n;
             } else if (c == '\\') {
+                if (!escaped)
+                    text_.clear();
+                escaped = true;
+                text_.append(start, static_cast<std::size_t>(p_ - start));
                 if (!escape())
                     return false;
+                start = p_;
             } else {
                 return false; // a control character
             }
@@ -825,11 +942,19 @@ std::optional<Reader> scan(std::string_view text, const Args&... args) {
 
 } // namespace
 
-std::optional<Result<Page<LiveUser>>> read_user_page(std::string_view text) {
-    auto reader = scan<UserPageReader>(text);
+std::optional<Result<Page<LiveUser>>> read_user_page(std::string_view text,
+                                                     const UserSieve* sieve) {
+    auto reader = scan<UserPageReader>(text, sieve);
     if (!reader)
         return std::nullopt;
-    return reader->result();
+    if (!reader->skipped_kept_user())
+        return reader->result();
+    // Read whole, then sieved: only an answer with a repeated "username" key comes here.
+    auto whole = scan<UserPageReader>(text, static_cast<const UserSieve*>(nullptr));
+    auto page = whole->result();
+    if (page)
+        std::erase_if(page->results, [&](const LiveUser& u) { return !sieve->keeps(u.username); });
+    return page;
 }
 
 std::optional<nlohmann::json> read_object_fields(std::string_view text,

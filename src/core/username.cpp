@@ -15,12 +15,11 @@ bool is_ascii(std::string_view s) {
 }
 
 // ASCII has no folding other than A-Z → a-z, so the common case needs no ICU round trip.
-std::string fold_ascii(std::string_view s) {
-    std::string out(s);
+void fold_ascii(std::string_view s, std::string& out) {
+    out.assign(s);
     for (char& c : out)
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 void append_folded(std::string_view valid, std::string& out) {
@@ -177,9 +176,15 @@ bool glob_match(const std::vector<GlobToken>& glob, const std::vector<std::int32
 } // namespace
 
 std::string fold_username(std::string_view username) {
-    if (is_ascii(username))
-        return fold_ascii(username);
     std::string out;
+    fold_username(username, out);
+    return out;
+}
+
+void fold_username(std::string_view username, std::string& out) {
+    if (is_ascii(username))
+        return fold_ascii(username, out);
+    out.clear();
     out.reserve(username.size());
     std::size_t run_start = 0;
     std::size_t i = 0;
@@ -195,7 +200,6 @@ std::string fold_username(std::string_view username) {
         run_start = ++i;
     }
     append_folded(username.substr(run_start), out);
-    return out;
 }
 
 bool same_username(std::string_view a, std::string_view b) {

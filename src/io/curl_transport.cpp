@@ -3,7 +3,10 @@
 #include "rossum_accounts/io/api_url.hpp"
 #include "rossum_accounts/version.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <curl/curl.h>
@@ -34,6 +37,19 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return n;
 }
 
+// A body of a stated length is received into one allocation: a page of users is about 50 KB,
+// which would otherwise be copied as the string doubles (docs/design.md §9.6). Never beyond the
+// cap, which the body is refused past anyway; a wrong length only costs the guess.
+void reserve_for_length(Exchange& ex, const std::pair<std::string, std::string>& header) {
+    const auto& [name, value] = header;
+    if (!header_name_is(name, "content-length"))
+        return;
+    std::size_t length = 0;
+    const auto [end, problem] = std::from_chars(value.data(), value.data() + value.size(), length);
+    if (problem == std::errc() && end == value.data() + value.size())
+        ex.response.body.reserve(std::min(length, ex.cap));
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* ex = static_cast<Exchange*>(user);
     const std::size_t n = size * count;
@@ -53,6 +69,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         return std::string(s);
     };
     ex->response.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    reserve_for_length(*ex, ex->response.headers.back());
     return n;
 }
 

@@ -12,14 +12,14 @@ constexpr std::array k_failure_names = {
     "too_slow",       "body_too_large",      "tls_verification",   "refused",
 };
 
-bool iequals(std::string_view a, std::string_view b) {
+} // namespace
+
+bool header_name_is(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
 }
-
-} // namespace
 
 const char* to_string(HttpMethod method) {
     switch (method) {
@@ -35,7 +35,7 @@ const char* to_string(HttpMethod method) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers)
-        if (iequals(key, name))
+        if (header_name_is(key, name))
             return value;
     return std::nullopt;
 }

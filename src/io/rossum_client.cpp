@@ -241,28 +241,31 @@ Result<std::vector<Queue>> RossumClient::queues() {
 }
 
 Result<Page<LiveUser>> RossumClient::users_page(std::int64_t organization_id,
-                                                const std::optional<std::string>& next) {
+                                                const std::optional<std::string>& next,
+                                                const UserSieve* sieve) {
+    auto read = [sieve](std::string_view text) { return read_user_page(text, sieve); };
     if (next) {
         if (users_trail_.pages == 0)
             return protocol("a users page link was given before the first page was read");
-        return fetch_page<LiveUser>(*next, users_trail_, "users", read_user_page);
+        return fetch_page<LiveUser>(*next, users_trail_, "users", read);
     }
     users_trail_ = PageTrail{};
     return fetch_page<LiveUser>(fmt::format("{}/v1/users?organization={}&page_size={}",
                                             config_.api_url, organization_id, k_page_size),
-                                users_trail_, "users", read_user_page);
+                                users_trail_, "users", read);
 }
 
 // Page `number` by the documented `page` parameter (docs/rossum-api.md, "Pagination"), for reading
 // the pages after the first in parallel; the caller checks that the pages agree with each other.
 Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization_id,
-                                                       std::int64_t number) {
+                                                       std::int64_t number,
+                                                       const UserSieve* sieve) {
     const std::string url = fmt::format("{}/v1/users?organization={}&page_size={}&page={}",
                                         config_.api_url, organization_id, k_page_size, number);
     auto response = authorized(HttpMethod::get, url, nullptr, RetryMode::idempotent);
     if (!response)
         return response.error();
-    auto answer = read_user_page(response->body); // no document, as for the other pages
+    auto answer = read_user_page(response->body, sieve); // no document, as for the other pages
     if (!answer)
         return not_json(HttpMethod::get, url, response->status);
     auto page = std::move(*answer);
@@ -276,7 +279,7 @@ Result<Page<LiveUser>> RossumClient::users_page_number(std::int64_t organization
 Result<std::vector<LiveUser>> RossumClient::users_by_username(const std::string& username) {
     return list_all<LiveUser>(fmt::format("{}/v1/users?username={}&page_size={}", config_.api_url,
                                           url_encode(username), k_page_size),
-                              "users", read_user_page);
+                              "users", [](std::string_view text) { return read_user_page(text); });
 }
 
 Result<LiveUser> RossumClient::user(std::int64_t id) {

@@ -24,9 +24,11 @@ struct NoTransport : ra::HttpTransport {
 };
 
 // The streamed user page reader must agree with parse_user_page of the document: the same users
-// (by fingerprint, metadata and all) or the same error, and nullopt exactly when it is not JSON.
-void check_streamed_user_page(const std::string& text, const nlohmann::json& json) {
-    auto streamed = ra::read_user_page(text);
+// (by fingerprint, metadata and all) or the same error, and nullopt exactly when it is not JSON;
+// through a sieve, the same less the users it drops.
+void check_streamed_user_page(const std::string& text, const nlohmann::json& json,
+                              const ra::UserSieve* sieve) {
+    auto streamed = ra::read_user_page(text, sieve);
     if (streamed.has_value() == json.is_discarded())
         std::abort();
     if (!streamed)
@@ -39,13 +41,23 @@ void check_streamed_user_page(const std::string& text, const nlohmann::json& jso
             std::abort();
         return;
     }
+    if (sieve != nullptr)
+        std::erase_if(document->results,
+                      [&](const ra::LiveUser& u) { return !sieve->keeps(u.username); });
     const auto& got = **streamed;
     if (got.total != document->total || got.total_pages != document->total_pages ||
         got.next != document->next || got.results.size() != document->results.size())
         std::abort();
     for (std::size_t i = 0; i < got.results.size(); ++i)
-        if (ra::fingerprint(got.results[i]) != ra::fingerprint(document->results[i]))
+        if (ra::fingerprint(got.results[i]) != ra::fingerprint(document->results[i]) ||
+            got.results[i].metadata != document->results[i].metadata)
             std::abort();
+}
+
+void check_streamed_user_page(const std::string& text, const nlohmann::json& json) {
+    check_streamed_user_page(text, json, nullptr);
+    static const ra::UserSieve sieve({"a", "B", "x", "svc@acme"});
+    check_streamed_user_page(text, json, &sieve);
 }
 
 // The organization read from its id, url and name only must parse as the whole document does.

@@ -189,7 +189,7 @@ TEST_CASE("integration: every client operation works against the sandbox",
     REQUIRE(named->size() == 1);
     CHECK((*named)[0].id == created->id);
 
-    auto page = client->users_page(4201, std::nullopt);
+    auto page = client->users_page(4201, std::nullopt, nullptr);
     REQUIRE(page);
     CHECK_FALSE(page->next);
     CHECK(page->total == static_cast<std::int64_t>(page->results.size()));
@@ -214,7 +214,7 @@ TEST_CASE("integration: 350 users are read through consistent pages of 100",
     std::optional<std::string> next;
     std::int64_t total = 0;
     do {
-        auto page = client->users_page(4201, next);
+        auto page = client->users_page(4201, next, nullptr);
         REQUIRE(page);
         users += page->results.size();
         total = page->total;
@@ -333,7 +333,7 @@ TEST_CASE("integration: an off-origin next link is refused before any request",
                             {"body", page.dump()}})
                 .empty());
     // Refused with the page that carries it (the later pages may be read by number instead).
-    auto first = client->users_page(4201, std::nullopt);
+    auto first = client->users_page(4201, std::nullopt, nullptr);
     REQUIRE_FALSE(first);
     CHECK(first.error().kind == ErrorKind::protocol);
     CHECK(first.error().message.rfind("refusing to follow a users page link outside the API", 0) ==

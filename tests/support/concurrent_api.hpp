@@ -34,12 +34,13 @@ public:
     Result<std::vector<Queue>> queues() override {
         return call([&] { return inner_.queues(); });
     }
-    Result<Page<LiveUser>> users_page(std::int64_t org,
-                                      const std::optional<std::string>& next) override {
-        return call([&] { return inner_.users_page(org, next); });
+    Result<Page<LiveUser>> users_page(std::int64_t org, const std::optional<std::string>& next,
+                                      const UserSieve* sieve) override {
+        return call([&] { return inner_.users_page(org, next, sieve); });
     }
-    Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t number) override {
-        return call([&] { return inner_.users_page_number(org, number); });
+    Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t number,
+                                             const UserSieve* sieve) override {
+        return call([&] { return inner_.users_page_number(org, number, sieve); });
     }
     Result<std::vector<LiveUser>> users_by_username(const std::string& username) override {
         return call([&] { return inner_.users_by_username(username); });

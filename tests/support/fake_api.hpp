@@ -92,8 +92,8 @@ public:
         count("queues");
         return queues_;
     }
-    Result<Page<LiveUser>> users_page(std::int64_t org,
-                                      const std::optional<std::string>& next) override {
+    Result<Page<LiveUser>> users_page(std::int64_t org, const std::optional<std::string>& next,
+                                      const UserSieve* sieve) override {
         count("users_page");
         std::vector<LiveUser> visible;
         for (const auto& u : users_)
@@ -105,13 +105,16 @@ public:
         p.total_pages = (p.total + 99) / 100;
         for (std::int64_t i = (page - 1) * 100; i < std::min<std::int64_t>(page * 100, p.total);
              ++i)
-            p.results.push_back(visible[static_cast<std::size_t>(i)]);
+            if (const auto& u = visible[static_cast<std::size_t>(i)];
+                sieve == nullptr || sieve->keeps(u.username))
+                p.results.push_back(u);
         if (page < p.total_pages)
             p.next = std::to_string(page + 1);
         return p;
     }
-    Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t number) override {
-        return users_page(org, std::to_string(number));
+    Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t number,
+                                             const UserSieve* sieve) override {
+        return users_page(org, std::to_string(number), sieve);
     }
     Result<std::vector<LiveUser>> users_by_username(const std::string& username) override {
         count("users_by_username");

@@ -27,13 +27,16 @@ public:
     // GET /v1/queues?page_size=100 (all pages).
     virtual Result<std::vector<Queue>> queues() = 0;
     // GET /v1/users?organization=ID&page_size=100 when `next` is empty, else GET next (which
-    // must stay within the API origin).
+    // must stay within the API origin). With a sieve, the page's results are only the users it
+    // keeps (live.hpp); the others are still checked, and counted in `total`.
     virtual Result<Page<LiveUser>> users_page(std::int64_t organization_id,
-                                              const std::optional<std::string>& next) = 0;
+                                              const std::optional<std::string>& next,
+                                              const UserSieve* sieve) = 0;
     // GET /v1/users?organization=ID&page_size=100&page=N: one page by number, so that the pages
     // after the first can be read side by side. Callable from several threads.
     virtual Result<Page<LiveUser>> users_page_number(std::int64_t organization_id,
-                                                     std::int64_t number) = 0;
+                                                     std::int64_t number,
+                                                     const UserSieve* sieve) = 0;
     // GET /v1/users?username=NAME: every user visible to the caller with that username.
     virtual Result<std::vector<LiveUser>> users_by_username(const std::string& username) = 0;
     // GET /v1/users/{id}.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace ra {
@@ -65,12 +66,14 @@ struct Page {
 struct LiveState {
     std::string api_url;
     Organization organization;
-    LiveUser caller;                     // the account the tool runs as; never deactivated
-    std::vector<Group> groups;           // roles offered to the organization
-    std::vector<Queue> queues;           // read only when the manifest names queues
-    std::vector<LiveUser> users;         // non-deleted users of the organization that were read
-    std::vector<LiveUser> deleted_users; // its soft-deleted users among those read
-    bool complete_user_list = false;     // every user of the organization was read (prune needs it)
+    LiveUser caller;           // the account the tool runs as; never deactivated
+    std::vector<Group> groups; // roles offered to the organization
+    std::vector<Queue> queues; // read only when the manifest names queues
+    // The non-deleted users of the organization that were read, and its soft-deleted ones among
+    // them. Without prune, only those a sieve kept: the users that may match an account.
+    std::vector<LiveUser> users;
+    std::vector<LiveUser> deleted_users;
+    bool complete_user_list = false; // every user of the organization was read (prune needs it)
 };
 
 // Tolerant parsers for API objects; Error kind protocol when a required field is missing or has
@@ -83,10 +86,27 @@ Result<Page<LiveUser>> parse_user_page(const nlohmann::json& j);
 Result<Page<Group>> parse_group_page(const nlohmann::json& j);
 Result<Page<Queue>> parse_queue_page(const nlohmann::json& j);
 Result<Page<Organization>> parse_organization_page(const nlohmann::json& j);
+// Which users of a listing are kept (docs/design.md §9.6): those whose username is, by the one
+// definition of "same username" (username.hpp), one of the given usernames. A plan without
+// prune looks at no other user, and building the other 95 % of a large organization's users
+// was most of its CPU and memory.
+class UserSieve {
+public:
+    explicit UserSieve(const std::vector<std::string>& usernames);
+    bool keeps(std::string_view username) const;
+    // The same, folding into `scratch`, which keeps its capacity from one call to the next.
+    bool keeps(std::string_view username, std::string& scratch) const;
+
+private:
+    std::unordered_set<std::string> folded_;
+};
+
 // A page of users read straight from the answer's text, without a JSON document of the page
-// (docs/design.md §9.6): the same value, or the same error, as parse_user_page of its document;
-// nullopt when the text is not JSON.
-std::optional<Result<Page<LiveUser>>> read_user_page(std::string_view text);
+// (docs/design.md §9.6): the same value, or the same error, as parse_user_page of its document,
+// less the users `sieve` does not keep (every user is still checked); nullopt when the text is
+// not JSON.
+std::optional<Result<Page<LiveUser>>> read_user_page(std::string_view text,
+                                                     const UserSieve* sieve = nullptr);
 // The document of the JSON object in `text` with only its top-level fields `keys` (an
 // organization lists the URL of every user: those are never built); parse_organization of it
 // equals parse_organization of the whole document. A document that is not an object comes back

@@ -19,6 +19,9 @@ namespace ra {
 
 // The case-folded form: the key under which usernames are compared.
 std::string fold_username(std::string_view username);
+// The same into `out` (replacing what it held), which keeps its capacity: for a loop over many
+// usernames.
+void fold_username(std::string_view username, std::string& out);
 
 // fold_username(a) == fold_username(b).
 bool same_username(std::string_view a, std::string_view b);

@@ -25,6 +25,9 @@ struct HttpRequest {
     std::string body;    // sent for post and patch
 };
 
+// Header names compare without regard to ASCII case (RFC 9110 §5.1).
+bool header_name_is(std::string_view a, std::string_view b);
+
 struct HttpResponse {
     int status = 0;
     HttpHeaders headers; // names as received

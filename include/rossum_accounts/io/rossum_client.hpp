@@ -56,9 +56,10 @@ public:
     Result<std::vector<Group>> groups() override;
     Result<std::vector<Queue>> queues() override;
     Result<Page<LiveUser>> users_page(std::int64_t organization_id,
-                                      const std::optional<std::string>& next) override;
-    Result<Page<LiveUser>> users_page_number(std::int64_t organization_id,
-                                             std::int64_t number) override;
+                                      const std::optional<std::string>& next,
+                                      const UserSieve* sieve) override;
+    Result<Page<LiveUser>> users_page_number(std::int64_t organization_id, std::int64_t number,
+                                             const UserSieve* sieve) override;
     Result<std::vector<LiveUser>> users_by_username(const std::string& username) override;
     Result<LiveUser> user(std::int64_t id) override;
     Result<LiveUser> create_user(const nlohmann::json& body) override;

@@ -52,9 +52,37 @@ TEST_CASE("fetch: many accounts are read by pages", "[fetch][budget]") {
     REQUIRE(live.ok());
     CHECK(api.calls("users_page") == 4);
     CHECK(api.calls("users_by_username") == 0);
-    CHECK(live->users.size() == 350);
-    CHECK(live->complete_user_list);
     CHECK(api.total_calls() <= 3 + std::min(50, ceil_div(350, 100)));
+}
+
+TEST_CASE("fetch: without prune only the users that may match an account are kept",
+          "[fetch][sieve]") {
+    FakeApi api;
+    populate(api, 300);
+    api.add_user("svc7@acme", {"viewer"});
+    api.add_user("SVC8@ACME", {"viewer"}); // a case variant is the same username
+    api.add_user("svc9@acme.x", {"viewer"});
+    api.add_user("svc10@acme", {"viewer"}).deleted = true;
+    for (bool prune : {false, true}) {
+        INFO("prune " << prune);
+        auto d = with_accounts(50, prune);
+        const auto pages_before = api.calls("users_page");
+        auto live = fetch_live_state(api, d, ra::test::k_api);
+        REQUIRE(live.ok());
+        CHECK(api.calls("users_page") - pages_before == 4); // the same pages either way
+        std::vector<std::string> read;
+        for (const auto& u : live->users)
+            read.push_back(u.username);
+        REQUIRE(live->deleted_users.size() == 1);
+        CHECK(live->deleted_users[0].username == "svc10@acme");
+        if (prune) {
+            CHECK(read.size() == 304); // the caller, 300 bulk users, three others
+            CHECK(live->complete_user_list);
+        } else {
+            CHECK(read == std::vector<std::string>{"svc7@acme", "SVC8@ACME"});
+            CHECK_FALSE(live->complete_user_list); // prune would need the others
+        }
+    }
 }
 
 TEST_CASE("fetch: accounts found on the first page need no look-up", "[fetch][budget]") {

@@ -146,10 +146,30 @@ TEST_CASE("live: the fingerprint names the user, so an edited user id is another
 
 namespace {
 
-// read_user_page must judge a body exactly as parse_user_page judges its JSON document.
-void check_same_as_document(const std::string& body) {
+void check_same_user(const LiveUser& got, const LiveUser& want) {
+    CHECK(got.id == want.id);
+    CHECK(got.url == want.url);
+    CHECK(got.username == want.username);
+    CHECK(got.first_name == want.first_name);
+    CHECK(got.last_name == want.last_name);
+    CHECK(got.email == want.email);
+    CHECK(got.groups == want.groups);
+    CHECK(got.queues == want.queues);
+    CHECK(got.is_active == want.is_active);
+    CHECK(got.deleted == want.deleted);
+    CHECK(got.organization == want.organization);
+    CHECK(got.metadata == want.metadata);
+    CHECK(got.metadata.dump() == want.metadata.dump());
+    CHECK(got.metadata_inexact == want.metadata_inexact);
+    CHECK(fingerprint(got) == fingerprint(want));
+}
+
+// read_user_page must judge a body exactly as parse_user_page judges its JSON document, less
+// the users the sieve drops.
+void check_read_as_document(const std::string& body, const UserSieve* sieve) {
     INFO(body);
-    auto streamed = read_user_page(body);
+    INFO("sieve " << (sieve != nullptr));
+    auto streamed = read_user_page(body, sieve);
     auto document = json::parse(body, nullptr, false);
     REQUIRE(streamed.has_value() == !document.is_discarded());
     if (!streamed)
@@ -161,16 +181,23 @@ void check_same_as_document(const std::string& body) {
         CHECK(streamed->error().message == expected.error().message);
         return;
     }
+    if (sieve != nullptr)
+        std::erase_if(expected->results,
+                      [&](const LiveUser& u) { return !sieve->keeps(u.username); });
     const auto& got = **streamed;
     CHECK(got.total == expected->total);
     CHECK(got.total_pages == expected->total_pages);
     CHECK(got.next == expected->next);
     REQUIRE(got.results.size() == expected->results.size());
-    for (std::size_t i = 0; i < got.results.size(); ++i) {
-        CHECK(fingerprint(got.results[i]) == fingerprint(expected->results[i]));
-        CHECK(got.results[i].metadata == expected->results[i].metadata);
-        CHECK(got.results[i].metadata.dump() == expected->results[i].metadata.dump());
-    }
+    for (std::size_t i = 0; i < got.results.size(); ++i)
+        check_same_user(got.results[i], expected->results[i]);
+}
+
+// Whole, and through a sieve that keeps some of the usernames the tests use.
+void check_same_as_document(const std::string& body) {
+    check_read_as_document(body, nullptr);
+    const UserSieve sieve({"A", "b", "x", "SVC@acme", "caf\xc3\x89\xe2\x82\xac\xf0\x9f\x98\x80"});
+    check_read_as_document(body, &sieve);
 }
 
 std::string page_of(const std::string& results,
@@ -314,6 +341,70 @@ TEST_CASE("live: a user page in the common shape reads as its document, escapes 
     for (int i = 0; i < 200; ++i)
         deep += "]";
     check_same_as_document(page_of(deep + "}}]"));
+}
+
+TEST_CASE("live: a sieve keeps the users that may match, with every field of each",
+          "[live][sieve]") {
+    const UserSieve sieve({"Kept@x", "STRASSE@x"});
+    CHECK(sieve.keeps("kept@X"));
+    CHECK(sieve.keeps("stra\xc3\x9f"
+                      "e@x")); // full case folding: ß is ss
+    CHECK_FALSE(sieve.keeps("kept@x.y"));
+    CHECK_FALSE(sieve.keeps(""));
+    // Dropped users between kept ones, fields in any order and some absent, so that a field
+    // left over from the user before would show.
+    const std::string full = full_user().dump();
+    check_same_as_document(page_of("[" + full + R"(, {"id": 2, "url": "v", "username": "b"},
+        {"username": "dropped", "id": 3, "url": "w", "first_name": "f", "last_name": "l",
+         "email": "e@x", "organization": "o", "groups": ["g1", "g2"], "queues": ["q"],
+         "is_active": false, "deleted": true, "metadata": {"k": [1]}},
+        {"id": 5, "url": "z", "username": "A"},
+        {"groups": ["g3"], "metadata": {"m": 1}, "email": "f@x", "id": 4, "url": "y",
+         "username": "x"}])"));
+    // Only the sieve's users are built, but every user is checked as before.
+    check_same_as_document(page_of(R"([{"id": 1, "url": "u", "username": "dropped",
+        "groups": [1]}])"));
+    check_same_as_document(page_of(R"([{"id": 1, "url": "u", "username": "dropped",
+        "metadata": []}])"));
+    // A repeated username counts by its last value, even after fields were skipped for the first.
+    for (const char* body : {
+             R"([{"id": 1, "url": "u", "username": "dropped", "groups": ["g"],
+                 "metadata": {"k": 1}, "queues": ["q"], "username": "x"}])",
+             R"([{"id": 1, "url": "u", "username": "x", "groups": ["g"], "username": "dropped"}])",
+             R"([{"id": 1, "url": "u", "username": "dropped", "username": "x", "groups": ["g"]}])",
+             R"([{"username": "x", "id": 1, "url": "u", "username": 5}])",
+         }) {
+        check_same_as_document(page_of(body));
+    }
+    const UserSieve keeps_x({"x"});
+    auto page = read_user_page(page_of(R"([{"id": 1, "url": "u", "username": "dropped",
+        "groups": ["g"], "metadata": {"k": 1}, "username": "x"}, {"id": 2, "url": "v",
+        "username": "y"}])"),
+                               &keeps_x);
+    REQUIRE(page);
+    REQUIRE(page->ok());
+    REQUIRE((*page)->results.size() == 1);
+    CHECK((*page)->results[0].groups == std::vector<std::string>{"g"});
+    CHECK((*page)->results[0].metadata == json{{"k", 1}});
+}
+
+TEST_CASE("live: a special byte is found at every place of a string, as the document parser "
+          "finds it",
+          "[live][pagination]") {
+    // The scanner skips plain bytes a word at a time: put each kind of byte that ends a run at
+    // every offset of strings around a word's length, in a kept field and in a skipped one.
+    for (const std::string& special :
+         std::vector<std::string>{"\\\"", "\\\\", "\\n", "\xc3\xa9", "\xf0\x9f\x98\x80", "\x7f",
+                                  std::string(1, '\x01'), "\xff", "\x80", "\xc3", "\""}) {
+        for (std::size_t length = 0; length <= 20; ++length) {
+            for (std::size_t at = 0; at <= length; ++at) {
+                const std::string text =
+                    std::string(at, 'a') + special + std::string(length - at, 'b');
+                check_same_as_document(page_of(R"([{"id": 1, "url": "u", "username": ")" + text +
+                                               R"(", "phone_number": ")" + text + R"("}])"));
+            }
+        }
+    }
 }
 
 TEST_CASE("live: an organization read from its id, url and name equals the whole document's",

@@ -144,9 +144,9 @@ TEST_CASE("fetch in parallel: a list that changes while its pages are read is re
         Result<Organization> organization(std::int64_t id) override { return f.organization(id); }
         Result<std::vector<Group>> groups() override { return f.groups(); }
         Result<std::vector<Queue>> queues() override { return f.queues(); }
-        Result<Page<LiveUser>> users_page(std::int64_t org,
-                                          const std::optional<std::string>& next) override {
-            auto page = f.users_page(org, next);
+        Result<Page<LiveUser>> users_page(std::int64_t org, const std::optional<std::string>& next,
+                                          const UserSieve* sieve) override {
+            auto page = f.users_page(org, next, sieve);
             if (!next && !grown) {
                 grown = true;
                 for (int i = 0; i < 150; ++i)
@@ -154,8 +154,9 @@ TEST_CASE("fetch in parallel: a list that changes while its pages are read is re
             }
             return page;
         }
-        Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t n) override {
-            return f.users_page_number(org, n);
+        Result<Page<LiveUser>> users_page_number(std::int64_t org, std::int64_t n,
+                                                 const UserSieve* sieve) override {
+            return f.users_page_number(org, n, sieve);
         }
         Result<std::vector<LiveUser>> users_by_username(const std::string& u) override {
             return f.users_by_username(u);

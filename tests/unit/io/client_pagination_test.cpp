@@ -27,7 +27,7 @@ TEST_CASE("pagination: consistent pages are read through next links", "[client][
     std::vector<LiveUser> all;
     std::optional<std::string> next;
     do {
-        auto page = client->users_page(4201, next);
+        auto page = client->users_page(4201, next, nullptr);
         REQUIRE(page);
         for (auto& u : page->results)
             all.push_back(u);
@@ -65,7 +65,7 @@ TEST_CASE("pagination: an off-origin next is refused when it arrives and never r
     f.transport.push(json_response(
         200, page_json(users(1, 100), 200, 2, "http://127.0.0.1:10/api/v1/users?page=2")));
     auto client = f.with_token();
-    auto first = client->users_page(4201, std::nullopt);
+    auto first = client->users_page(4201, std::nullopt, nullptr);
     REQUIRE_FALSE(first);
     CHECK(first.error().kind == ErrorKind::protocol);
     CHECK(first.error().message ==
@@ -81,12 +81,12 @@ TEST_CASE("pagination: a page read by number asks for that page and refuses an o
     f.transport.push(json_response(
         200, page_json(users(201, 100), 300, 3, "http://127.0.0.1:10/api/v1/users?page=4")));
     auto client = f.with_token();
-    auto second = client->users_page_number(4201, 2);
+    auto second = client->users_page_number(4201, 2, nullptr);
     REQUIRE(second);
     CHECK(second->results.size() == 100);
     CHECK(f.transport.requests[0].url ==
           "http://127.0.0.1:9/api/v1/users?organization=4201&page_size=100&page=2");
-    auto third = client->users_page_number(4201, 3);
+    auto third = client->users_page_number(4201, 3, nullptr);
     REQUIRE_FALSE(third);
     CHECK(third.error().kind == ErrorKind::protocol);
 }
@@ -114,8 +114,8 @@ TEST_CASE("pagination: a page read by number is refused for what a linked page i
         f.transport.push(json_response(200, body));
         f.transport.push(json_response(200, body));
         auto client = f.with_token();
-        auto linked = client->users_page(4201, std::nullopt);
-        auto numbered = client->users_page_number(4201, 2);
+        auto linked = client->users_page(4201, std::nullopt, nullptr);
+        auto numbered = client->users_page_number(4201, 2, nullptr);
         REQUIRE_FALSE(linked);
         REQUIRE_FALSE(numbered);
         CHECK(linked.error().message == c.refusal);
@@ -139,7 +139,7 @@ TEST_CASE("pagination: a page count above the cap is refused", "[client][paginat
     ClientFixture f;
     f.transport.push(
         json_response(200, page_json(users(1, 100), 100000000, 1000000, k_users + "?page=2")));
-    auto page = f.with_token()->users_page(4201, std::nullopt);
+    auto page = f.with_token()->users_page(4201, std::nullopt, nullptr);
     REQUIRE_FALSE(page);
     CHECK(page.error().message ==
           "the API reports 1000000 pages of users, more than the 1000 this tool reads");
@@ -169,7 +169,7 @@ TEST_CASE("pagination: pages inconsistent with total_pages are refused", "[clien
     SECTION("a next link on the last page") {
         ClientFixture f;
         f.transport.push(json_response(200, page_json(users(1, 10), 10, 1, k_users + "?page=2")));
-        auto page = f.with_token()->users_page(4201, std::nullopt);
+        auto page = f.with_token()->users_page(4201, std::nullopt, nullptr);
         REQUIRE_FALSE(page);
         CHECK(page.error().message ==
               "page 1 of users has a next link, but the API reports 1 pages");
@@ -177,7 +177,7 @@ TEST_CASE("pagination: pages inconsistent with total_pages are refused", "[clien
     SECTION("no next link before the last page") {
         ClientFixture f;
         f.transport.push(json_response(200, page_json(users(1, 100), 300, 3, nullptr)));
-        auto page = f.with_token()->users_page(4201, std::nullopt);
+        auto page = f.with_token()->users_page(4201, std::nullopt, nullptr);
         REQUIRE_FALSE(page);
         CHECK(page.error().message ==
               "the users list ended at page 1, but the API reports 3 pages");
@@ -228,10 +228,10 @@ TEST_CASE("pagination: a page that failed may be asked for again", "[client][pag
     f.transport.push(status_response(404));
     f.transport.push(json_response(200, page_json(users(101, 100), 200, 2, nullptr)));
     auto client = f.with_token();
-    auto first = client->users_page(4201, std::nullopt);
+    auto first = client->users_page(4201, std::nullopt, nullptr);
     REQUIRE(first);
-    CHECK_FALSE(client->users_page(4201, first->next));
-    auto again = client->users_page(4201, first->next);
+    CHECK_FALSE(client->users_page(4201, first->next, nullptr));
+    auto again = client->users_page(4201, first->next, nullptr);
     REQUIRE(again);
     CHECK(again->results.size() == 100);
 }
