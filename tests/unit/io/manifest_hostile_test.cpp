@@ -8,6 +8,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace {
 
@@ -325,6 +326,29 @@ TEST_CASE("manifest loader: a control character is refused at its place", "[mani
     CHECK(problems("version: 1\naccounts: []\nx: \xEF\xBF\xBE\n") ==
           std::vector<std::string>{
               "m.yaml:3:4: manifest contains the non-printable character U+FFFE"});
+}
+
+TEST_CASE("manifest loader: ill-formed UTF-8 is refused at its first byte, each byte one column",
+          "[manifest][hostile][utf8]") {
+    // Overlong, surrogate, beyond U+10FFFF, truncated, a lone continuation byte, a byte that
+    // never leads: the control character after each stands one column further per byte.
+    const std::string head = "version: 1\naccounts: []\nx: ";
+    const std::string invalid = "m.yaml:3:4: invalid UTF-8 at byte offset 27";
+    const std::pair<const char*, const char*> cases[] = {
+        {"\xC0\x80", "m.yaml:3:7: manifest contains the non-printable character U+0001"},
+        {"\xED\xA0\x80", "m.yaml:3:8: manifest contains the non-printable character U+0001"},
+        {"\xF4\x90\x80\x80", "m.yaml:3:9: manifest contains the non-printable character U+0001"},
+        {"\xE2\x80", "m.yaml:3:7: manifest contains the non-printable character U+0001"},
+        {"\x80", "m.yaml:3:6: manifest contains the non-printable character U+0001"},
+        {"\xFF", "m.yaml:3:6: manifest contains the non-printable character U+0001"},
+    };
+    for (const auto& [bytes, control] : cases) {
+        INFO(std::string(bytes).size() << " ill-formed bytes");
+        CHECK(problems(head + bytes + " \x01\n") == std::vector<std::string>{invalid, control});
+    }
+    // The largest code point, a noncharacter short of U+FFFE and an emoji are well formed.
+    const std::string well_formed = "\"\xF4\x8F\xBF\xBF \xEF\xB7\x90 \xF0\x9F\x98\x80\"";
+    CHECK(sent(well_formed) == well_formed);
 }
 
 TEST_CASE("manifest loader: libyaml's syntax errors keep the clear wording yaml-cpp's had",
