@@ -3,6 +3,7 @@
 #include "rossum_accounts/io/manifest_loader.hpp"
 
 #include "manifest_loader_tree.hpp"
+#include "rossum_accounts/core/invisible.hpp"
 #include "rossum_accounts/io/files.hpp"
 
 #include <algorithm>
@@ -61,9 +62,13 @@ std::optional<std::string> refused_character(std::string_view s, std::size_t i, 
                    ? std::nullopt
                    : std::optional<std::string>("a carriage return must be followed by a line "
                                                 "feed (only LF and CRLF line ends are allowed)");
-    const bool line_break = cp == 0x85 || cp == 0x2028 || cp == 0x2029;
-    const bool control = (cp < 0x20 && cp != U'\t' && cp != U'\n') ||
-                         (cp >= 0x7F && cp <= 0x9F && !line_break) || cp == 0xFFFE || cp == 0xFFFF;
+    // Of the invisible characters, a file may hold LF, tab, spaces and format characters (in a
+    // comment or a metadata value; a username may hold none). U+FFFE and U+FFFF are no
+    // characters at all, and libyaml refuses them too.
+    const InvisibleKind kind = invisible_kind(cp);
+    const bool line_break = kind == InvisibleKind::line_break && cp != U'\n';
+    const bool control =
+        (kind == InvisibleKind::control && cp != U'\t') || cp == 0xFFFE || cp == 0xFFFF;
     if (!line_break && !control)
         return std::nullopt;
     char hex[16];

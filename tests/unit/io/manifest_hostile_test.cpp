@@ -328,6 +328,26 @@ TEST_CASE("manifest loader: a control character is refused at its place", "[mani
               "m.yaml:3:4: manifest contains the non-printable character U+FFFE"});
 }
 
+TEST_CASE("manifest loader: a comment or a value may hold a space or format character, a "
+          "username may not",
+          "[manifest][hostile][invisible]") {
+    // The file-level check refuses only the line breaks and controls of core/invisible.hpp.
+    for (const char* invisible :
+         {"\t", "\xC2\xA0", "\xE2\x80\x8B", "\xE2\x80\xAE", "\xEF\xBB\xBF"}) {
+        INFO(std::string(invisible).size() << " bytes, first " << int(invisible[0] & 0xFF));
+        CHECK(problems(std::string("version: 1\naccounts: [] # a") + invisible + "b\n").empty());
+        CHECK(refused(std::string("\"a") + invisible + "b\"").empty());
+        CHECK(problems(std::string("version: 1\naccounts:\n  - username: \"a") + invisible +
+                       "b\"\n    groups: [viewer]\n") ==
+              std::vector<std::string>{"m.yaml:3:15: accounts[0].username: must not contain "
+                                       "whitespace or control characters"});
+    }
+    CHECK(problems("version: 1\naccounts: [] # a\x0B"
+                   "b\n") ==
+          std::vector<std::string>{
+              "m.yaml:2:17: manifest contains the non-printable character U+000B"});
+}
+
 TEST_CASE("manifest loader: ill-formed UTF-8 is refused at its first byte, each byte one column",
           "[manifest][hostile][utf8]") {
     // Overlong, surrogate, beyond U+10FFFF, truncated, a lone continuation byte, a byte that
