@@ -1,5 +1,7 @@
 #include "rossum_accounts/core/username.hpp"
 
+#include "rossum_accounts/core/invisible.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <unicode/stringpiece.h>
@@ -236,32 +238,16 @@ UsernameMatch match_username(std::string_view wanted,
     return m;
 }
 
-namespace {
-
-// A character that shows as nothing or as space, or changes how the text around it shows: a
-// username holding one could pass for another in a review (a right-to-left override, a
-// zero-width space, a line separator, a no-break space).
-bool invisible(UChar32 c) {
-    const auto type = static_cast<UCharCategory>(u_charType(c));
-    return u_isUWhiteSpace(c) || type == U_CONTROL_CHAR || type == U_FORMAT_CHAR ||
-           type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR;
-}
-
-} // namespace
-
+// A username holding an invisible character could pass for another in a review (a right-to-left
+// override, a zero-width space, a line separator, a no-break space).
 bool declarable_username(std::string_view username) {
-    if (username.empty() || std::any_of(username.begin(), username.end(), [](char c) {
-            const auto u = static_cast<unsigned char>(c);
-            return u <= 0x20 || u == 0x7f;
-        }))
+    if (username.empty())
         return false;
-    if (is_ascii(username))
-        return true;
     const auto length = static_cast<std::int32_t>(username.size());
     for (std::int32_t i = 0; i < length;) {
         UChar32 c = 0;
         U8_NEXT(reinterpret_cast<const std::uint8_t*>(username.data()), i, length, c);
-        if (c < 0 || invisible(c))
+        if (c < 0 || invisible_kind(static_cast<char32_t>(c)) != InvisibleKind::visible)
             return false; // invalid UTF-8 cannot be declared either
     }
     return true;

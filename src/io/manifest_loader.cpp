@@ -3,16 +3,19 @@
 #include "rossum_accounts/io/manifest_loader.hpp"
 
 #include "manifest_loader_tree.hpp"
+#include "rossum_accounts/core/invisible.hpp"
 #include "rossum_accounts/io/files.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <optional>
 #include <sys/stat.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 namespace ra {
@@ -29,50 +32,28 @@ LoadResult failure(const std::string& file, int line, int column, std::string me
     return result;
 }
 
-// Length of the valid UTF-8 sequence at `i`, or 0.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    if (c < 0x80)
-        return 1;
-    std::size_t n = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        low = c == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
-        high = c == 0xED ? 0x9F : 0xBF; // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        low = c == 0xF0 ? 0x90 : 0x80;
-        high = c == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (i + n > s.size() || byte(i + 1) < low || byte(i + 1) > high)
-        return 0;
-    for (std::size_t k = 2; k < n; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80)
-            return 0;
-    }
-    return n;
-}
+// The character at `i`, decoded by ICU as the core's username and password checks decode.
+struct Decoded {
+    UChar32 code_point = 0; // negative for an ill-formed byte
+    std::size_t length = 1; // in bytes
+};
 
-// The code point of the valid `n`-byte UTF-8 sequence at `i`.
-char32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
-    static const unsigned char lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    char32_t cp = static_cast<unsigned char>(s[i]) & lead_mask[n];
-    for (std::size_t k = 1; k < n; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    return cp;
+// An ill-formed byte is stepped over alone (ICU would skip its whole maximal subpart), so each
+// such byte counts as one column of the places reported after it.
+Decoded decode_at(std::string_view s, std::size_t i) {
+    auto at = static_cast<std::int32_t>(i);
+    Decoded d;
+    U8_NEXT(reinterpret_cast<const std::uint8_t*>(s.data()), at,
+            static_cast<std::int32_t>(s.size()), d.code_point);
+    if (d.code_point >= 0)
+        d.length = static_cast<std::size_t>(at) - i;
+    return d;
 }
 
 // libyaml reads YAML 1.1, where a lone CR, NEL, LS and PS end a line; git, diff views and
 // yaml-cpp (and YAML 1.2) do not, so "# note<CR>prune: true" would be a comment to a reviewer
 // and a key to us. libyaml also refuses these control characters, but without a place.
-std::optional<std::string> refused_character(std::string_view s, std::size_t i, std::size_t n) {
+std::optional<std::string> refused_character(std::string_view s, std::size_t i, char32_t cp) {
     const char c = s[i];
     if (c >= 0x20 && c < 0x7F)
         return std::nullopt; // most of a manifest
@@ -81,10 +62,13 @@ std::optional<std::string> refused_character(std::string_view s, std::size_t i, 
                    ? std::nullopt
                    : std::optional<std::string>("a carriage return must be followed by a line "
                                                 "feed (only LF and CRLF line ends are allowed)");
-    const char32_t cp = code_point(s, i, n);
-    const bool line_break = cp == 0x85 || cp == 0x2028 || cp == 0x2029;
-    const bool control = (cp < 0x20 && cp != U'\t' && cp != U'\n') ||
-                         (cp >= 0x7F && cp <= 0x9F && !line_break) || cp == 0xFFFE || cp == 0xFFFF;
+    // Of the invisible characters, a file may hold LF, tab, spaces and format characters (in a
+    // comment or a metadata value; a username may hold none). U+FFFE and U+FFFF are no
+    // characters at all, and libyaml refuses them too.
+    const InvisibleKind kind = invisible_kind(cp);
+    const bool line_break = kind == InvisibleKind::line_break && cp != U'\n';
+    const bool control =
+        (kind == InvisibleKind::control && cp != U'\t') || cp == 0xFFFE || cp == 0xFFFF;
     if (!line_break && !control)
         return std::nullopt;
     char hex[16];
@@ -109,14 +93,13 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
     bool refused = false;
     for (std::size_t i = 0; i < text.size();) {
         const char c = text[i];
-        std::size_t n = utf8_sequence(text, i);
+        const Decoded decoded = decode_at(text, i);
         if (c == '\0') {
             if (!nul)
                 found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
                                            "manifest contains a NUL byte"});
             nul = true;
-        } else if (n == 0) {
-            n = 1;
+        } else if (decoded.code_point < 0) {
             if (!utf8) {
                 utf8 = true;
                 found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
@@ -127,7 +110,7 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
             found.push_back(Diagnostic{SourceLocation{file, line, column}, "",
                                        "tabs are not allowed in indentation"});
         } else if (!refused) {
-            if (auto why = refused_character(text, i, n)) {
+            if (auto why = refused_character(text, i, static_cast<char32_t>(decoded.code_point))) {
                 refused = true;
                 found.push_back(Diagnostic{SourceLocation{file, line, column}, "", *why});
             }
@@ -141,7 +124,7 @@ Diagnostics prescan(std::string_view text, const std::string& file) {
             if (c != ' ' && c != '\t')
                 indentation = false;
         }
-        i += n;
+        i += decoded.length;
     }
     return found;
 }

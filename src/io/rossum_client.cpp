@@ -68,6 +68,21 @@ Status check_arrived_page(const Page<T>& page, const char* what, const ClientCon
     return ok_status();
 }
 
+// `request` sent with `token` in its Authorization header.
+Result<HttpResponse> send_with(RequestSender& sender, HttpRequest request, const std::string& token,
+                               RetryMode mode) {
+    request.headers = {{"Authorization", "Bearer " + token}};
+    return sender.send(request, mode);
+}
+
+// The answer to `request`, unless it failed or is not a 2xx, which is an Error naming `request`.
+Result<HttpResponse> accepted(const RequestSender& sender, const HttpRequest& request,
+                              Result<HttpResponse> response) {
+    if (response && (response->status < 200 || response->status >= 300))
+        return sender.error_for(request, *response);
+    return response;
+}
+
 } // namespace
 
 std::string url_encode(std::string_view value) {
@@ -97,40 +112,40 @@ Result<HttpResponse> RossumClient::authorized(HttpMethod method, const std::stri
     request.url = url;
     if (body != nullptr)
         request.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    // The answer to a read sent with the login token while the exchange ran; a 401 to it is
-    // dropped and the read sent again with the exchanged token.
     std::optional<Result<HttpResponse>> early;
-    auto token = [&] {
-        std::lock_guard lock(auth_mutex_);
-        if (method != HttpMethod::get || config_.runner == nullptr)
-            return auth_.token();
-        return auth_.token(*config_.runner, [&](const std::string& login_token) {
-            HttpRequest with_login = request;
-            with_login.headers = {{"Authorization", "Bearer " + login_token}};
-            early = sender_.send(with_login, mode);
-        });
-    }();
+    auto token = token_for(request, mode, early);
     if (!token)
         return token.error();
-    if (early && *early && (*early)->status == 401)
-        early.reset();
-    for (int round = 0;; ++round) {
-        request.headers = {{"Authorization", "Bearer " + *token}};
-        auto response =
-            early ? std::move(*std::exchange(early, std::nullopt)) : sender_.send(request, mode);
-        if (!response)
-            return response.error();
-        if (response->status == 401 && round == 0) {
+    // The early read's answer stands unless it is a 401 (the login token refused): then the read
+    // goes again, with the exchanged token.
+    if (early && !(*early && (*early)->status == 401))
+        return accepted(sender_, request, std::move(*early));
+    return send_renewing(request, *token, mode);
+}
+
+Result<std::string> RossumClient::token_for(const HttpRequest& request, RetryMode mode,
+                                            std::optional<Result<HttpResponse>>& early) {
+    std::lock_guard lock(auth_mutex_);
+    if (request.method != HttpMethod::get || config_.runner == nullptr)
+        return auth_.token();
+    return auth_.token(*config_.runner, [&](const std::string& login_token) {
+        early = send_with(sender_, request, login_token, mode);
+    });
+}
+
+Result<HttpResponse> RossumClient::send_renewing(const HttpRequest& request,
+                                                 const std::string& token, RetryMode mode) {
+    auto response = send_with(sender_, request, token, mode);
+    if (response && response->status == 401) {
+        Result<std::string> renewed = [&] {
             std::lock_guard lock(auth_mutex_);
-            token = auth_.renew(*token);
-            if (!token)
-                return token.error();
-            continue;
-        }
-        if (response->status < 200 || response->status >= 300)
-            return sender_.error_for(request, *response);
-        return response;
+            return auth_.renew(token);
+        }();
+        if (!renewed)
+            return renewed.error();
+        response = send_with(sender_, request, *renewed, mode);
     }
+    return accepted(sender_, request, std::move(response));
 }
 
 Error RossumClient::not_json(HttpMethod method, const std::string& url, int status) const {

@@ -48,10 +48,9 @@ struct UsernameMatch {
 UsernameMatch match_username(std::string_view wanted,
                              const std::vector<std::string_view>& candidates);
 
-// Whether a manifest can declare this username: valid UTF-8 with no whitespace, control or
-// format characters (bytes up to 0x20 and DEL; Unicode spaces, C1 controls, line and paragraph
-// separators, zero-width and bidirectional controls). The loader, export and the saved-plan
-// checks share this rule.
+// Whether a manifest can declare this username: valid UTF-8 with no invisible character of any
+// kind (invisible.hpp: whitespace, control and format characters, line and paragraph
+// separators). The loader, export and the saved-plan checks share this rule.
 bool declarable_username(std::string_view username);
 
 // `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.

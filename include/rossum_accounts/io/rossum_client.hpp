@@ -78,6 +78,13 @@ private:
     // One authenticated request; a 401 gets one renewed token and one repeat. Non-2xx → Error.
     Result<HttpResponse> authorized(HttpMethod method, const std::string& url,
                                     const nlohmann::json* body, RetryMode mode);
+    // The token to send `request` with. A GET may go with the login token while it is
+    // exchanged (docs/design.md §11.2); its answer is then in `early`.
+    Result<std::string> token_for(const HttpRequest& request, RetryMode mode,
+                                  std::optional<Result<HttpResponse>>& early);
+    // `request` sent with `token`; a 401 gets one renewed token and one repeat. Non-2xx → Error.
+    Result<HttpResponse> send_renewing(const HttpRequest& request, const std::string& token,
+                                       RetryMode mode);
     // authorized(), its answer read as JSON. `oversized`, when given, tells whether the answer
     // held an integer beyond 64 bits.
     Result<nlohmann::json> call(HttpMethod method, const std::string& url,

@@ -776,21 +776,48 @@ TEST_CASE("auth: with a parallel runner the first read goes with the login token
     CHECK(client->logins() == 1);
 }
 
-TEST_CASE("auth: a first read refused with the login token is sent again with the exchanged one",
+TEST_CASE("auth: a first read refused with the login token is sent again with the exchanged "
+          "one, and a 401 to that is final",
+          "[auth][cache][parallel]") {
+    for (const bool exchanged_refused : {false, true}) {
+        CAPTURE(exchanged_refused);
+        EarlyReadRun run;
+        auto& f = run.f;
+        answer_by_url(f.transport, [exchanged_refused](const HttpRequest& r) {
+            const bool refused =
+                exchanged_refused || header_of(r, "Authorization") == "Bearer login-token-1";
+            return refused ? status_response(401) : me();
+        });
+        auto client = f.with_login(run.config);
+        auto caller = client->current_user();
+        CHECK(static_cast<bool>(caller) == !exchanged_refused);
+        if (!caller)
+            CHECK(caller.error().kind == ErrorKind::auth);
+        CHECK(urls_and_tokens(f.transport) ==
+              std::vector<std::string>{"/v1/auth/login ", "/v1/auth/user Bearer login-token-1",
+                                       "/v1/auth/token Bearer login-token-1",
+                                       "/v1/auth/user Bearer long-token-1"});
+        CHECK(client->logins() == 1);
+    }
+}
+
+TEST_CASE("auth: a first read the login token got a 404 for is that error, not sent again",
           "[auth][cache][parallel]") {
     EarlyReadRun run;
     auto& f = run.f;
     answer_by_url(f.transport, [](const HttpRequest& r) {
-        return header_of(r, "Authorization") == "Bearer login-token-1" ? status_response(401)
+        return header_of(r, "Authorization") == "Bearer login-token-1" ? status_response(404)
                                                                        : me();
     });
     auto client = f.with_login(run.config);
-    REQUIRE(client->current_user());
+    auto caller = client->current_user();
+    REQUIRE_FALSE(caller);
+    CHECK(caller.error().http_status == 404);
+    CHECK_THAT(caller.error().message,
+               Catch::StartsWith("GET " + std::string(k_api) + "/v1/auth/user: not found (404)"));
     CHECK(urls_and_tokens(f.transport) ==
           std::vector<std::string>{"/v1/auth/login ", "/v1/auth/user Bearer login-token-1",
-                                   "/v1/auth/token Bearer login-token-1",
-                                   "/v1/auth/user Bearer long-token-1"});
-    CHECK(client->logins() == 1);
+                                   "/v1/auth/token Bearer login-token-1"});
 }
 
 TEST_CASE("auth: a failed exchange fails the first read even when the login token answered it",

@@ -8,6 +8,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace {
 
@@ -285,18 +286,18 @@ TEST_CASE("manifest loader: a comment hiding a key behind a lone CR, NEL, LS or 
     // a reviewer would read the whole line as a comment while the plan pruned.
     const std::string head = "version: 1\naccounts: []\n# reviewed, nothing to change";
     const std::string tail = "prune: true\n";
-    CHECK(problems(head + "\r" + tail) ==
-          std::vector<std::string>{"m.yaml:3:30: a carriage return must be followed by a line "
-                                   "feed (only LF and CRLF line ends are allowed)"});
-    CHECK(problems(head + "\xC2\x85" + tail) ==
-          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+0085 (only "
-                                   "LF and CRLF line ends are allowed)"});
-    CHECK(problems(head + "\xE2\x80\xA8" + tail) ==
-          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+2028 (only "
-                                   "LF and CRLF line ends are allowed)"});
-    CHECK(problems(head + "\xE2\x80\xA9" + tail) ==
-          std::vector<std::string>{"m.yaml:3:30: manifest contains the line break U+2029 (only "
-                                   "LF and CRLF line ends are allowed)"});
+    const std::string only = " (only LF and CRLF line ends are allowed)";
+    const std::pair<const char*, std::string> cases[] = {
+        {"\r", "a carriage return must be followed by a line feed"},
+        {"\xC2\x85", "manifest contains the line break U+0085"},
+        {"\xE2\x80\xA8", "manifest contains the line break U+2028"},
+        {"\xE2\x80\xA9", "manifest contains the line break U+2029"},
+    };
+    for (const auto& [line_break, message] : cases) {
+        INFO(message);
+        CHECK(problems(head + line_break + tail) ==
+              std::vector<std::string>{"m.yaml:3:30: " + message + only});
+    }
     // A quoted value is no exception: libyaml would fold the CR into a space.
     CHECK(problems("version: 1\naccounts: []\nx: \"a\rb\"\n") ==
           std::vector<std::string>{"m.yaml:3:6: a carriage return must be followed by a line "
@@ -313,54 +314,89 @@ TEST_CASE("manifest loader: CRLF line ends are read as LF", "[manifest][hostile]
 
 TEST_CASE("manifest loader: a control character is refused at its place", "[manifest][hostile]") {
     // libyaml refuses them too, but reports no place: this was "1:1: invalid yaml syntax".
-    CHECK(problems("version: 1\naccounts: []\nx: \"a\x01\"\n") ==
+    const std::pair<const char*, const char*> cases[] = {
+        {"\"a\x01\"", "3:6: manifest contains the non-printable character U+0001"},
+        {"a\x7F", "3:5: manifest contains the non-printable character U+007F"},
+        {"\xC3\xA9\xC2\x9B", "3:5: manifest contains the non-printable character U+009B"},
+        {"\xEF\xBF\xBE", "3:4: manifest contains the non-printable character U+FFFE"},
+    };
+    for (const auto& [value, message] : cases) {
+        INFO(message);
+        CHECK(problems(std::string("version: 1\naccounts: []\nx: ") + value + "\n") ==
+              std::vector<std::string>{std::string("m.yaml:") + message});
+    }
+}
+
+TEST_CASE("manifest loader: a comment or a value may hold a space or format character, a "
+          "username may not",
+          "[manifest][hostile][invisible]") {
+    // The file-level check refuses only the line breaks and controls of core/invisible.hpp.
+    for (const char* invisible :
+         {"\t", "\xC2\xA0", "\xE2\x80\x8B", "\xE2\x80\xAE", "\xEF\xBB\xBF"}) {
+        INFO(std::string(invisible).size() << " bytes, first " << int(invisible[0] & 0xFF));
+        CHECK(problems(std::string("version: 1\naccounts: [] # a") + invisible + "b\n").empty());
+        CHECK(refused(std::string("\"a") + invisible + "b\"").empty());
+        CHECK(problems(std::string("version: 1\naccounts:\n  - username: \"a") + invisible +
+                       "b\"\n    groups: [viewer]\n") ==
+              std::vector<std::string>{"m.yaml:3:15: accounts[0].username: must not contain "
+                                       "whitespace or control characters"});
+    }
+    CHECK(problems("version: 1\naccounts: [] # a\x0B"
+                   "b\n") ==
           std::vector<std::string>{
-              "m.yaml:3:6: manifest contains the non-printable character U+0001"});
-    CHECK(problems("version: 1\naccounts: []\nx: a\x7F\n") ==
-          std::vector<std::string>{
-              "m.yaml:3:5: manifest contains the non-printable character U+007F"});
-    CHECK(problems("version: 1\naccounts: []\nx: \xC3\xA9\xC2\x9B\n") ==
-          std::vector<std::string>{
-              "m.yaml:3:5: manifest contains the non-printable character U+009B"});
-    CHECK(problems("version: 1\naccounts: []\nx: \xEF\xBF\xBE\n") ==
-          std::vector<std::string>{
-              "m.yaml:3:4: manifest contains the non-printable character U+FFFE"});
+              "m.yaml:2:17: manifest contains the non-printable character U+000B"});
+}
+
+TEST_CASE("manifest loader: ill-formed UTF-8 is refused at its first byte, each byte one column",
+          "[manifest][hostile][utf8]") {
+    // Overlong, surrogate, beyond U+10FFFF, truncated, a lone continuation byte, a byte that
+    // never leads: the control character after each stands one column further per byte.
+    const std::string head = "version: 1\naccounts: []\nx: ";
+    const std::string invalid = "m.yaml:3:4: invalid UTF-8 at byte offset 27";
+    const std::pair<const char*, const char*> cases[] = {
+        {"\xC0\x80", "m.yaml:3:7: manifest contains the non-printable character U+0001"},
+        {"\xED\xA0\x80", "m.yaml:3:8: manifest contains the non-printable character U+0001"},
+        {"\xF4\x90\x80\x80", "m.yaml:3:9: manifest contains the non-printable character U+0001"},
+        {"\xE2\x80", "m.yaml:3:7: manifest contains the non-printable character U+0001"},
+        {"\x80", "m.yaml:3:6: manifest contains the non-printable character U+0001"},
+        {"\xFF", "m.yaml:3:6: manifest contains the non-printable character U+0001"},
+    };
+    for (const auto& [bytes, control] : cases) {
+        INFO(std::string(bytes).size() << " ill-formed bytes");
+        CHECK(problems(head + bytes + " \x01\n") == std::vector<std::string>{invalid, control});
+    }
+    // The largest code point, a noncharacter short of U+FFFE and an emoji are well formed.
+    const std::string well_formed = "\"\xF4\x8F\xBF\xBF \xEF\xB7\x90 \xF0\x9F\x98\x80\"";
+    CHECK(sent(well_formed) == well_formed);
 }
 
 TEST_CASE("manifest loader: libyaml's syntax errors keep the clear wording yaml-cpp's had",
           "[manifest][hostile]") {
     // Each was "invalid yaml syntax" or a misleading expectation after the switch to libyaml.
     const std::string head = "version: 1\naccounts: []\n";
-    CHECK(problems(head + "x: &a &b c\n") ==
-          std::vector<std::string>{"m.yaml:3:7: anchors are not allowed"});
-    CHECK(problems(head + "x: !a !b c\n") ==
-          std::vector<std::string>{"m.yaml:3:7: tags are not allowed"});
-    CHECK(problems(head + "x: !a%ZZ c\n") ==
-          std::vector<std::string>{"m.yaml:3:4: tags are not allowed"});
-    CHECK(problems(head + "x: &\xC3\xA9 c\n") ==
-          std::vector<std::string>{"m.yaml:3:4: anchors are not allowed"});
-    CHECK(problems(head + "x: ? c\n") ==
-          std::vector<std::string>{
-              "m.yaml:3:4: invalid yaml: unexpected key (check the indentation)"});
-    CHECK(problems(head + "...\nx: 1\n") ==
-          std::vector<std::string>{"m.yaml:4:1: a manifest holds exactly one yaml document"});
-    CHECK(problems("%YAML 1.2\n" + head) ==
-          std::vector<std::string>{"m.yaml:2:1: invalid yaml: \"---\" must follow a directive"});
-    CHECK(problems("%YAML 1.3\n---\n" + head) ==
-          std::vector<std::string>{"m.yaml:1:1: invalid yaml: unsupported %YAML version"});
-    CHECK(problems("%FOO bar\n---\n" + head) ==
-          std::vector<std::string>{
-              "m.yaml:1:5: invalid yaml: unknown directive (only %YAML and %TAG)"});
-    CHECK(problems(head + "x: \"\\uD800\"\n") ==
-          std::vector<std::string>{"m.yaml:3:7: invalid yaml: invalid unicode escape (a "
-                                   "surrogate or beyond U+10FFFF)"});
-    CHECK(problems(head + "x: *\xC3\xA9\n") ==
-          std::vector<std::string>{
-              "m.yaml:3:4: aliases are not allowed (quote a value that starts with \"*\")"});
-    CHECK(problems(head + "x: |0\n  y\n") ==
-          std::vector<std::string>{"m.yaml:3:5: invalid yaml: a block scalar's indentation "
-                                   "indicator must be 1 to 9"});
-    CHECK(problems("...\n") == std::vector<std::string>{"m.yaml: manifest has no yaml document"});
+    const std::pair<std::string, const char*> cases[] = {
+        {head + "x: &a &b c\n", "m.yaml:3:7: anchors are not allowed"},
+        {head + "x: !a !b c\n", "m.yaml:3:7: tags are not allowed"},
+        {head + "x: !a%ZZ c\n", "m.yaml:3:4: tags are not allowed"},
+        {head + "x: &\xC3\xA9 c\n", "m.yaml:3:4: anchors are not allowed"},
+        {head + "x: ? c\n", "m.yaml:3:4: invalid yaml: unexpected key (check the indentation)"},
+        {head + "...\nx: 1\n", "m.yaml:4:1: a manifest holds exactly one yaml document"},
+        {"%YAML 1.2\n" + head, "m.yaml:2:1: invalid yaml: \"---\" must follow a directive"},
+        {"%YAML 1.3\n---\n" + head, "m.yaml:1:1: invalid yaml: unsupported %YAML version"},
+        {"%FOO bar\n---\n" + head,
+         "m.yaml:1:5: invalid yaml: unknown directive (only %YAML and %TAG)"},
+        {head + "x: \"\\uD800\"\n", "m.yaml:3:7: invalid yaml: invalid unicode escape (a "
+                                    "surrogate or beyond U+10FFFF)"},
+        {head + "x: *\xC3\xA9\n",
+         "m.yaml:3:4: aliases are not allowed (quote a value that starts with \"*\")"},
+        {head + "x: |0\n  y\n",
+         "m.yaml:3:5: invalid yaml: a block scalar's indentation indicator must be 1 to 9"},
+        {"...\n", "m.yaml: manifest has no yaml document"},
+    };
+    for (const auto& [text, message] : cases) {
+        INFO(text);
+        CHECK(problems(text) == std::vector<std::string>{message});
+    }
 }
 
 TEST_CASE("manifest loader: an unterminated quoted string is reported at its opening quote",
@@ -377,9 +413,15 @@ TEST_CASE("manifest loader: a \"?\" glued to a value in a flow collection is ref
     // reads "?team" and "?x" as plain strings, and yaml-cpp refused them.
     const std::string hint =
         "invalid yaml: \"?\" followed by a value (quote a value that starts with \"?\")";
-    CHECK(refused("{?team: ops}") == std::vector<std::string>{"m.yaml:5:20: " + hint});
-    CHECK(refused("{tags: [a, ?x]}") == std::vector<std::string>{"m.yaml:5:30: " + hint});
-    CHECK(refused("{tags: [?\"x\"]}") == std::vector<std::string>{"m.yaml:5:27: " + hint});
+    const std::pair<const char*, const char*> cases[] = {
+        {"{?team: ops}", "m.yaml:5:20: "},
+        {"{tags: [a, ?x]}", "m.yaml:5:30: "},
+        {"{tags: [?\"x\"]}", "m.yaml:5:27: "},
+    };
+    for (const auto& [value, place] : cases) {
+        INFO(value);
+        CHECK(refused(value) == std::vector<std::string>{place + hint});
+    }
     // "? x" is an explicit key, as in YAML 1.2: past the parser, refused by the schema.
     CHECK(refused("[? x]") == std::vector<std::string>{"m.yaml:5:19: accounts[0].metadata.k: "
                                                        "expected a scalar value, got a sequence"});
