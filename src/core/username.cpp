@@ -236,11 +236,16 @@ namespace {
 
 // A character that shows as nothing or as space, or changes how the text around it shows: a
 // username holding one could pass for another in a review (a right-to-left override, a
-// zero-width space, a line separator, a no-break space).
+// zero-width space, a line separator, a no-break space). Default-ignorable code points are the
+// ones a renderer shows as nothing (the Hangul fillers U+3164 and U+115F, variation selectors,
+// the combining grapheme joiner), whatever their category; unassigned, noncharacter and
+// private-use code points have no agreed glyph, and U+2800 is a blank braille cell.
 bool invisible(UChar32 c) {
     const auto type = static_cast<UCharCategory>(u_charType(c));
     return u_isUWhiteSpace(c) || type == U_CONTROL_CHAR || type == U_FORMAT_CHAR ||
-           type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR;
+           type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR || type == U_UNASSIGNED ||
+           type == U_PRIVATE_USE_CHAR ||
+           u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || c == 0x2800;
 }
 
 } // namespace
@@ -261,6 +266,18 @@ bool declarable_username(std::string_view username) {
             return false; // invalid UTF-8 cannot be declared either
     }
     return true;
+}
+
+std::optional<InvisibleCharacter> invisible_character_at(std::string_view text, std::size_t i) {
+    if (i >= text.size() || static_cast<unsigned char>(text[i]) < 0x80)
+        return std::nullopt;
+    std::int32_t at = static_cast<std::int32_t>(i);
+    UChar32 c = 0;
+    U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), at,
+            static_cast<std::int32_t>(text.size()), c);
+    if (c < 0 || !invisible(c))
+        return std::nullopt;
+    return InvisibleCharacter{static_cast<std::uint32_t>(c), static_cast<std::size_t>(at) - i};
 }
 
 std::string quote_usernames(const std::vector<std::string_view>& usernames) {

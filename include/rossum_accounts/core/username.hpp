@@ -10,6 +10,7 @@
 // rejects it); ill-formed bytes are kept as they are and only the valid text around them folds.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,10 +47,23 @@ UsernameMatch match_username(std::string_view wanted,
                              const std::vector<std::string_view>& candidates);
 
 // Whether a manifest can declare this username: valid UTF-8 with no whitespace, control or
-// format characters (bytes up to 0x20 and DEL; Unicode spaces, C1 controls, line and paragraph
-// separators, zero-width and bidirectional controls). The loader, export and the saved-plan
-// checks share this rule.
+// invisible characters (bytes up to 0x20 and DEL; Unicode spaces, C1 controls, line and
+// paragraph separators, zero-width and bidirectional controls and other format characters,
+// default-ignorable code points such as the Hangul filler U+3164 or a variation selector,
+// unassigned, noncharacter and private-use code points, the blank braille cell U+2800). The
+// loader, export and the saved-plan checks share this rule.
 bool declarable_username(std::string_view username);
+
+// A non-ASCII character that declarable_username() refuses, found at a byte offset of a text.
+struct InvisibleCharacter {
+    std::uint32_t code_point = 0;
+    std::size_t length = 0; // in bytes
+};
+
+// The invisible character that starts at byte `i` of `text` (any character above U+007F that a
+// declarable username may not hold), so that the renderers can show it as an escape; nullopt
+// for ASCII, a visible character or ill-formed UTF-8.
+std::optional<InvisibleCharacter> invisible_character_at(std::string_view text, std::size_t i);
 
 // `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.
 std::string quote_usernames(const std::vector<std::string_view>& usernames);
