@@ -76,5 +76,30 @@ class InvisibleLiveUsernameTest(ToolTestCase):
         self.assertNoSecrets()
 
 
+
+class ExportOfInvisibleValuesTest(ToolTestCase):
+    def test_export_escapes_a_names_line_separator_so_its_manifest_validates_and_plans_clean(self):
+        # yaml-cpp wrote U+2028 raw inside the double-quoted name, and the loader refuses a lone
+        # line separator (a line end to YAML 1.1), so "export, then plan" failed with 65.
+        with Sandbox() as sb:
+            sb.add_user(username="svc.ls@demo", organization=4201, groups=["viewer"],
+                        first_name="F\u202eN", last_name="x\u2028y")
+            env = self.env(sb)
+            path = self.tmp + "/exported.yaml"
+            exported = self.run_tool("export", "--output", path, env=env)
+            self.assertExit(exported, 0)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            self.assertIn('first_name: "F\\u202eN"', text)
+            self.assertIn('last_name: "x\\u2028y"', text)
+            self.assertExit(self.run_tool("validate", path, env=env), 0)
+            plan = self.run_tool("plan", path, "--format", "json", env=env)
+            self.assertExit(plan, 0)
+            [action] = [a for a in json.loads(plan.stdout)["actions"]
+                        if a["username"] == "svc.ls@demo"]
+            self.assertEqual(sorted(c["field"] for c in action["changes"]),
+                             ["managed_by", "rossum_accounts_applied"])
+        self.assertNoSecrets()
+
 if __name__ == "__main__":
     unittest.main()
