@@ -1,7 +1,9 @@
 #include "rossum_accounts/cli/console.hpp"
 
+#include "rossum_accounts/core/username.hpp"
 #include "rossum_accounts/render/github.hpp"
 
+#include <fmt/format.h>
 #include <ostream>
 #include <string>
 
@@ -28,6 +30,11 @@ std::string escape_controls(std::string_view message) {
         } else if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
             escape(out, static_cast<unsigned char>(next));
             ++i;
+        } else if (const auto invisible = invisible_character_at(message, i)) {
+            // A right-to-left override in a username would reorder the rest of the line.
+            out += invisible->code_point > 0xffff ? fmt::format("\\U{:08x}", invisible->code_point)
+                                                  : fmt::format("\\u{:04x}", invisible->code_point);
+            i += invisible->length - 1;
         } else {
             out += message[i];
         }

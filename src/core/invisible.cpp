@@ -17,6 +17,9 @@ InvisibleKind invisible_kind(char32_t code_point) {
         return InvisibleKind::space;
     if (type == U_FORMAT_CHAR)
         return InvisibleKind::format;
+    if (type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR ||
+        u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || c == 0x2800)
+        return InvisibleKind::blank;
     return InvisibleKind::visible;
 }
 

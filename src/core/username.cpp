@@ -253,6 +253,18 @@ bool declarable_username(std::string_view username) {
     return true;
 }
 
+std::optional<InvisibleCharacter> invisible_character_at(std::string_view text, std::size_t i) {
+    if (i >= text.size() || static_cast<unsigned char>(text[i]) < 0x80)
+        return std::nullopt;
+    std::int32_t at = static_cast<std::int32_t>(i);
+    UChar32 c = 0;
+    U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), at,
+            static_cast<std::int32_t>(text.size()), c);
+    if (c < 0 || invisible_kind(static_cast<char32_t>(c)) == InvisibleKind::visible)
+        return std::nullopt;
+    return InvisibleCharacter{static_cast<std::uint32_t>(c), static_cast<std::size_t>(at) - i};
+}
+
 std::string quote_usernames(const std::vector<std::string_view>& usernames) {
     std::vector<std::string_view> sorted = usernames;
     std::sort(sorted.begin(), sorted.end(),

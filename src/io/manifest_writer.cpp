@@ -1,5 +1,8 @@
 #include "rossum_accounts/io/manifest_writer.hpp"
 
+#include "rossum_accounts/core/username.hpp"
+
+#include <fmt/format.h>
 #include <string_view>
 #include <yaml-cpp/yaml.h>
 
@@ -53,14 +56,22 @@ std::string write_manifest_yaml(const std::vector<Account>& accounts,
     std::string text;
     for (const auto& line : comment)
         text += "# " + line + "\n";
-    // yaml-cpp escapes C0 and C1 controls in double-quoted scalars but writes DEL as it is; every
-    // value is double-quoted (keys, role names and numbers hold no DEL), so the YAML escape
-    // stands for the same character and nothing raw reaches a terminal.
-    for (const char c : std::string_view(out.c_str())) {
-        if (c == '\x7f')
+    // yaml-cpp escapes C0 and C1 controls in double-quoted scalars but writes DEL and the
+    // invisible characters (a right-to-left override in a first name, say) as they are; every
+    // value is double-quoted (keys, role names and numbers are ASCII without DEL), so the YAML
+    // escape stands for the same character and nothing raw reaches a terminal or a diff.
+    const std::string_view yaml(out.c_str());
+    for (std::size_t i = 0; i < yaml.size(); ++i) {
+        if (yaml[i] == '\x7f') {
             text += "\\x7f";
-        else
-            text += c;
+        } else if (const auto invisible = invisible_character_at(yaml, i)) {
+            text += invisible->code_point > 0xffff
+                        ? fmt::format("\\U{:08x}", invisible->code_point)
+                        : fmt::format("\\u{:04x}", invisible->code_point);
+            i += invisible->length - 1;
+        } else {
+            text += yaml[i];
+        }
     }
     text += "\n";
     return text;

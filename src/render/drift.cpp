@@ -223,7 +223,8 @@ void render_drift_json(const Plan& plan, const DriftReport& report, std::ostream
     };
     if (plan.partial())
         j["selection"] = {{"target", plan.targets}, {"exclude", plan.excludes}};
-    out << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    // Escapes C1 controls and invisible characters as the plan and the report do: same data.
+    out << render::json_document(j);
 }
 
 } // namespace ra

@@ -1,5 +1,7 @@
 #include "format.hpp"
 
+#include "rossum_accounts/core/username.hpp"
+
 #include <fmt/format.h>
 #include <set>
 #include <vector>
@@ -18,6 +20,12 @@ std::string printable(std::string_view text) {
             // U+0080..U+009F: C1 controls, which some terminals obey (U+009B is CSI).
             out += fmt::format("\\u{:04x}", next);
             ++i;
+        } else if (const auto invisible = invisible_character_at(text, i)) {
+            // A right-to-left override or a zero-width space would make one username look like
+            // another to a reviewer: shown as the escape, as a manifest must write it.
+            out += invisible->code_point > 0xffff ? fmt::format("\\U{:08x}", invisible->code_point)
+                                                  : fmt::format("\\u{:04x}", invisible->code_point);
+            i += invisible->length - 1;
         } else {
             out += text[i];
         }
@@ -60,19 +68,24 @@ void append_json_dump(std::string& out, std::string_view dumped) {
     std::size_t run = 0; // the start of the bytes not copied yet (a plan runs to megabytes)
     for (std::size_t i = 0; i < dumped.size(); ++i) {
         const auto u = static_cast<unsigned char>(dumped[i]);
-        if (u != 0x7f && u != 0xc2)
+        if (u != 0x7f && u < 0xc2)
             continue;
-        const auto next = i + 1 < dumped.size() ? static_cast<unsigned char>(dumped[i + 1]) : 0U;
         // Outside strings a dump is ASCII without DEL, so these bytes are inside a string, where
-        // the escape stands for the same character.
+        // the escape stands for the same character. C1 controls are invisible characters too.
         if (u == 0x7f) {
             out.append(dumped, run, i - run);
             out += "\\u007f";
             run = i + 1;
-        } else if (next >= 0x80 && next <= 0x9f) {
+        } else if (const auto invisible = invisible_character_at(dumped, i)) {
             out.append(dumped, run, i - run);
-            out += fmt::format("\\u{:04x}", next);
-            run = ++i + 1;
+            const std::uint32_t c = invisible->code_point;
+            if (c > 0xffff) // JSON escapes a character beyond the BMP as a surrogate pair
+                out += fmt::format("\\u{:04x}\\u{:04x}", 0xd800 + ((c - 0x10000) >> 10),
+                                   0xdc00 + ((c - 0x10000) & 0x3ff));
+            else
+                out += fmt::format("\\u{:04x}", c);
+            i += invisible->length - 1;
+            run = i + 1;
         }
     }
     out.append(dumped.substr(run));

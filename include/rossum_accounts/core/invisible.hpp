@@ -13,6 +13,10 @@ enum class InvisibleKind {
     control,    // every other C0 and C1 control character, tab and DEL among them
     space,      // other Unicode white space: U+0020, U+00A0, U+2000 to U+200A, U+3000, ...
     format,     // format characters: zero-width (U+200B), bidirectional (U+202E), U+FEFF
+    // Shown as nothing whatever its category, or with no agreed glyph: default-ignorable code
+    // points (the Hangul fillers U+3164 and U+115F, variation selectors, the combining grapheme
+    // joiner), unassigned, noncharacter and private-use code points, the blank braille U+2800.
+    blank,
 };
 
 // The kinds in the order above: a line break is also a control or white space, and a control

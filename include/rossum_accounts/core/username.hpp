@@ -10,6 +10,7 @@
 // rejects it); ill-formed bytes are kept as they are and only the valid text around them folds.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,8 +51,20 @@ UsernameMatch match_username(std::string_view wanted,
 
 // Whether a manifest can declare this username: valid UTF-8 with no invisible character of any
 // kind (invisible.hpp: whitespace, control and format characters, line and paragraph
-// separators). The loader, export and the saved-plan checks share this rule.
+// separators, default-ignorable, unassigned and private-use code points). The loader, export
+// and the saved-plan checks share this rule.
 bool declarable_username(std::string_view username);
+
+// A non-ASCII character that declarable_username() refuses, found at a byte offset of a text.
+struct InvisibleCharacter {
+    std::uint32_t code_point = 0;
+    std::size_t length = 0; // in bytes
+};
+
+// The invisible character that starts at byte `i` of `text` (any character above U+007F that a
+// declarable username may not hold), so that the renderers can show it as an escape; nullopt
+// for ASCII, a visible character or ill-formed UTF-8.
+std::optional<InvisibleCharacter> invisible_character_at(std::string_view text, std::size_t i);
 
 // `"A", "a"`: the candidates a match found ambiguous, quoted, for messages.
 std::string quote_usernames(const std::vector<std::string_view>& usernames);

@@ -34,7 +34,10 @@ TEST_CASE("invisible: the boundary code points get their kind, and usernames fol
         {0x200B, InvisibleKind::format},     {0x202E, InvisibleKind::format},
         {0xFEFF, InvisibleKind::format},     {U'a', InvisibleKind::visible},
         {U'~', InvisibleKind::visible},      {0x00A1, InvisibleKind::visible},
-        {0x00E4, InvisibleKind::visible},
+        {0x00E4, InvisibleKind::visible},    {0x3164, InvisibleKind::blank},
+        {0xFE0F, InvisibleKind::blank},      {0x034F, InvisibleKind::blank},
+        {0xE000, InvisibleKind::blank},      {0x0378, InvisibleKind::blank},
+        {0xFDD0, InvisibleKind::blank},      {0x2800, InvisibleKind::blank},
     };
     for (const auto& [code_point, kind] : cases) {
         CAPTURE(static_cast<unsigned>(code_point));

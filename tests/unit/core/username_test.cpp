@@ -159,3 +159,43 @@ TEST_CASE("username: a declarable username holds no invisible character, ASCII o
     }
     CHECK_FALSE(declarable_username("bot\xff@demo")); // not UTF-8
 }
+
+TEST_CASE("username: a character a renderer shows as nothing cannot be declared, whatever its "
+          "category",
+          "[username][hostile]") {
+    // Default-ignorable code points that are letters or marks rather than format characters,
+    // and code points with no agreed glyph: each passed the category check and the loader.
+    for (const char* invisible : {"\u3164",       // Hangul filler (Lo)
+                                  "\u115f",       // Hangul choseong filler (Lo)
+                                  "\uffa0",       // halfwidth Hangul filler (Lo)
+                                  "\u034f",       // combining grapheme joiner (Mn)
+                                  "\ufe0f",       // variation selector 16 (Mn)
+                                  "\U000e0100",   // variation selector 17 (Mn)
+                                  "\u17b4",       // Khmer vowel inherent aq (Mn)
+                                  "\u2800",       // braille pattern blank (So)
+                                  "\xcd\xb8",     // U+0378, unassigned
+                                  "\xef\xbf\xbe", // U+FFFE, a noncharacter
+                                  "\ue000"}) {    // private use
+        INFO(invisible);
+        CHECK_FALSE(declarable_username(std::string("bot") + invisible + "x@demo"));
+    }
+    CHECK(declarable_username("한국어@x"));          // ordinary Hangul stays declarable
+    CHECK(declarable_username("caf\u00e9\u0301@x")); // and so do visible combining marks
+}
+
+TEST_CASE("username: the invisible character at a byte offset is found with its length",
+          "[username][hostile]") {
+    const std::string text = "a\u202eb\U000e0100c\u00e9";
+    CHECK_FALSE(invisible_character_at(text, 0));
+    const auto rlo = invisible_character_at(text, 1);
+    REQUIRE(rlo);
+    CHECK(rlo->code_point == 0x202e);
+    CHECK(rlo->length == 3);
+    const auto selector = invisible_character_at(text, 5);
+    REQUIRE(selector);
+    CHECK(selector->code_point == 0xe0100);
+    CHECK(selector->length == 4);
+    CHECK_FALSE(invisible_character_at(text, 10));  // é is visible
+    CHECK_FALSE(invisible_character_at("\xff", 0)); // ill-formed is not a character
+    CHECK_FALSE(invisible_character_at("a", 5));    // beyond the end
+}

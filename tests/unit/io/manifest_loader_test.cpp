@@ -301,6 +301,28 @@ TEST_CASE("manifest writer: DEL and other controls are written escaped and read 
     CHECK(back.manifest->accounts[0].first_name == a.first_name);
 }
 
+TEST_CASE("manifest writer: invisible characters in a value are written as escapes and read "
+          "back unchanged",
+          "[manifest][writer][hostile]") {
+    // A first name holding a right-to-left override reordered export's line on a terminal and
+    // in the diff that adds the exported manifest.
+    ra::Account a;
+    a.username = "svc@acme";
+    a.first_name = std::string("F\u202eN\u200b\U000e0100 Jos\u00e9");
+    a.last_name = std::string("x\u2028y");
+    a.groups = {"viewer"};
+    const std::string yaml = ra::write_manifest_yaml({a}, {"exported"});
+    CHECK(yaml.find("first_name: \"F\\u202eN\\u200b\\U000e0100 Jos\u00e9\"") != std::string::npos);
+    CHECK(yaml.find("last_name: \"x\\u2028y\"") != std::string::npos);
+    CHECK(yaml.find("\u202e") == std::string::npos);
+    ra::LoadResult back = ra::load_manifest_text(yaml, "exported.yaml", "/srv");
+    REQUIRE(back.diagnostics.empty());
+    REQUIRE(back.manifest);
+    REQUIRE(back.manifest->accounts.size() == 1);
+    CHECK(back.manifest->accounts[0].first_name == a.first_name);
+    CHECK(back.manifest->accounts[0].last_name == a.last_name);
+}
+
 TEST_CASE("manifest loader: queues may be given by id or by name, from defaults too",
           "[manifest][valid][queues]") {
     ra::LoadResult result = ra::load_manifest_text(

@@ -132,3 +132,16 @@ TEST_CASE("drift markdown keeps a pipe in a value inside its table cell",
     plan.actions[2].username = "a|b@mycompany";
     CHECK(contains(markdown_of(plan), "| `a\\|b@mycompany` | update | `groups` |"));
 }
+
+TEST_CASE("drift json writes C1 controls and invisible characters as escapes of the same data",
+          "[render][drift][json][hostile]") {
+    Plan plan = test::sample_plan();
+    plan.actions[2].username = "rlo\u202eevil\xc2\x9b@mycompany";
+    const std::string out = rendered(plan, [](const Plan& p, const DriftReport& r,
+                                              std::ostream& o) { render_drift_json(p, r, o); });
+    CHECK_FALSE(contains(out, "\u202e"));
+    CHECK_FALSE(contains(out, "\xc2\x9b"));
+    CHECK(contains(out, "\"rlo\\u202eevil\\u009b@mycompany\""));
+    CHECK(json_of(plan)["pending"].dump().find("rlo\u202eevil\xc2\x9b@mycompany") !=
+          std::string::npos);
+}

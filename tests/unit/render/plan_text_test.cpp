@@ -62,6 +62,21 @@ TEST_CASE("text plan: control characters in a username cannot reach the terminal
     CHECK(text.find('\a') == std::string::npos);
 }
 
+TEST_CASE("text plan: a username's invisible characters are shown as escapes",
+          "[render][text][hostile]") {
+    // A live user's username is not checked as a declared one is: a right-to-left override
+    // would reorder the rest of the line, a Hangul filler or a zero-width space would make it
+    // pass for another username in a review.
+    ra::Plan plan = ra::test::in_sync_plan();
+    plan.actions.push_back(ra::test::existing(ra::ActionKind::deactivate,
+                                              "rlo\u202eevil\u3164\u200b\U000e0100@x", "", 7));
+    const std::string text = text_of(plan, false);
+    CHECK(text.find("  - deactivate rlo\\u202eevil\\u3164\\u200b\\U000e0100@x   (not in the "
+                    "manifest)\n") != std::string::npos);
+    CHECK(text.find("\u202e") == std::string::npos);
+    CHECK(text.find("\u3164") == std::string::npos);
+}
+
 TEST_CASE("text plan: the cost line counts the writes, the reads before PATCHes and the time",
           "[render][text][cost]") {
     ra::Plan plan;

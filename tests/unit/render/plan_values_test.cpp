@@ -92,6 +92,25 @@ TEST_CASE("plan values: the JSON plan writes DEL and C1 controls as escapes of t
     CHECK(nlohmann::json::parse(out.str()) == ra::plan_to_json(plan));
 }
 
+TEST_CASE("plan values: invisible characters are escapes in text, markdown and JSON",
+          "[render][text][markdown][json][hostile]") {
+    const ra::Plan plan = plan_with_changes(
+        {ra::test::change("first_name", "a\u2028b", "c\u202ed\U000e0100"), // LS, RLO, VS17
+         ra::test::change("last_name", "Jos\u00e9", "Jos\u00e9!")});       // é is visible: kept
+    for (const std::string& out : {text_of(plan), markdown_of(plan)}) {
+        CHECK(out.find("\"a\\u2028b\"") != std::string::npos);
+        CHECK(out.find("\"c\\u202ed\\U000e0100\"") != std::string::npos);
+        CHECK(out.find("\u202e") == std::string::npos);
+        CHECK(out.find("Jos\u00e9") != std::string::npos);
+    }
+    std::ostringstream out;
+    ra::render_plan_json(plan, out);
+    CHECK(out.str().find("\u202e") == std::string::npos);
+    CHECK(out.str().find("\"c\\u202ed\\udb40\\udd00\"") != std::string::npos);
+    CHECK(out.str().find("Jos\u00e9") != std::string::npos);
+    CHECK(nlohmann::json::parse(out.str()) == ra::plan_to_json(plan)); // the same data
+}
+
 namespace {
 
 // Every kind of value the JSON plan holds, with the strings that need escaping.
