@@ -235,6 +235,7 @@ Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredSt
         return more.error();
     cost.requests += *more;
     live.complete_user_list = by_pages && sieve == nullptr;
+    live.users_looked_up = !by_pages && !missing.empty();
     return cost;
 }
 

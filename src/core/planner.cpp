@@ -386,6 +386,20 @@ void warn_about_deleted_namesake(Action& create, const Lookup& idx) {
             it->second->username, it->second->id));
 }
 
+// The API's username filter is not known to fold case as the tool does; it cannot be expected
+// to match "STRASSE" for "straße", so a create of a non-ASCII username that look-ups found
+// nothing for says so (docs/design.md §9.1).
+void warn_about_unfolded_look_up(Action& create, const LiveState& live) {
+    const bool ascii = std::all_of(create.username.begin(), create.username.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (live.users_looked_up && !ascii)
+        create.warnings.push_back(
+            "this username was looked up with the API's username filter, which may miss a user "
+            "differing from it only in Unicode case (such as \"SS\" for \"ß\"); if one exists, "
+            "the create will be refused or make a second user. Reading every page (prune: true) "
+            "finds it");
+}
+
 // Deactivating or demoting the account the tool runs as is allowed, but never silently.
 void add_caller_warnings(Plan& plan, const LiveState& live) {
     for (Action& action : plan.actions)
@@ -451,6 +465,7 @@ PlanOutcome make_plan(const DesiredState& desired, const LiveState& live,
             plan.actions.push_back(plan_create(account, options, managed ? gone : nullptr));
             if (gone != nullptr && !managed)
                 warn_about_deleted_namesake(plan.actions.back(), idx);
+            warn_about_unfolded_look_up(plan.actions.back(), live);
         }
     }
     if (desired.prune) {

@@ -74,6 +74,9 @@ struct LiveState {
     std::vector<LiveUser> users;
     std::vector<LiveUser> deleted_users;
     bool complete_user_list = false; // every user of the organization was read (prune needs it)
+    // Accounts missing from the first page were found by username look-ups, whose filter may
+    // not match a case variant under Unicode folding (docs/design.md §9.1).
+    bool users_looked_up = false;
 };
 
 // Tolerant parsers for API objects; Error kind protocol when a required field is missing or has

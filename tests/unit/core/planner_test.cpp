@@ -555,6 +555,35 @@ TEST_CASE("planner: a create whose username a deleted user holds is warned about
                    Catch::Contains("holds this username"));
 }
 
+TEST_CASE("planner: a non-ASCII create found by a username look-up warns that a Unicode case "
+          "variant may be missed",
+          "[planner][guard]") {
+    FakeApi api;
+    for (int i = 0; i < 250; ++i) // three pages: one missing account is looked up
+        api.add_user("bulk" + std::to_string(i) + "@acme", {"viewer"});
+    auto warned = [](const Action& a) {
+        return std::any_of(a.warnings.begin(), a.warnings.end(), [](const std::string& w) {
+            return w.find("may miss a user differing from it only in Unicode case") !=
+                   std::string::npos;
+        });
+    };
+    Plan looked_up = plan_for(api, desired({account("stra\xc3\x9f"
+                                                    "e@acme",
+                                                    {"viewer"})}));
+    REQUIRE(looked_up.actions.size() == 1);
+    CHECK(looked_up.actions[0].kind == ActionKind::create);
+    CHECK(warned(looked_up.actions[0]));
+    Plan ascii = plan_for(api, desired({account("strasse@acme", {"viewer"})}));
+    CHECK_FALSE(warned(ascii.actions[0]));
+    auto every_page = desired({account("stra\xc3\x9f"
+                                       "e@acme",
+                                       {"viewer"})});
+    every_page.prune = true;
+    Plan pruned = plan_for(api, every_page);
+    REQUIRE(pruned.actions.size() == 1);
+    CHECK_FALSE(warned(pruned.actions[0]));
+}
+
 TEST_CASE("planner: queues given by name resolve to their ids and show their names",
           "[planner][queues]") {
     FakeApi api; // queues 812 "q812", 813 "q813", 814 "q814"
