@@ -142,12 +142,17 @@ class TlsSessionTest(PkiTestCase):
         self.assertGreater(len(front.handshakes), len(posts), front.handshakes)
         first, *rest = front.handshakes
         self.assertFalse(first[0], "the run's first connection has no session to resume")
-        # One later full handshake is tolerated: under TLS 1.3 the tickets come after the
-        # handshake, and on a loaded machine a connection may start in the moment the shared
-        # cache holds none that is usable (seen once in six runs beside a test run). Without
-        # the shared session cache every handle's first connection is full: three more here.
-        self.assertLessEqual(len([h for h in rest if not h[0]]), 1,
-                             "later connections paid full handshakes: %s" % front.handshakes)
+        full = [h for h in rest if not h[0]]
+        if tls_version == ssl.TLSVersion.TLSv1_2:
+            # The session is there at the end of the handshake: nothing after it is full.
+            self.assertEqual(full, [], "a later connection paid a full handshake: %s"
+                             % front.handshakes)
+        else:
+            # TLS 1.3 tickets come after the handshake, so on a loaded machine a worker's
+            # connection may start before any ticket has arrived (seen in CI: two of ten).
+            # Most later connections still resume.
+            self.assertLessEqual(3 * len(full), len(rest),
+                                 "later connections paid full handshakes: %s" % front.handshakes)
         self.assertEqual({version for _, version in front.handshakes},
                          {tls_version.name.replace("_", ".")})
         self.assertNoSecrets()
