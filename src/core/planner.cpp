@@ -390,9 +390,7 @@ void warn_about_deleted_namesake(Action& create, const Lookup& idx) {
 // to match "STRASSE" for "straße", so a create of a non-ASCII username that look-ups found
 // nothing for says so (docs/design.md §9.1).
 void warn_about_unfolded_look_up(Action& create, const LiveState& live) {
-    const bool ascii = std::all_of(create.username.begin(), create.username.end(),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (live.users_looked_up && !ascii)
+    if (live.users_looked_up && !is_ascii(create.username))
         create.warnings.push_back(
             "this username was looked up with the API's username filter, which may miss a user "
             "differing from it only in Unicode case (such as \"SS\" for \"ß\"); if one exists, "

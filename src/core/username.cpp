@@ -10,11 +10,12 @@
 #include <unicode/utf8.h>
 
 namespace ra {
-namespace {
 
 bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
 }
+
+namespace {
 
 // ASCII has no folding other than A-Z → a-z, so the common case needs no ICU round trip.
 void fold_ascii(std::string_view s, std::string& out) {

@@ -36,6 +36,9 @@ struct Queue {
     std::string name;
 };
 
+// A field added here must also be reset in UserDraft::start() (core/live_user_page.cpp), whose
+// drafts keep their capacity from one user to the next, and compared in the tests'
+// check_same_user (tests/unit/core/live_parsers_test.cpp).
 struct LiveUser {
     std::int64_t id = 0;
     std::string url;

@@ -18,6 +18,9 @@
 
 namespace ra {
 
+// Every byte is ASCII: such a username folds by A-Z → a-z alone.
+bool is_ascii(std::string_view s);
+
 // The case-folded form: the key under which usernames are compared.
 std::string fold_username(std::string_view username);
 // The same into `out` (replacing what it held), which keeps its capacity: for a loop over many
