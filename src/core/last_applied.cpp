@@ -165,6 +165,38 @@ std::size_t metadata_size(const json& metadata) {
     return metadata.dump(-1, ' ', false, json::error_handler_t::replace).size();
 }
 
+std::size_t metadata_size_bound(const json& value) {
+    // A quoted string: each byte is at most a six-byte escape (\u001f), and an invalid byte
+    // becomes U+FFFD's three. Numbers: nlohmann writes at most 20 characters for an integer
+    // and 17 significant digits with sign, point and exponent for a double.
+    auto quoted = [](const std::string& s) { return 2 + 6 * s.size(); };
+    switch (value.type()) {
+    case json::value_t::object: {
+        std::size_t size = 2 + value.size(); // braces, and a comma or colon per member
+        for (const auto& [key, member] : value.items())
+            size += quoted(key) + 1 + metadata_size_bound(member);
+        return size;
+    }
+    case json::value_t::array: {
+        std::size_t size = 2 + value.size();
+        for (const json& item : value)
+            size += metadata_size_bound(item);
+        return size;
+    }
+    case json::value_t::string:
+        return quoted(value.get_ref<const std::string&>());
+    case json::value_t::binary:
+        return metadata_size(value); // never in metadata read or written; exact, whatever it is
+    case json::value_t::number_float:
+        return 32;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+        return 20;
+    default: // null, booleans, and "<discarded>"
+        return 11;
+    }
+}
+
 Cause classify_change(const FieldChange& change, const std::optional<json>& record) {
     if (!record)
         return Cause::unknown;

@@ -165,6 +165,16 @@ json metadata_after(const json& base, const Account& account, const json& record
 // user's metadata beyond the API's limit (last_applied.hpp).
 json fitting_record(const Account& account, bool is_create, const json& live_metadata, Action& a) {
     json record = record_for(account, is_create);
+    // The merged metadata holds no member that is not in one of these parts, so the sum of
+    // their bounds (each counting its own braces, which pay for the merged object's commas)
+    // bounds it: far below the limit, the merge and its dump are not needed.
+    static const std::size_t tool_keys = metadata_size_bound(json{{k_marker_key, k_marker_value}}) +
+                                         metadata_size_bound(json{{k_record_key, nullptr}});
+    const std::size_t bound = metadata_size_bound(live_metadata) +
+                              metadata_size_bound(account.metadata) + tool_keys +
+                              metadata_size_bound(record);
+    if (bound <= k_metadata_limit)
+        return record;
     const std::size_t size = metadata_size(metadata_after(live_metadata, account, record));
     if (size <= k_metadata_limit)
         return record;

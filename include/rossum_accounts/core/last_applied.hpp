@@ -48,6 +48,12 @@ std::optional<nlohmann::json> deactivated_record(const LiveUser& user);
 // The serialized size of METADATA, as the API counts its limit.
 std::size_t metadata_size(const nlohmann::json& metadata);
 
+// A bound metadata_size(VALUE) never exceeds, found without writing anything out: every
+// string byte counted as the six of an escape, every number as the longest one written. The
+// planner sums it over the parts of a write's metadata and writes the whole out only when the
+// sum comes near the limit (docs/design.md §9.6).
+std::size_t metadata_size_bound(const nlohmann::json& value);
+
 // The cause of CHANGE (before = live, after = desired) against RECORD: `unknown` without a
 // record or when the record does not hold the field.
 Cause classify_change(const FieldChange& change, const std::optional<nlohmann::json>& record);

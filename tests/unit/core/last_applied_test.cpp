@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <limits>
+#include <random>
 
 using namespace ra;
 using nlohmann::json;
@@ -324,6 +326,77 @@ TEST_CASE("last-applied: a record that would not fit the metadata limit is writt
     FakeApi small_api;
     Made fits = plan_for(small_api, desired({a}));
     CHECK(change_of(action_of(fits.plan, "big@acme"), k_record_key)->after.contains("metadata"));
+}
+
+TEST_CASE("last-applied: the size bound is never below the written size", "[last_applied][limit]") {
+    std::mt19937 random(20261202);
+    auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+    // Strings of any bytes: control characters and invalid UTF-8 take the longest forms.
+    auto any_string = [&] {
+        std::string s(static_cast<std::size_t>(pick(12)), '\0');
+        for (char& c : s)
+            c = static_cast<char>(pick(256));
+        return s;
+    };
+    std::function<json(int)> any_value = [&](int depth) -> json {
+        switch (pick(depth > 3 ? 7 : 9)) {
+        case 0:
+            return nullptr;
+        case 1:
+            return pick(2) == 0;
+        case 2:
+            return std::numeric_limits<std::int64_t>::min() + pick(3);
+        case 3:
+            return std::numeric_limits<std::uint64_t>::max() - static_cast<unsigned>(pick(3));
+        case 4:
+            return -1.2345678901234567e-308 * (pick(2) == 0 ? 1 : -1e300);
+        case 5:
+        case 6:
+            return any_string();
+        case 7: {
+            json list = json::array();
+            for (int i = pick(4); i > 0; --i)
+                list.push_back(any_value(depth + 1));
+            return list;
+        }
+        default: {
+            json object = json::object();
+            for (int i = pick(4); i > 0; --i)
+                object[any_string()] = any_value(depth + 1);
+            return object;
+        }
+        }
+    };
+    for (int i = 0; i < 2000; ++i) {
+        const json value = any_value(0);
+        INFO(value.dump(-1, ' ', true, json::error_handler_t::replace));
+        REQUIRE(metadata_size_bound(value) >= metadata_size(value));
+    }
+}
+
+TEST_CASE("last-applied: near the limit the written size decides, not the bound",
+          "[last_applied][limit]") {
+    // 3,500 plain bytes: their bound (six per byte) is far beyond the limit, their size is not.
+    auto a = account("near@acme", {"viewer"});
+    a.metadata = {{"blob", std::string(3500, 'x')}};
+    FakeApi api;
+    Made made = plan_for(api, desired({a}));
+    const Action& create = action_of(made.plan, "near@acme");
+    CHECK(change_of(create, k_record_key)->after.contains("metadata") == false);
+    // The record repeats the metadata, so 3,500 bytes twice do not fit; 1,900 twice do.
+    a.metadata = {{"blob", std::string(1900, 'x')}};
+    FakeApi fits_api;
+    Made fits = plan_for(fits_api, desired({a}));
+    CHECK(change_of(action_of(fits.plan, "near@acme"), k_record_key)->after.contains("metadata"));
+    CHECK(action_of(fits.plan, "near@acme").warnings.empty());
+
+    // 350 control characters are written as 2,100 bytes (\u0001 each), twice: beyond the limit
+    // though the string is short.
+    a.metadata = {{"blob", std::string(350, '\x01')}};
+    FakeApi escaped_api;
+    Made escaped = plan_for(escaped_api, desired({a}));
+    CHECK(change_of(action_of(escaped.plan, "near@acme"), k_record_key)->after ==
+          degraded_record());
 }
 
 namespace {
