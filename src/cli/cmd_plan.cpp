@@ -17,10 +17,12 @@ namespace ra::cli {
 // job's log: the text plan to read there, then its warnings as annotations at the manifest lines
 // they are about, shown in the pull request's diff, and a notice with the summary line.
 void show_plan(const Plan& plan, const std::string& format, Console& console) {
+    if (format == "json") {
+        console.print(plan_json_text(plan));
+        return;
+    }
     std::ostringstream out;
-    if (format == "json")
-        render_plan_json(plan, out);
-    else if (format == "markdown")
+    if (format == "markdown")
         render_plan_markdown(plan, out);
     else if (console.quiet())
         out << plan_summary_line(plan) << '\n';
@@ -61,9 +63,7 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     if (auto refused = refuse_over_cap(run.plan, args.selection, console))
         return *refused;
     if (!args.out.empty()) {
-        std::ostringstream saved;
-        render_plan_json(run.plan, saved);
-        if (auto st = write_file_atomic(args.out, saved.str(), 0644); !st)
+        if (auto st = write_file_atomic(args.out, plan_json_text(run.plan), 0644); !st)
             return report_error(st.error(), console);
         if (args.format == "text" || args.format == "github")
             console.info("Saved the plan to " + args.out +

@@ -29,13 +29,13 @@ ManifestCheck check_manifests(const std::vector<std::string>& paths, ManifestChe
         if (loaded.manifest)
             manifests.push_back(std::move(*loaded.manifest));
     }
+    Diagnostics urls;
+    if (checks.api_url)
+        urls = api_url_problems(manifests);
     DesiredState desired;
     if (diagnostics.empty())
-        desired = merge_manifests(manifests, diagnostics);
-    if (checks.api_url) {
-        Diagnostics urls = api_url_problems(manifests);
-        diagnostics.insert(diagnostics.end(), urls.begin(), urls.end());
-    }
+        desired = merge_manifests(std::move(manifests), diagnostics);
+    diagnostics.insert(diagnostics.end(), urls.begin(), urls.end());
     if (diagnostics.empty())
         out.desired = std::move(desired);
     return out;

@@ -50,15 +50,22 @@ void merge_setting(std::optional<T>& merged, std::string& merged_file,
 
 } // namespace
 
-DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics& diagnostics) {
+DesiredState merge_manifests(std::vector<Manifest> manifests, Diagnostics& diagnostics) {
     DesiredState state;
+    std::size_t total = 0;
+    for (const Manifest& m : manifests)
+        total += m.accounts.size();
+    state.accounts.reserve(total);
+    // One file's usernames are distinct (the loader reports a repeat at its lines); only
+    // across files can one be declared twice.
+    const bool across_files = manifests.size() > 1;
     std::string api_url_file;
     std::string organization_file;
     std::optional<bool> prune;
     std::string prune_file;
     std::string max_deactivations_file;
     std::map<std::string, SourceLocation> seen; // folded username → first declaration
-    for (const Manifest& m : manifests) {
+    for (Manifest& m : manifests) {
         state.files.push_back(m.file);
         merge_setting(
             state.api_url, api_url_file, m.api_url, m.file, "api_url",
@@ -74,16 +81,18 @@ DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics
         merge_setting(
             state.max_deactivations, max_deactivations_file, m.max_deactivations, m.file,
             "max_deactivations", [](std::int64_t n) { return std::to_string(n); }, diagnostics);
-        for (const Account& account : m.accounts) {
-            auto [it, inserted] = seen.emplace(fold_username(account.username), account.where);
-            if (!inserted) {
-                diagnostics.push_back(Diagnostic{account.where, "",
-                                                 "username \"" + account.username +
-                                                     "\" is also declared at " +
-                                                     format_source(it->second)});
-                continue;
+        for (Account& account : m.accounts) {
+            if (across_files) {
+                auto [it, inserted] = seen.emplace(fold_username(account.username), account.where);
+                if (!inserted) {
+                    diagnostics.push_back(Diagnostic{account.where, "",
+                                                     "username \"" + account.username +
+                                                         "\" is also declared at " +
+                                                         format_source(it->second)});
+                    continue;
+                }
             }
-            state.accounts.push_back(account);
+            state.accounts.push_back(std::move(account));
         }
     }
     state.prune = prune.value_or(false);

@@ -70,9 +70,9 @@ struct DesiredState {
     std::vector<Account> accounts;
 };
 
-// Merges manifests; disagreeing api_url/organization/prune/max_deactivations and usernames
-// repeated across
-// files become diagnostics.
-DesiredState merge_manifests(const std::vector<Manifest>& manifests, Diagnostics& diagnostics);
+// Merges manifests (their accounts are moved into the state); disagreeing
+// api_url/organization/prune/max_deactivations and usernames repeated across files become
+// diagnostics. A username repeated within one file is the loader's to report.
+DesiredState merge_manifests(std::vector<Manifest> manifests, Diagnostics& diagnostics);
 
 } // namespace ra
