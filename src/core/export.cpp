@@ -75,10 +75,10 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
             continue;
         // Exporting one would produce a manifest that does not validate.
         if (!declarable_username(user.username)) {
-            out.warnings.push_back(fmt::format("user \"{}\" has whitespace or control characters "
-                                               "in its username, which a manifest cannot hold; "
-                                               "left out",
-                                               user.username));
+            out.warnings.push_back(
+                fmt::format("user \"{}\" has a whitespace, control or invisible character in "
+                            "its username ({}), which a manifest cannot hold; left out",
+                            user.username, describe_undeclarable(user.username)));
             continue;
         }
         Account a;

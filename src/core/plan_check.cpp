@@ -206,8 +206,8 @@ Status check_action(const Action& action, std::size_t i) {
     // username (a prune of one with a space), and check_user ties them to the user re-read.
     if (action.kind == ActionKind::create && !declarable_username(action.username))
         return invalid(action_path(i) + ".username",
-                       "a plan creates only usernames a manifest can declare (no whitespace or "
-                       "control characters)");
+                       "a plan creates only usernames a manifest can declare (no whitespace, "
+                       "control or invisible characters)");
     if (action.kind != ActionKind::create && action.password_source)
         return invalid(action_path(i) + ".password_source", "only a create has one");
     if (auto st = check_changes(action, i); !st)

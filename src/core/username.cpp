@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <fmt/format.h>
 #include <unicode/stringpiece.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -241,17 +242,31 @@ UsernameMatch match_username(std::string_view wanted,
 
 // A username holding an invisible character could pass for another in a review (a right-to-left
 // override, a zero-width space, a line separator, a no-break space).
-bool declarable_username(std::string_view username) {
-    if (username.empty())
-        return false;
+std::optional<UndeclarableCharacter> first_undeclarable(std::string_view username) {
     const auto length = static_cast<std::int32_t>(username.size());
-    for (std::int32_t i = 0; i < length;) {
+    std::size_t character = 1;
+    for (std::int32_t i = 0; i < length; ++character) {
         UChar32 c = 0;
         U8_NEXT(reinterpret_cast<const std::uint8_t*>(username.data()), i, length, c);
-        if (c < 0 || invisible_kind(static_cast<char32_t>(c)) != InvisibleKind::visible)
-            return false; // invalid UTF-8 cannot be declared either
+        if (c < 0) // invalid UTF-8 cannot be declared either
+            return UndeclarableCharacter{std::nullopt, character};
+        if (invisible_kind(static_cast<char32_t>(c)) != InvisibleKind::visible)
+            return UndeclarableCharacter{static_cast<std::uint32_t>(c), character};
     }
-    return true;
+    return std::nullopt;
+}
+
+bool declarable_username(std::string_view username) {
+    return !username.empty() && !first_undeclarable(username);
+}
+
+std::string describe_undeclarable(std::string_view username) {
+    const auto found = first_undeclarable(username);
+    if (!found)
+        return "";
+    if (!found->code_point)
+        return fmt::format("a byte that is not UTF-8 at character {}", found->character);
+    return fmt::format("U+{:04X} at character {}", *found->code_point, found->character);
 }
 
 std::optional<InvisibleCharacter> invisible_character_at(std::string_view text, std::size_t i) {

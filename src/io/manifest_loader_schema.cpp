@@ -625,7 +625,9 @@ private:
         if (!name)
             return std::nullopt;
         if (!declarable_username(*name)) {
-            error(n, path, "must not contain whitespace or control characters");
+            error(n, path,
+                  "must not contain whitespace, control or invisible characters (" +
+                      describe_undeclarable(*name) + ")");
             return std::nullopt;
         }
         return name;

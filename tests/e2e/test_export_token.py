@@ -70,7 +70,8 @@ class ExportTest(ToolTestCase):
             env = self.env(sb)
             run = self.run_tool("export", "--output", "exported.yaml", env=env)
             self.assertExit(run, 0)
-            self.assertIn('"two words@demo" has whitespace or control characters', run.stderr)
+            self.assertIn('"two words@demo" has a whitespace, control or invisible character in its '
+                          'username (U+0020 at character 4)', run.stderr)
             path = os.path.join(self.tmp, "exported.yaml")
             self.assertExit(self.run_tool("validate", path, env=env), 0)
             plan = self.run_tool("plan", path, "--format", "json", env=env)

@@ -70,8 +70,8 @@ class InvisibleLiveUsernameTest(ToolTestCase):
                                 if a["action"] == "deactivate"), sorted(self.USERS))
         self.assertEqual(len(deactivated), 3)
         # A filler is invisible like the others: export leaves its user out, naming it escaped.
-        self.assertIn('user "filler\\u3164@demo" has whitespace or control characters',
-                      runs["export"].stderr)
+        self.assertIn('user "filler\\u3164@demo" has a whitespace, control or invisible '
+                      'character in its username (U+3164 at character 7)', runs["export"].stderr)
         self.assertNotIn("filler", runs["export"].stdout)
         self.assertNoSecrets()
 

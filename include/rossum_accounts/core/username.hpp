@@ -58,6 +58,16 @@ UsernameMatch match_username(std::string_view wanted,
 // and the saved-plan checks share this rule.
 bool declarable_username(std::string_view username);
 
+// The first character declarable_username() refuses: its code point (none for a byte that is
+// not UTF-8) and its 1-based position in characters.
+struct UndeclarableCharacter {
+    std::optional<std::uint32_t> code_point;
+    std::size_t character = 0;
+};
+std::optional<UndeclarableCharacter> first_undeclarable(std::string_view username);
+// That character for a message, "U+200B at character 4"; empty when there is none.
+std::string describe_undeclarable(std::string_view username);
+
 // A non-ASCII character that declarable_username() refuses, found at a byte offset of a text.
 struct InvisibleCharacter {
     std::uint32_t code_point = 0;

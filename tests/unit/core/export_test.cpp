@@ -30,8 +30,11 @@ TEST_CASE("export: usernames a manifest cannot hold are left out with a warning"
     REQUIRE(out.accounts.size() == 1);
     CHECK(out.accounts[0].username == "ok@acme");
     REQUIRE(out.warnings.size() == 3);
-    CHECK(out.warnings[0] == "user \"two words@acme\" has whitespace or control characters in its "
-                             "username, which a manifest cannot hold; left out");
+    CHECK(out.warnings[0] == "user \"two words@acme\" has a whitespace, control or invisible "
+                             "character in its username (U+0020 at character 4), which a "
+                             "manifest cannot hold; left out");
+    CHECK(out.warnings[1].find("(U+0009 at character 4)") != std::string::npos);
+    CHECK(out.warnings[2].find("(U+007F at character 4)") != std::string::npos);
 }
 
 TEST_CASE("export: the caller, deleted users and users without a role are left out", "[export]") {

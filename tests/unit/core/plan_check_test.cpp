@@ -170,7 +170,7 @@ TEST_CASE("plan check: a create names only a username a manifest can declare",
                   plan.actions[0].username = username;
                   plan.actions[0].changes[0].after = username;
               }) == "actions[0].username: a plan creates only usernames a manifest can declare "
-                    "(no whitespace or control characters)");
+                    "(no whitespace, control or invisible characters)");
     }
 }
 

@@ -199,3 +199,16 @@ TEST_CASE("username: the invisible character at a byte offset is found with its 
     CHECK_FALSE(invisible_character_at("\xff", 0)); // ill-formed is not a character
     CHECK_FALSE(invisible_character_at("a", 5));    // beyond the end
 }
+
+TEST_CASE("username: the first undeclarable character is named by code point and position",
+          "[username][invisible]") {
+    CHECK(describe_undeclarable("ok@demo").empty());
+    CHECK(describe_undeclarable("\xC3\xA4pi\xE2\x80\x8B@demo") == "U+200B at character 4");
+    CHECK(describe_undeclarable("a b\tc") == "U+0020 at character 2");
+    CHECK(describe_undeclarable("\xF0\x9F\x98\x80x\x7F") == "U+007F at character 3");
+    CHECK(describe_undeclarable("ab\xFF") == "a byte that is not UTF-8 at character 3");
+    CHECK(describe_undeclarable("filler\xE3\x85\xA4") == "U+3164 at character 7");
+    // Whatever it names, declarable_username refuses, and the other way round.
+    for (const char* name : {"ok@demo", "a b", "x\xE2\x80\xAE", "ab\xFF", "\xC3\xA4"})
+        CHECK(declarable_username(name) == describe_undeclarable(name).empty());
+}

@@ -331,15 +331,22 @@ TEST_CASE("manifest loader: a comment or a value may hold a space or format char
           "username may not",
           "[manifest][hostile][invisible]") {
     // The file-level check refuses only the line breaks and controls of core/invisible.hpp.
-    for (const char* invisible :
-         {"\t", "\xC2\xA0", "\xE2\x80\x8B", "\xE2\x80\xAE", "\xEF\xBB\xBF"}) {
-        INFO(std::string(invisible).size() << " bytes, first " << int(invisible[0] & 0xFF));
+    const std::pair<const char*, const char*> invisibles[] = {{"\t", "U+0009"},
+                                                              {"\xC2\xA0", "U+00A0"},
+                                                              {"\xE2\x80\x8B", "U+200B"},
+                                                              {"\xE2\x80\xAE", "U+202E"},
+                                                              {"\xEF\xBB\xBF", "U+FEFF"}};
+    for (const auto& [invisible, code_point] : invisibles) {
+        INFO(code_point);
         CHECK(problems(std::string("version: 1\naccounts: [] # a") + invisible + "b\n").empty());
         CHECK(refused(std::string("\"a") + invisible + "b\"").empty());
+        // The message names the character, which the terminal would not show.
         CHECK(problems(std::string("version: 1\naccounts:\n  - username: \"a") + invisible +
                        "b\"\n    groups: [viewer]\n") ==
-              std::vector<std::string>{"m.yaml:3:15: accounts[0].username: must not contain "
-                                       "whitespace or control characters"});
+              std::vector<std::string>{std::string("m.yaml:3:15: accounts[0].username: must not "
+                                                   "contain whitespace, control or invisible "
+                                                   "characters (") +
+                                       code_point + " at character 2)"});
     }
     CHECK(problems("version: 1\naccounts: [] # a\x0B"
                    "b\n") ==
@@ -430,11 +437,18 @@ TEST_CASE("manifest loader: a \"?\" glued to a value in a flow collection is ref
 
 TEST_CASE("manifest loader: a username with an invisible character, even escaped, is refused",
           "[manifest][hostile]") {
-    for (const char* escaped : {"\\u202e", "\\u200b", "\\L", "\\_", "\\N"}) {
+    const std::pair<const char*, const char*> escapes[] = {{"\\u202e", "U+202E"},
+                                                           {"\\u200b", "U+200B"},
+                                                           {"\\L", "U+2028"},
+                                                           {"\\_", "U+00A0"},
+                                                           {"\\N", "U+0085"}};
+    for (const auto& [escaped, code_point] : escapes) {
         INFO(escaped);
         CHECK(problems(std::string("version: 1\naccounts:\n  - username: \"bot") + escaped +
                        "x@demo\"\n    groups: [viewer]\n") ==
-              std::vector<std::string>{"m.yaml:3:15: accounts[0].username: must not contain "
-                                       "whitespace or control characters"});
+              std::vector<std::string>{std::string("m.yaml:3:15: accounts[0].username: must not "
+                                                   "contain whitespace, control or invisible "
+                                                   "characters (") +
+                                       code_point + " at character 4)"});
     }
 }

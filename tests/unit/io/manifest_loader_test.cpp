@@ -89,8 +89,8 @@ TEST_CASE("manifest loader: each invalid fixture gives exactly its diagnostics",
         {"missing_username.yaml",
          {"missing_username.yaml:3:5: accounts[0]: missing required key \"username\""}},
         {"username_whitespace.yaml",
-         {"username_whitespace.yaml:3:15: accounts[0].username: must not contain whitespace or "
-          "control characters"}},
+         {"username_whitespace.yaml:3:15: accounts[0].username: must not contain whitespace, "
+          "control or invisible characters (U+0020 at character 4)"}},
         {"organization_zero.yaml",
          {"organization_zero.yaml:2:15: organization: must be a positive integer"}},
         {"defaults_password.yaml",
