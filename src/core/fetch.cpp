@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <functional>
 #include <set>
+#include <unordered_set>
 
 namespace ra {
 namespace {
@@ -45,6 +46,25 @@ void keep_organization_users(LiveState& live, std::vector<LiveUser> users) {
             id_from_url(u.organization) != org.id)
             continue;
         (u.deleted ? live.deleted_users : live.users).push_back(std::move(u));
+    }
+}
+
+// A user the list showed twice is kept once, as first read: a user moves to the next page when
+// one is added before it between two reads (by links, or by number with another removed, so the
+// counts still agree). Twice, it would be two case variants of one name, or two deactivations.
+void drop_users_read_twice(LiveState& live) {
+    std::unordered_set<std::int64_t> read;
+    read.reserve(live.users.size() + live.deleted_users.size());
+    for (auto* users : {&live.users, &live.deleted_users}) {
+        auto kept = users->begin();
+        for (auto& u : *users) {
+            if (!read.insert(u.id).second)
+                continue;
+            if (&*kept != &u)
+                *kept = std::move(u);
+            ++kept;
+        }
+        users->erase(kept, users->end());
     }
 }
 
@@ -233,6 +253,7 @@ Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredSt
                          : look_up_missing(api, runner, live, missing, name);
     if (!more)
         return more.error();
+    drop_users_read_twice(live);
     cost.requests += *more;
     live.complete_user_list = by_pages && sieve == nullptr;
     live.users_looked_up = !by_pages && !missing.empty();

@@ -1,0 +1,88 @@
+"""What the hostile pass of session 7 broke in reading the users list, with the run that showed
+it: a user the list shows on two pages (it moved to the next page between the reads) was two
+users to the plan."""
+import json
+import unittest
+
+from harness import Sandbox, ToolTestCase
+
+MARKER = {"managed_by": "rossum-accounts"}
+JANE = "jane.doe@demo.example"
+JOHN = "john.smith@demo.example"
+
+
+def page(users, total, total_pages, next_url=None):
+    return json.dumps({"pagination": {"total": total, "total_pages": total_pages,
+                                      "next": next_url, "previous": None},
+                       "results": users})
+
+
+class UserOnTwoPagesTest(ToolTestCase):
+    """The organization's users read as two pages whose boundary user is on both."""
+
+    def serve_pages(self, sb, first, second):
+        total = len(first) + len(second)
+        next_url = sb.url + "/v1/users?organization=4201&page_size=100&page=2"
+        for body in (page(first, total, 2, next_url), page(second, total, 2)):
+            sb.fault(method="GET", path="/api/v1/users", action="respond", status=200,
+                     body=body)
+
+    def users(self, sb):
+        return {u["username"]: u for u in sb.users() if u["organization"].endswith("/4201")
+                and not u["deleted"]}
+
+    def test_a_marked_user_on_two_pages_is_deactivated_once_and_snapshotted_once(self):
+        manifest = self.write("m.yaml", "version: 1\nprune: true\naccounts:\n"
+                                        "  - username: %s\n    groups: [annotator]\n" % JANE)
+        plan_path, snapshot_path = self.tmp + "/plan.json", self.tmp + "/snapshot.json"
+        with Sandbox() as sb:
+            for user_id in (10002, 10003):
+                sb.patch_user(user_id, metadata=MARKER)
+            env = self.env(sb)
+            live = self.users(sb)
+            pages = ([live["admin@demo.rossum.local"], live[JANE], live[JOHN]], [live[JOHN]])
+            self.serve_pages(sb, *pages)
+            planned = self.run_tool("plan", manifest, "--format", "json", "--out", plan_path,
+                                    env=env)
+            self.serve_pages(sb, *pages)
+            snapshot = self.run_tool("snapshot", "--output", snapshot_path, env=env)
+            against_snapshot = self.run_tool("plan", manifest, "--snapshot", snapshot_path,
+                                             "--format", "json", env=env)
+            applied = self.run_tool("apply", "--plan", plan_path, "--auto-approve", env=env)
+            john = self.users(sb)[JOHN]
+        self.assertExit(planned, 0)
+        actions = json.loads(planned.stdout)["actions"]
+        self.assertEqual([(a["action"], a["username"]) for a in actions],
+                         [("skip", JANE), ("deactivate", JOHN)])
+        self.assertExit(snapshot, 0)
+        self.assertIn("Saved a snapshot of 3 users", snapshot.stderr + snapshot.stdout)
+        self.assertExit(against_snapshot, 0)
+        self.assertEqual(json.loads(against_snapshot.stdout)["actions"], actions)
+        self.assertExit(applied, 0)
+        self.assertFalse(john["is_active"])
+        self.assertNoSecrets()
+
+    def test_a_case_variant_on_two_pages_is_one_user_with_or_without_prune(self):
+        with Sandbox() as sb:
+            sb.patch_user(10002, username="Jane.Doe@demo.example", metadata=MARKER)
+            env = self.env(sb)
+            live = self.users(sb)
+            pages = ([live["admin@demo.rossum.local"], live["Jane.Doe@demo.example"]],
+                     [live["Jane.Doe@demo.example"], live[JOHN]])
+            runs = {}
+            for prune in ("false", "true"):
+                manifest = self.write("m-%s.yaml" % prune,
+                                      "version: 1\nprune: %s\naccounts:\n  - username: %s\n"
+                                      "    groups: [annotator]\n" % (prune, JANE))
+                self.serve_pages(sb, *pages)
+                runs[prune] = self.run_tool("plan", manifest, "--format", "json", env=env)
+        for prune, run in runs.items():
+            with self.subTest(prune=prune):
+                self.assertExit(run, 0)
+                [action] = json.loads(run.stdout)["actions"]
+                self.assertEqual((action["action"], action["user_id"]), ("skip", 10002))
+        self.assertNoSecrets()
+
+
+if __name__ == "__main__":
+    unittest.main()
