@@ -1,10 +1,12 @@
 """What the hostile pass of session 7 broke in reading the users list, with the run that showed
 it: a user the list shows on two pages (it moved to the next page between the reads) was two
-users to the plan."""
+users to the plan, and one that moved back onto a page already read by its link was none."""
 import json
+import threading
+import time
 import unittest
 
-from harness import Sandbox, ToolTestCase
+from harness import Sandbox, SeededSandbox, ToolTestCase, demo_seed
 
 MARKER = {"managed_by": "rossum-accounts"}
 JANE = "jane.doe@demo.example"
@@ -81,6 +83,40 @@ class UserOnTwoPagesTest(ToolTestCase):
                 self.assertExit(run, 0)
                 [action] = json.loads(run.stdout)["actions"]
                 self.assertEqual((action["action"], action["user_id"]), ("skip", 10002))
+        self.assertNoSecrets()
+
+
+class UserMovedOntoAPageReadTest(ToolTestCase):
+    def test_a_user_removed_while_links_are_followed_does_not_hide_the_next_one(self):
+        seed = demo_seed(generate=[{"organization": 4201, "count": 150, "prefix": "bulk"}])
+        with SeededSandbox(seed, self.tmp) as sb:
+            users = [u for u in sb.users() if u["organization"].endswith("/4201")]
+            first_of_page_2, removed = users[100], users[5]
+            manifest = self.write("m.yaml", "version: 1\naccounts:\n  - username: %s\n"
+                                            "    groups: [annotator]\n  - username: new@x\n"
+                                            "    groups: [annotator]\n"
+                                  % first_of_page_2["username"])
+            # Page 2 is answered 1.5 s late, from the list as it is then; a user of page 1 is
+            # removed as soon as page 1 has been answered.
+            sb.fault(method="GET", path="/api/v1/users", action="hang", ms=1500, skip=1)
+
+            def remove_once_page_1_is_read():
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    if any(r["path"] == "/api/v1/users" for r in sb.requests()):
+                        sb.control("DELETE", "/users/%d" % removed["id"])
+                        return
+                    time.sleep(0.02)
+
+            remover = threading.Thread(target=remove_once_page_1_is_read)
+            remover.start()
+            run = self.run_tool("--parallelism", "1", "plan", manifest, "--format", "json",
+                                env=self.env(sb))
+            remover.join()
+        self.assertExit(run, 0)
+        actions = {a["username"]: a for a in json.loads(run.stdout)["actions"]}
+        self.assertEqual(actions[first_of_page_2["username"]]["user_id"], first_of_page_2["id"])
+        self.assertEqual(actions["new@x"]["action"], "create")
         self.assertNoSecrets()
 
 
