@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <functional>
 #include <set>
+#include <unordered_set>
 
 namespace ra {
 namespace {
@@ -45,6 +46,25 @@ void keep_organization_users(LiveState& live, std::vector<LiveUser> users) {
             id_from_url(u.organization) != org.id)
             continue;
         (u.deleted ? live.deleted_users : live.users).push_back(std::move(u));
+    }
+}
+
+// A user the list showed twice is kept once, as first read: a user moves to the next page when
+// one is added before it between two reads (by links, or by number with another removed, so the
+// counts still agree). Twice, it would be two case variants of one name, or two deactivations.
+void drop_users_read_twice(LiveState& live) {
+    std::unordered_set<std::int64_t> read;
+    read.reserve(live.users.size() + live.deleted_users.size());
+    for (auto* users : {&live.users, &live.deleted_users}) {
+        auto kept = users->begin();
+        for (auto& u : *users) {
+            if (!read.insert(u.id).second)
+                continue;
+            if (&*kept != &u)
+                *kept = std::move(u);
+            ++kept;
+        }
+        users->erase(kept, users->end());
     }
 }
 
@@ -117,23 +137,50 @@ read_numbered_pages(RossumApi& api, TaskRunner& runner, std::int64_t organizatio
     return Pages(std::move(users));
 }
 
-// The users after the first page by following `next` links, one page after another.
-Result<std::int64_t> follow_links(RossumApi& api, LiveState& live, const UserSieve* sieve,
-                                  std::optional<std::string> next) {
+// The users after a page by following `next` links, one page after another. With `total`,
+// a page reporting another count of users stops the reading (`agreed` is false): the list
+// changed while it was read, and a user removed before the reading position has moved the first
+// user of the next page onto a page already read, where no page shows it.
+struct LinksRead {
     std::int64_t requests = 0;
+    bool agreed = true;
+};
+
+Result<LinksRead> follow_links(RossumApi& api, LiveState& live, const UserSieve* sieve,
+                               std::optional<std::string> next, std::optional<std::int64_t> total) {
+    LinksRead read;
     while (next) {
-        ++requests;
+        ++read.requests;
         auto more = api.users_page(live.organization.id, next, sieve);
         if (!more)
             return more.error();
+        if (total && more->total != *total) {
+            read.agreed = false;
+            return read;
+        }
         keep_organization_users(live, std::move(more->results));
         next = more->next;
     }
-    return requests;
+    return read;
+}
+
+// The list read again by its links from the first page, after pages that disagreed; the
+// requests it took.
+Result<std::int64_t> read_again_by_links(RossumApi& api, LiveState& live, const UserSieve* sieve) {
+    live.users.clear();
+    live.deleted_users.clear();
+    auto again = api.users_page(live.organization.id, std::nullopt, sieve);
+    if (!again)
+        return again.error();
+    keep_organization_users(live, std::move(again->results));
+    auto rest = follow_links(api, live, sieve, again->next, std::nullopt);
+    if (!rest)
+        return rest.error();
+    return 1 + rest->requests;
 }
 
 // Whole-list reading after the first page: by number side by side when the runner is wider than
-// one and the pages agree, else by links (the pages read by number are then read again).
+// one and the pages agree, else by links; pages that disagree are read again by links.
 Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, LiveState& live,
                                           const UserSieve* sieve, const Page<LiveUser>& first,
                                           const std::function<void()>& also) {
@@ -146,19 +193,22 @@ Result<std::int64_t> read_remaining_pages(RossumApi& api, TaskRunner& runner, Li
             return first.total_pages - 1;
         }
         // The list changed under the reading: read it again, by its links, from the start.
-        live.users.clear();
-        live.deleted_users.clear();
-        auto again = api.users_page(live.organization.id, std::nullopt, sieve);
+        auto again = read_again_by_links(api, live, sieve);
         if (!again)
             return again.error();
-        keep_organization_users(live, std::move(again->results));
-        auto rest = follow_links(api, live, sieve, again->next);
-        if (!rest)
-            return rest.error();
-        return first.total_pages - 1 + 1 + *rest;
+        return first.total_pages - 1 + *again;
     }
-    auto requests = follow_links(api, live, sieve, first.next);
-    if (requests && also)
+    auto read = follow_links(api, live, sieve, first.next, first.total);
+    if (!read)
+        return read.error();
+    std::int64_t requests = read->requests;
+    if (!read->agreed) {
+        auto again = read_again_by_links(api, live, sieve);
+        if (!again)
+            return again.error();
+        requests += *again;
+    }
+    if (also)
         also();
     return requests;
 }
@@ -233,6 +283,7 @@ Result<UsersRead> read_users(RossumApi& api, TaskRunner& runner, const DesiredSt
                          : look_up_missing(api, runner, live, missing, name);
     if (!more)
         return more.error();
+    drop_users_read_twice(live);
     cost.requests += *more;
     live.complete_user_list = by_pages && sieve == nullptr;
     live.users_looked_up = !by_pages && !missing.empty();

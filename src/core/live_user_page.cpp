@@ -521,7 +521,9 @@ private:
     Frame user_container(bool is_object) {
         if ((field_ == Field::groups || field_ == Field::queues) && !is_object) {
             bool groups = field_ == Field::groups;
-            (groups ? draft_.user.groups : draft_.user.queues).clear();
+            // A repeated key starts the list again: the count is what take() keeps, and the
+            // strings keep their capacity.
+            (groups ? draft_.groups_used : draft_.queues_used) = 0;
             (groups ? draft_.groups_bad : draft_.queues_bad) = false;
             return groups ? Frame::groups : Frame::queues;
         }
