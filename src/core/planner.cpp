@@ -404,8 +404,9 @@ void warn_about_unfolded_look_up(Action& create, const LiveState& live) {
         create.warnings.push_back(
             "this username was looked up with the API's username filter, which may miss a user "
             "differing from it only in Unicode case (such as \"SS\" for \"ß\"); if one exists, "
-            "the create will be refused or make a second user. Reading every page (prune: true) "
-            "finds it");
+            "the create will be refused or make a second user. A plan that reads every page finds "
+            "it: `rossum-accounts snapshot --output FILE`, then `plan --snapshot FILE` (prune: "
+            "true reads them too, but also deactivates the users the manifest leaves out)");
 }
 
 // Deactivating or demoting the account the tool runs as is allowed, but never silently.

@@ -573,6 +573,9 @@ TEST_CASE("planner: a non-ASCII create found by a username look-up warns that a 
     REQUIRE(looked_up.actions.size() == 1);
     CHECK(looked_up.actions[0].kind == ActionKind::create);
     CHECK(warned(looked_up.actions[0]));
+    // The way out it names reads every page without deactivating anything.
+    CHECK_THAT(looked_up.actions[0].warnings.back(),
+               Catch::Contains("then `plan --snapshot FILE`"));
     Plan ascii = plan_for(api, desired({account("strasse@acme", {"viewer"})}));
     CHECK_FALSE(warned(ascii.actions[0]));
     auto every_page = desired({account("stra\xc3\x9f"
