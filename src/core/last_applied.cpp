@@ -158,6 +158,14 @@ std::optional<json> deactivated_record(const LiveUser& user) {
     if (!record || !record->contains("active"))
         return std::nullopt;
     (*record)["active"] = false;
+    // "false" is a byte longer than "true": a record that filled the metadata to the limit
+    // would take it beyond, and the API would refuse the deactivation itself.
+    json metadata = user.metadata;
+    metadata[k_marker_key] = k_marker_value;
+    metadata[k_record_key] = *record;
+    if (metadata_size_bound(metadata) > k_metadata_limit &&
+        metadata_size(metadata) > k_metadata_limit)
+        return degraded_record();
     return record;
 }
 

@@ -309,8 +309,15 @@ Action plan_prune(const LiveUser& user) {
     a.changes.push_back(
         {"active", true, false, classify_change({"active", true, false}, live_record(user))});
     // The tool's own deactivation is recorded, or its later re-activation would read as drift.
-    if (std::optional<json> record = deactivated_record(user))
+    if (std::optional<json> record = deactivated_record(user)) {
+        if (*record == degraded_record())
+            a.warnings.push_back(fmt::format(
+                "the last-applied record saying active false would take the metadata of \"{}\" "
+                "beyond the API's {} bytes; it is written empty, so a later re-activation has "
+                "cause unknown",
+                user.username, k_metadata_limit));
         a.changes.push_back({k_record_key, user.metadata[k_record_key], std::move(*record)});
+    }
     return a;
 }
 

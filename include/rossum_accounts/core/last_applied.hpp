@@ -42,7 +42,8 @@ std::optional<nlohmann::json> live_record(const LiveUser& user);
 
 // The record a deactivation (prune) of USER leaves: its record with "active": false, so that
 // a later re-activation reads as a manifest change, not as drift. nullopt when the user has no
-// record that states "active" (nothing to keep up to date).
+// record that states "active" (nothing to keep up to date). The degraded record when the one
+// with "active": false would take the metadata beyond k_metadata_limit.
 std::optional<nlohmann::json> deactivated_record(const LiveUser& user);
 
 // The serialized size of METADATA, as the API counts its limit.
