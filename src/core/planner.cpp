@@ -178,6 +178,17 @@ json fitting_record(const Account& account, bool is_create, const json& live_met
     const std::size_t size = metadata_size(metadata_after(live_metadata, account, record));
     if (size <= k_metadata_limit)
         return record;
+    // Without its record the metadata may still not fit: say the write will be refused
+    // rather than that the record alone is given up.
+    const std::size_t bare =
+        metadata_size(metadata_after(live_metadata, account, degraded_record()));
+    if (bare > k_metadata_limit) {
+        a.warnings.push_back(fmt::format(
+            "the metadata of \"{}\" would be {} bytes even with the last-applied record written "
+            "empty, beyond the API's {}; the API will refuse this write",
+            account.username, bare, k_metadata_limit));
+        return degraded_record();
+    }
     a.warnings.push_back(fmt::format(
         "the last-applied record would take the metadata of \"{}\" to {} bytes, beyond the "
         "API's {}; it is written empty, so later changes of this user have cause unknown",

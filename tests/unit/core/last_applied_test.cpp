@@ -326,6 +326,18 @@ TEST_CASE("last-applied: a record that would not fit the metadata limit is writt
     FakeApi small_api;
     Made fits = plan_for(small_api, desired({a}));
     CHECK(change_of(action_of(fits.plan, "big@acme"), k_record_key)->after.contains("metadata"));
+
+    // Too big even without the record: the warning says the write will be refused, not that
+    // giving up the record is enough.
+    a.metadata = {{"blob", std::string(4100, 'x')}};
+    FakeApi huge_api;
+    Made huge = plan_for(huge_api, desired({a}));
+    const Action& refused = action_of(huge.plan, "big@acme");
+    CHECK(change_of(refused, k_record_key)->after == degraded_record());
+    REQUIRE_FALSE(refused.warnings.empty());
+    CHECK(refused.warnings.back().find("even with the last-applied record written empty") !=
+          std::string::npos);
+    CHECK(refused.warnings.back().find("the API will refuse this write") != std::string::npos);
 }
 
 TEST_CASE("last-applied: the size bound is never below the written size", "[last_applied][limit]") {
