@@ -172,6 +172,10 @@ std::unique_ptr<CurlHandle> CurlTransport::Impl::make_handle() const {
                      static_cast<long>(options.low_speed_time.count()));
     curl_easy_setopt(handle, CURLOPT_USERAGENT, user_agent.c_str());
     curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, h->error_buffer);
+    // A page of 100 users is about 50 kB: received in one or two reads rather than four of the
+    // default 16 kB (a 10,000 x 100,000 plan made 1,710 recvfrom calls instead of 4,334; the CPU
+    // time it saves is below the noise of a shared machine).
+    curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 64L * 1024);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
     return h;

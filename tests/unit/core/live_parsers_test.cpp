@@ -351,6 +351,25 @@ TEST_CASE("live: a user page in the common shape reads as its document, escapes 
     check_same_as_document(page_of(deep + "}}]"));
 }
 
+TEST_CASE("live: a sieve keeps exactly its usernames, however many, and an empty one none",
+          "[live][sieve]") {
+    CHECK_FALSE(UserSieve({}).keeps("a"));
+    CHECK_FALSE(UserSieve({}).keeps(""));
+    // Enough names to fill a table of thousands of slots, with runs of neighbouring hashes;
+    // every other name is kept, and near misses (a character more, a case variant) are found.
+    std::vector<std::string> names;
+    for (int i = 0; i < 5000; i += 2)
+        names.push_back("svc" + std::to_string(i) + "@acme");
+    const UserSieve sieve(names);
+    for (int i = 0; i < 5000; ++i) {
+        const std::string name = "svc" + std::to_string(i) + "@acme";
+        INFO(name);
+        CHECK(sieve.keeps(name) == (i % 2 == 0));
+        CHECK(sieve.keeps("SVC" + std::to_string(i) + "@ACME") == (i % 2 == 0));
+        CHECK_FALSE(sieve.keeps(name + "x"));
+    }
+}
+
 TEST_CASE("live: a sieve keeps the users that may match, with every field of each",
           "[live][sieve]") {
     const UserSieve sieve({"Kept@x", "STRASSE@x"});
