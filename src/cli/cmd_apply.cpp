@@ -145,7 +145,9 @@ void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Context& ct
     }
     if (args.format != "text" || (console.quiet() && plan.summary().has_changes()))
         return;
-    show_plan(plan, args.format, console);
+    // The report that follows says what was done; a plan stdout did not take is not a reason
+    // to stop (stderr still has the errors).
+    (void)show_plan(plan, args.format, console);
 }
 
 // The saved plan's API URL is used; a different --api-url / ROSSUM_API_URL is a usage error.

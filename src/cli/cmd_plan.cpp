@@ -16,11 +16,9 @@ namespace ra::cli {
 // Renders the plan in the chosen format (quiet text: only the summary line). github is for a
 // job's log: the text plan to read there, then its warnings as annotations at the manifest lines
 // they are about, shown in the pull request's diff, and a notice with the summary line.
-void show_plan(const Plan& plan, const std::string& format, Console& console) {
-    if (format == "json") {
-        console.print(plan_json_text(plan));
-        return;
-    }
+bool show_plan(const Plan& plan, const std::string& format, Console& console) {
+    if (format == "json")
+        return console.print_checked(plan_json_text(plan));
     std::ostringstream out;
     if (format == "markdown")
         render_plan_markdown(plan, out);
@@ -30,7 +28,11 @@ void show_plan(const Plan& plan, const std::string& format, Console& console) {
         render_plan_text(plan, out, TextOptions{console.color()});
     if (format == "github")
         render_plan_annotations(plan, out);
-    console.print(out.str());
+    return console.print_checked(out.str());
+}
+
+Error plan_output_error() {
+    return make_error(ErrorKind::io, "cannot write the plan to standard output");
 }
 
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
@@ -58,7 +60,8 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     run.session.reset(); // plan reads nothing more: end the connection before the output
     if (run.exit_code)
         return *run.exit_code;
-    show_plan(run.plan, args.format, console);
+    if (!show_plan(run.plan, args.format, console))
+        return report_error(plan_output_error(), console);
     // Shown, so that the review sees what would be deactivated, but neither saved nor passed.
     if (auto refused = refuse_over_cap(run.plan, args.selection, console))
         return *refused;

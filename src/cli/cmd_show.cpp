@@ -28,7 +28,8 @@ int run_show(const GlobalOptions& /*global*/, const ShowArgs& args, Context& ctx
     auto plan = load_saved_plan(args.plan_file);
     if (!plan)
         return report_error(plan.error(), console);
-    show_plan(*plan, args.format, console);
+    if (!show_plan(*plan, args.format, console))
+        return report_error(plan_output_error(), console);
     if (args.detailed_exitcode && plan->summary().has_changes())
         return to_int(ExitCode::changes);
     return to_int(ExitCode::ok);

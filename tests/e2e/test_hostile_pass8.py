@@ -2,9 +2,11 @@
 deactivate a user whose metadata the tool had filled to the API's 4096 bytes, since the record
 saying "active": false is a byte longer than the one saying true."""
 import json
+import os
+import subprocess
 import unittest
 
-from harness import Sandbox, ToolTestCase
+from harness import RA_BIN, Sandbox, ToolTestCase
 
 RECORD_KEY = "rossum_accounts_applied"
 LIMIT = 4096
@@ -59,6 +61,40 @@ class PruneAtTheMetadataLimitTest(ToolTestCase):
                 self.assertEqual(users[name]["metadata"][RECORD_KEY], record)
                 self.assertLessEqual(size(users[name]["metadata"]), LIMIT)
         self.assertEqual(size(users["fits@demo.example"]["metadata"]), LIMIT)
+        self.assertNoSecrets()
+
+
+
+class PlanToAnUnwritableStdoutTest(ToolTestCase):
+    # `plan --format json > /dev/full`, a closed stdout or a pipe closed early exited 0 with
+    # the plan lost: a pipeline posting the plan for review posted nothing and passed. plan and
+    # show now fail (1) and say so on stderr.
+    MANIFEST = ("version: 1\naccounts:\n  - username: new@demo.example\n    groups: [viewer]\n"
+                "    password: {env: SVC_PASSWORD}\n")
+
+    def run_to(self, stdout, *args, env):
+        proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                              stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+        self.outputs.append(proc.stderr)
+        return proc
+
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_plan_and_show_fail_when_stdout_takes_nothing(self):
+        manifest = self.write("m.yaml", self.MANIFEST)
+        with Sandbox() as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("stdout"))
+            saved = self.tmp + "/plan.json"
+            self.assertExit(self.run_tool("plan", manifest, "--out", saved, env=env), 0)
+            for args in (("plan", manifest, "--format", "json"), ("plan", manifest),
+                         ("show", saved, "--format", "markdown")):
+                with open("/dev/full", "w") as full:
+                    proc = self.run_to(full, *args, env=env)
+                self.assertEqual(proc.returncode, 1, args)
+                self.assertIn("cannot write the plan to standard output", proc.stderr, args)
+            # /dev/null takes everything: no error.
+            with open(os.devnull, "w") as null:
+                self.assertEqual(self.run_to(null, "plan", manifest, env=env).returncode, 0)
         self.assertNoSecrets()
 
 

@@ -53,8 +53,11 @@ std::optional<std::map<std::string, std::string>> resolve_create_passwords(const
 Result<Plan> load_saved_plan(const std::string& path);
 
 // Renders the plan to stdout in FORMAT (text, json, markdown; github: text, then the plan's
-// annotations); quiet text is the summary line.
-void show_plan(const Plan& plan, const std::string& format, Console& console);
+// annotations); quiet text is the summary line. False when stdout did not take it all (a full
+// disk, a closed pipe): plan and show then fail, since a review would see no plan.
+[[nodiscard]] bool show_plan(const Plan& plan, const std::string& format, Console& console);
+// The error they fail with.
+Error plan_output_error();
 
 // Prints an error and returns its exit code.
 int report_error(const Error& error, Console& console);
