@@ -144,7 +144,7 @@ struct Sandbox::Impl {
 
     Reply process(const ApiRequest& api) {
         std::lock_guard lock(mutex);
-        return service.handle_api(api);
+        return service.serve(api);
     }
 
     void handle(const httplib::Request& req, httplib::Response& res) {
@@ -166,18 +166,25 @@ struct Sandbox::Impl {
         const auto started_at = std::chrono::steady_clock::now();
         const ApiRequest api = to_api_request(req);
         std::optional<Fault> fault;
+        std::optional<Reply> throttled;
         int latency_ms = 0;
         {
+            // Counted against the rate limit on arrival, as the log's at_ms says, not after the
+            // latency: the sleep's jitter must not move a request into another second. A
+            // throttled request reaches no scripted fault.
             std::lock_guard lock(mutex);
-            fault = service.take_fault(api.method, api.path);
+            throttled = service.admit(api);
+            if (!throttled)
+                fault = service.take_fault(api.method, api.path);
             latency_ms = service.config().latency_ms;
         }
         if (latency_ms > 0) {
             wait(latency_ms);
         }
         bool recorded = false;
-        Reply reply =
-            fault ? run_fault(*fault, api, req.remote_port, started_at, recorded) : process(api);
+        Reply reply = throttled ? *throttled
+                      : fault   ? run_fault(*fault, api, req.remote_port, started_at, recorded)
+                                : process(api);
         if (fault && fault->action == FaultAction::truncate) {
             write_truncated(reply, res);
         } else {

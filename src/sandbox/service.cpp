@@ -81,11 +81,15 @@ std::string random_token(std::size_t length, bool digits_and_upper) {
 Service::Service(World world, Config config) : world_(std::move(world)), config_(config) {}
 
 Reply Service::handle_api(const ApiRequest& request) {
-    begin_request(request);
-    const std::string path = without_trailing_slash(request.path);
-    if (auto throttled = throttle(path)) {
+    if (auto throttled = admit(request)) {
         return *throttled;
     }
+    return serve(request);
+}
+
+Reply Service::serve(const ApiRequest& request) {
+    begin_request(request);
+    const std::string path = without_trailing_slash(request.path);
     if (path == "/api" || path == k_v1) {
         return request.method == "GET" ? root() : method_not_allowed(request.method);
     }
@@ -95,7 +99,8 @@ Reply Service::handle_api(const ApiRequest& request) {
     return route_v1(request, path.substr(std::string(k_v1).size()));
 }
 
-std::optional<Reply> Service::throttle(const std::string& path) {
+std::optional<Reply> Service::admit(const ApiRequest& request) {
+    const std::string path = without_trailing_slash(request.path);
     const auto now = Clock::now();
     if (config_.rate_limit) {
         int limit = static_cast<int>(*config_.rate_limit);

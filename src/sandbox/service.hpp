@@ -87,7 +87,14 @@ public:
     const Config& config() const { return config_; }
     const World& world() const { return world_; }
 
+    // admit() then serve(). The HTTP glue calls the two apart: a request is counted against the
+    // rate limits when it arrives, as the real API's front counts it, and served after the
+    // configured latency (docs/design.md §9.7).
     Reply handle_api(const ApiRequest& request);
+    // The rate limits: the 429 reply when this request is one too many, counted now.
+    std::optional<Reply> admit(const ApiRequest& request);
+    // The answer, with no rate limit applied.
+    Reply serve(const ApiRequest& request);
     Reply handle_control(const ApiRequest& request);
 
     // Scripted faults and the request log, used by the HTTP glue.
@@ -113,7 +120,6 @@ private:
     Reply route_v1(const ApiRequest& request, const std::string& path);
     Reply route_users(const ApiRequest& request, const User& caller, const std::string& rest);
     Reply route_resources(const ApiRequest& request, const User& caller, const std::string& path);
-    std::optional<Reply> throttle(const std::string& path);
 
     // Authentication (service_auth.cpp).
     Reply login(const ApiRequest& request);

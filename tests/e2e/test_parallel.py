@@ -57,7 +57,10 @@ class ParallelTest(ToolTestCase):
                                 env=self.env(sb))
             self.assertExit(run, 2)
             log = sb.requests()
-        self.assertEqual([r for r in log if r["status"] == 429], [])
+        timeline = "\n".join("%8.1f %6.1f %d %s %s?%s" % (r["at_ms"], r["duration_ms"], r["status"],
+                                                        r["method"], r["path"], r["query"])
+                             for r in sorted(log, key=lambda r: r["at_ms"]))
+        self.assertEqual([r for r in log if r["status"] == 429], [], timeline)
         self.assertGreaterEqual(len(log), 18)  # 16 pages, the caller, groups, auth
         self.assertLessEqual(most_in_one_second(log), 10)
         # The pages went side by side, not one after another.

@@ -38,3 +38,44 @@ TEST_CASE("rate limit: can be switched off at runtime", "[sandbox][throttle]") {
         REQUIRE(h.call("GET", "/api/v1").status == 200);
     }
 }
+
+TEST_CASE("rate limit: a request is counted when it arrives, not when its answer is made",
+          "[sandbox][throttle]") {
+    Options options = test::quiet_options();
+    options.rate_limit = 1.0;
+    Harness h(options);
+    std::string auth = "Bearer " + h.admin_token(); // the login takes the first second
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    // The first read arrives now and is answered 2 s later; the second arrives 1.3 s after it.
+    // Counted at arrival they are 1.3 s apart; counted when answered they would be 0.7 s apart
+    // and one of them refused.
+    REQUIRE(
+        h.sandbox
+            .add_fault(
+                {{"method", "GET"}, {"path", "/api/v1/groups"}, {"action", "hang"}, {"ms", 2000}})
+            .empty());
+    Response slow;
+    std::thread first([&] { slow = h.call("GET", "/api/v1/groups", std::nullopt, auth); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    Response second = h.call("GET", "/api/v1/groups", std::nullopt, auth);
+    first.join();
+    CHECK(second.status == 200);
+    CHECK(slow.status == 200);
+}
+
+TEST_CASE("rate limit: a throttled request does not use up a scripted fault",
+          "[sandbox][throttle][faults]") {
+    Options options = test::quiet_options();
+    options.rate_limit = 1.0;
+    Harness h(options);
+    std::string auth = "Bearer " + h.admin_token();
+    REQUIRE(h.sandbox
+                .add_fault({{"method", "GET"},
+                            {"path", "/api/v1/groups"},
+                            {"action", "respond"},
+                            {"status", 503}})
+                .empty());
+    CHECK(h.call("GET", "/api/v1/groups", std::nullopt, auth).status == 429);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(h.call("GET", "/api/v1/groups", std::nullopt, auth).status == 503);
+}
