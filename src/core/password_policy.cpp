@@ -96,6 +96,10 @@ bool is_space(char32_t c) {
 // Python's re `\w` on str: letters (L*), anything with a numeric value (N*, ...), and "_".
 // Combining marks are not word characters, as in Python.
 bool is_word(char32_t c) {
+    // In ASCII \w is exactly [0-9A-Za-z_]; ICU's lookups cost more than the rest of a check.
+    if (c < 0x80)
+        return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') ||
+               c == U'_';
     const auto uc = static_cast<UChar32>(c);
     switch (u_charType(uc)) {
     case U_UPPERCASE_LETTER:

@@ -137,6 +137,11 @@ CASES = [
      {"first_name": "\U0001F600" * 8 + "hexagonal"}),
     ("the username itself", "Robot@Example", {"username": "robot@example"}),
 ]
+# Every ASCII character, as what follows "hexagonal" in a long first name: a \W character splits
+# off the part "hexagonal", which the password matches; a word character leaves one long part.
+CASES += [("ASCII %d after a part" % code, "Hexagonal-12",
+           {"first_name": "hexagonal" + chr(code) + "qqqqqqqqqqqqqqqqqqqqqqqq"})
+          for code in range(128)]
 
 
 def vectors():
