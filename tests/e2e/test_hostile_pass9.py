@@ -1,4 +1,5 @@
 """What the hostile pass of session 9 broke, with the run that showed it."""
+import os
 import select
 import shutil
 import socket
@@ -6,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Sandbox, ToolTestCase
+from harness import RA_BIN, Sandbox, ToolTestCase
 
 
 class SandboxTakesManyConnectionsAtOnceTest(ToolTestCase):
@@ -58,6 +59,55 @@ class SandboxTakesManyConnectionsAtOnceTest(ToolTestCase):
             # A dropped SYN is sent again after a second: no connect may take that long.
             for _ in range(5):
                 self.assertLess(self.connect_all(port), 0.9)
+
+
+class GithubErrorsWhenStdoutIsGoneTest(ToolTestCase):
+    # --format github writes every error as an ::error command on stdout. With stdout closed
+    # (`>&-`) or its reader gone, `plan`/`show` exited 1 and said nothing anywhere: the error
+    # saying the plan was not written went to the stdout that had just failed. It now falls
+    # back to stderr, as does a manifest diagnostic of validate.
+    MANIFEST = ("version: 1\naccounts:\n  - username: new@demo.example\n    groups: [viewer]\n"
+                "    password: {env: SVC_PASSWORD}\n")
+
+    def run_without_stdout(self, how, *args, env):
+        if how == "closed":
+            proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, timeout=60,
+                                  preexec_fn=lambda: os.close(1))
+        else:
+            read_end, write_end = os.pipe()
+            os.close(read_end)  # the reader went away before the tool wrote
+            try:
+                proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                                      stdin=subprocess.DEVNULL, stdout=write_end,
+                                      stderr=subprocess.PIPE, text=True, timeout=60)
+            finally:
+                os.close(write_end)
+        self.outputs.append(proc.stderr)
+        return proc
+
+    def test_the_error_goes_to_stderr(self):
+        manifest = self.write("m.yaml", self.MANIFEST)
+        bad = self.write("bad.yaml", "version: 1\naccounts:\n  - username: x@demo\n")
+        with Sandbox() as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("gh"))
+            saved = self.tmp + "/plan.json"
+            self.assertExit(self.run_tool("plan", manifest, "--out", saved, env=env), 0)
+            for how in ("closed", "dead pipe"):
+                for args in (("plan", manifest, "--format", "github"),
+                             ("show", saved, "--format", "github")):
+                    with self.subTest(how=how, args=args):
+                        proc = self.run_without_stdout(how, *args, env=env)
+                        self.assertEqual(proc.returncode, 1, proc.stderr)
+                        self.assertIn("rossum-accounts: error: cannot write the plan to "
+                                      "standard output", proc.stderr)
+                with self.subTest(how=how, args="validate"):
+                    proc = self.run_without_stdout(how, "validate", bad, "--format", "github",
+                                                   env=env)
+                    self.assertEqual(proc.returncode, 65, proc.stderr)
+                    self.assertIn("bad.yaml:3:5: accounts[0]", proc.stderr)
+        self.assertNoSecrets()
 
 
 if __name__ == "__main__":
