@@ -61,13 +61,8 @@ class SandboxTakesManyConnectionsAtOnceTest(ToolTestCase):
                 self.assertLess(self.connect_all(port), 0.9)
 
 
-class GithubErrorsWhenStdoutIsGoneTest(ToolTestCase):
-    # --format github writes every error as an ::error command on stdout. With stdout closed
-    # (`>&-`) or its reader gone, `plan`/`show` exited 1 and said nothing anywhere: the error
-    # saying the plan was not written went to the stdout that had just failed. It now falls
-    # back to stderr, as does a manifest diagnostic of validate.
-    MANIFEST = ("version: 1\naccounts:\n  - username: new@demo.example\n    groups: [viewer]\n"
-                "    password: {env: SVC_PASSWORD}\n")
+class StdoutGoneTestCase(ToolTestCase):
+    """Runs the tool with stdout closed (`>&-`) or a pipe whose reader went away."""
 
     def run_without_stdout(self, how, *args, env):
         if how == "closed":
@@ -86,6 +81,15 @@ class GithubErrorsWhenStdoutIsGoneTest(ToolTestCase):
                 os.close(write_end)
         self.outputs.append(proc.stderr)
         return proc
+
+
+class GithubErrorsWhenStdoutIsGoneTest(StdoutGoneTestCase):
+    # --format github writes every error as an ::error command on stdout. With stdout closed
+    # (`>&-`) or its reader gone, `plan`/`show` exited 1 and said nothing anywhere: the error
+    # saying the plan was not written went to the stdout that had just failed. It now falls
+    # back to stderr, as does a manifest diagnostic of validate.
+    MANIFEST = ("version: 1\naccounts:\n  - username: new@demo.example\n    groups: [viewer]\n"
+                "    password: {env: SVC_PASSWORD}\n")
 
     def test_the_error_goes_to_stderr(self):
         manifest = self.write("m.yaml", self.MANIFEST)
@@ -107,6 +111,24 @@ class GithubErrorsWhenStdoutIsGoneTest(ToolTestCase):
                                                    env=env)
                     self.assertEqual(proc.returncode, 65, proc.stderr)
                     self.assertIn("bad.yaml:3:5: accounts[0]", proc.stderr)
+        self.assertNoSecrets()
+
+
+class ExportToAnUnwritableStdoutTest(StdoutGoneTestCase):
+    # `export > accounts.yaml` on a full disk, or into a pipe whose reader went away, exited 0
+    # with the manifest lost or cut short (snapshot and plan already failed): a truncated
+    # manifest would be committed and planned as it is. export now fails (1) and says so.
+    def test_the_error_goes_to_stderr(self):
+        with Sandbox() as sb:
+            env = self.env(sb)
+            for how in ("closed", "dead pipe"):
+                with self.subTest(how=how):
+                    proc = self.run_without_stdout(how, "export", env=env)
+                    self.assertEqual(proc.returncode, 1, proc.stderr)
+                    self.assertIn("rossum-accounts: error: cannot write the manifest to "
+                                  "standard output", proc.stderr)
+            # A stdout that takes it: exit 0.
+            self.assertExit(self.run_tool("export", env=env), 0)
         self.assertNoSecrets()
 
 
