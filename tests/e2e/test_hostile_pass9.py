@@ -1,4 +1,5 @@
 """What the hostile pass of session 9 broke, with the run that showed it."""
+import json
 import os
 import select
 import shutil
@@ -129,6 +130,47 @@ class ExportToAnUnwritableStdoutTest(StdoutGoneTestCase):
                                   "standard output", proc.stderr)
             # A stdout that takes it: exit 0.
             self.assertExit(self.run_tool("export", env=env), 0)
+        self.assertNoSecrets()
+
+
+class NoWriteStartsAfterTheRunStopsTest(ToolTestCase):
+    # README: when an action stops the run (credentials or permission refused, retries
+    # exhausted) "the writes already in flight finish ... and none starts after". The creates
+    # that other workers were waiting to send (for the --max-rps limiter) were still sent: with
+    # a 403 on the fourth of 20 creates, seven more POSTs reached the API up to a second after
+    # the 403 was answered, and all were created.
+    def test_writes_waiting_for_the_rate_limiter_are_not_sent(self):
+        names = ["stop%02d@demo" % i for i in range(1, 21)]
+        manifest = self.write("m.yaml", "version: 1\naccounts:\n" + "".join(
+            "  - username: %s\n    groups: [viewer]\n    password: {env: SVC_PASSWORD}\n" % n
+            for n in names))
+        with Sandbox(rate_limit=10) as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("stop"))
+            sb.config(latency_ms=200)
+            sb.fault(method="POST", path="/api/v1/users", action="respond", status=403,
+                     body={"detail": "You do not have permission to perform this action."},
+                     skip=3)
+            run = self.run_tool("apply", manifest, "--auto-approve", "--format", "json",
+                                "--parallelism", "10", env=env)
+            posts = [r for r in sb.requests()
+                     if r["method"] == "POST" and r["path"] == "/api/v1/users"]
+            existing = {u["username"] for u in sb.users()}
+        self.assertExit(run, 77)
+        refused = [p for p in posts if p.get("fault") == "respond"]
+        self.assertEqual(len(refused), 1)
+        answered_at = refused[0]["at_ms"] + refused[0]["duration_ms"]
+        # 100 ms of slack for the tool to read the answer; the limiter spaces the rest wider.
+        late = [p for p in posts if p["at_ms"] > answered_at + 100]
+        self.assertEqual(late, [], "POSTs sent after the run stopped")
+        results = json.loads(run.stdout)["results"]
+        for result in results:
+            with self.subTest(result["username"]):
+                self.assertEqual(result["status"] == "done", result["username"] in existing)
+                if result["status"] == "not_attempted":
+                    self.assertIn(result["error"], (None, "the run stopped; the create was not sent"))
+        statuses = [r["status"] for r in results]
+        self.assertEqual(statuses.count("failed"), 1)
+        self.assertEqual(len(posts), statuses.count("done") + 1)
         self.assertNoSecrets()
 
 
