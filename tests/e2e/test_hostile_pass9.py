@@ -174,5 +174,30 @@ class NoWriteStartsAfterTheRunStopsTest(ToolTestCase):
         self.assertNoSecrets()
 
 
+class SavedPlanTooLargeToLoadTest(ToolTestCase):
+    # A manifest within the 1 MiB limit can declare some 22,000 accounts; their plan is about
+    # 30 MB of JSON. plan --out wrote it and exited 0, and then show and apply --plan refused the
+    # file ("larger than 16777216 bytes", 65): a pipeline learnt that its reviewed plan cannot
+    # be applied only at merge. plan now refuses to write it (1), after showing the plan.
+    ACCOUNTS = 14000
+
+    def test_plan_out_refuses_a_plan_apply_could_not_read(self):
+        manifest = self.write("m.yaml", "version: 1\naccounts:\n" + "".join(
+            "  - username: bulk%05d@demo\n    groups: [viewer]\n" % i
+            for i in range(self.ACCOUNTS)))
+        saved = os.path.join(self.tmp, "plan.json")
+        with Sandbox() as sb:
+            env = self.env(sb)
+            run = self.run_tool("plan", manifest, "--out", saved, "-q", "--max-rps", "1000",
+                                env=env)
+        self.assertExit(run, 1)
+        self.assertIn("Plan: %d to create" % self.ACCOUNTS, run.stdout)
+        self.assertRegex(run.stderr, r"error: the plan is \d+ bytes as JSON, more than the "
+                                     r"16777216 that apply --plan and show read; .*plan.json was "
+                                     r"not written")
+        self.assertFalse(os.path.exists(saved))
+        self.assertNoSecrets()
+
+
 if __name__ == "__main__":
     unittest.main()
