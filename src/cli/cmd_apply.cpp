@@ -21,11 +21,16 @@ namespace ra::cli {
 namespace {
 
 std::atomic<bool> g_stop_requested{false};
+std::atomic<bool> g_run_stopped{false};
 
 } // namespace
 
 bool stop_requested() {
     return g_stop_requested.load();
+}
+
+bool run_stopped() {
+    return g_run_stopped.load();
 }
 
 namespace {
@@ -101,6 +106,7 @@ int execute(const Plan& plan, const LiveState& live,
             console.progress(line);
     };
     hooks.cancelled = [] { return g_stop_requested.load(); };
+    hooks.stopped = [] { g_run_stopped.store(true); };
     Report report =
         apply_plan(plan, write_context(live), session->api(), passwords, hooks, session->runner());
     session.reset();

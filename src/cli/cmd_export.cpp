@@ -45,7 +45,10 @@ int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx
          "Add a password source (password.env or password.file) to any account that may need "
          "to be created again."});
     if (args.output.empty()) {
-        console.print(yaml);
+        // A truncated manifest would be committed and planned as it is: say it now.
+        if (!console.print_checked(yaml))
+            return report_error(
+                make_error(ErrorKind::io, "cannot write the manifest to standard output"), console);
     } else {
         if (auto st = write_file_atomic(args.output, yaml, 0644); !st)
             return report_error(st.error(), console);

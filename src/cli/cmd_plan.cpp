@@ -9,6 +9,7 @@
 #include "rossum_accounts/render/plan_text.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <sstream>
 
 namespace ra::cli {
@@ -66,7 +67,17 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     if (auto refused = refuse_over_cap(run.plan, args.selection, console))
         return *refused;
     if (!args.out.empty()) {
-        if (auto st = write_file_atomic(args.out, plan_json_text(run.plan), 0644); !st)
+        const std::string saved = plan_json_text(run.plan);
+        // A file apply --plan and show would refuse (load_saved_plan) is not written.
+        if (saved.size() > k_max_plan_bytes)
+            return report_error(
+                make_error(ErrorKind::io,
+                           fmt::format("the plan is {} bytes as JSON, more than the {} that apply "
+                                       "--plan and show read; {} was not written (plan fewer "
+                                       "accounts at once with --target/--exclude)",
+                                       saved.size(), k_max_plan_bytes, args.out)),
+                console);
+        if (auto st = write_file_atomic(args.out, saved, 0644); !st)
             return report_error(st.error(), console);
         if (args.format == "text" || args.format == "github")
             console.info("Saved the plan to " + args.out +

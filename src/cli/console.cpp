@@ -69,23 +69,29 @@ void Console::info(std::string_view line) {
     out_.flush();
 }
 
+// A workflow command on stdout; false when stdout did not take it (closed, a full disk), and the
+// message then goes to stderr as a text line: `plan --format github >&-` must still say why it
+// failed.
+bool Console::annotate(const Annotation& annotation) {
+    print(github_annotation(annotation));
+    return out_.good();
+}
+
 void Console::error(std::string_view message) {
     std::lock_guard lock(mutex_);
-    if (style_ == MessageStyle::github) {
-        print(github_annotation(
-            {AnnotationLevel::error, {}, "rossum-accounts", std::string(message)}));
+    if (style_ == MessageStyle::github &&
+        annotate({AnnotationLevel::error, {}, "rossum-accounts", std::string(message)}))
         return;
-    }
     err_ << "rossum-accounts: error: " << escape_controls(message) << '\n';
     err_.flush();
 }
 
 void Console::diagnostic(const Diagnostic& d) {
-    if (style_ == MessageStyle::github) {
-        print(github_annotation(diagnostic_annotation(d)));
+    if (style_ == MessageStyle::github && annotate(diagnostic_annotation(d)))
         return;
-    }
-    error(format_diagnostic(d));
+    std::lock_guard lock(mutex_);
+    err_ << "rossum-accounts: error: " << escape_controls(format_diagnostic(d)) << '\n';
+    err_.flush();
 }
 
 void Console::note(std::string_view line) {
@@ -98,11 +104,9 @@ void Console::warning(std::string_view message) {
     std::lock_guard lock(mutex_);
     if (quiet())
         return;
-    if (style_ == MessageStyle::github) {
-        print(github_annotation(
-            {AnnotationLevel::warning, {}, "rossum-accounts", std::string(message)}));
+    if (style_ == MessageStyle::github &&
+        annotate({AnnotationLevel::warning, {}, "rossum-accounts", std::string(message)}))
         return;
-    }
     err_ << "rossum-accounts: warning: " << escape_controls(message) << '\n';
     err_.flush();
 }

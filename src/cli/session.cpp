@@ -141,6 +141,7 @@ Result<std::unique_ptr<Session>> CurlSessionFactory::open(const GlobalOptions& g
     config.clock = &clock_;
     config.log = [this](std::string_view line) { console_.log(line); };
     config.stop_writes = [] { return stop_requested(); };
+    config.hold_new_writes = [] { return run_stopped(); };
     session->connect(std::move(config), std::move(credentials), masker_);
     return std::unique_ptr<Session>(std::move(session));
 }

@@ -387,6 +387,8 @@ Report apply_plan(const Plan& plan, const WriteContext& context, RossumApi& api,
         if (out.stop && !run_stopped) {
             report.stopped_early = true;
             report.stop_reason = out.stop->kind;
+            if (hooks.stopped)
+                hooks.stopped();
         }
         if (out.stop || out.interrupted) {
             report.stopped_early = true;

@@ -133,19 +133,26 @@ Error RequestSender::unknown_outcome(const HttpRequest& request, const std::stri
         fmt::format("{}: {}; the request may have been processed", describe(request), what));
 }
 
-Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request, RetryMode mode) {
+Result<HttpResponse> RequestSender::perform_logged(const HttpRequest& request, RetryMode mode,
+                                                   bool first_attempt) {
     {
         std::lock_guard lock(limiter_mutex_);
         limiter_.acquire();
     }
     // Workers wait here for their slot, after apply's own stop check: a write whose slot comes
-    // after a signal is not sent ("starts no new write"). A logout at the end still goes.
-    if (mode != RetryMode::login && request.method != HttpMethod::get && stop_writes_ &&
-        stop_writes_()) {
-        log(fmt::format("{}: not sent, the run was asked to stop", describe(request)));
-        return make_error(
-            ErrorKind::not_sent,
-            fmt::format("{}: not sent, the run was asked to stop", describe(request)));
+    // after a signal, or (not yet sent) after the run stopped by itself, is not sent ("starts
+    // no new write"). A logout at the end still goes.
+    if (mode != RetryMode::login && request.method != HttpMethod::get) {
+        const char* why = nullptr;
+        if (stop_writes_ && stop_writes_())
+            why = "the run was asked to stop";
+        else if (first_attempt && hold_new_writes_ && hold_new_writes_())
+            why = "the run stopped";
+        if (why != nullptr) {
+            log(fmt::format("{}: not sent, {}", describe(request), why));
+            return make_error(ErrorKind::not_sent,
+                              fmt::format("{}: not sent, {}", describe(request), why));
+        }
     }
     const auto start = clock_.now();
     auto result = transport_.perform(request);
@@ -165,7 +172,7 @@ Result<HttpResponse> RequestSender::send(const HttpRequest& request, RetryMode m
     // "not sent" (apply would report a PATCH that may have been written as not attempted).
     bool maybe_processed = false;
     for (int attempt = 0;; ++attempt) {
-        auto result = perform_logged(request, mode);
+        auto result = perform_logged(request, mode, attempt == 0);
         if (!result && result.error().kind == ErrorKind::not_sent)
             return maybe_processed
                        ? unknown_outcome(

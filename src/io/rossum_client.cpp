@@ -103,6 +103,7 @@ RossumClient::RossumClient(HttpTransport& transport, ClientConfig config, Creden
               masker_),
       auth_(sender_, masker_, config_.api_url, std::move(credentials), cache_.get()) {
     sender_.set_stop_writes(config_.stop_writes);
+    sender_.set_hold_new_writes(config_.hold_new_writes);
 }
 
 Result<HttpResponse> RossumClient::authorized(HttpMethod method, const std::string& url,

@@ -290,6 +290,9 @@ int Sandbox::start() {
     if (impl.port < 0) {
         return -1;
     }
+    // httplib's backlog of 5 drops the SYNs of a client that connects more at once
+    // (socket_shutdown.hpp); a real API's load balancer takes them all.
+    widen_listen_backlog(impl.port);
     {
         std::lock_guard lock(impl.mutex);
         impl.service.set_origin(fmt::format("http://127.0.0.1:{}", impl.port));

@@ -38,26 +38,50 @@ bool matches(int fd, int local_port, int peer_port) {
     return peer_port < 0 || port_of(peer) == peer_port;
 }
 
-} // namespace
-
-int shutdown_connections(int local_port, int peer_port) {
+// Calls f(fd) for every descriptor of this process.
+template <typename F>
+void for_each_fd(F f) {
     DIR* directory = opendir("/proc/self/fd");
     if (directory == nullptr) {
-        return 0;
+        return;
     }
-    int count = 0;
     while (const dirent* entry = readdir(directory)) {
         char* end = nullptr;
         long fd = std::strtol(entry->d_name, &end, 10);
         if (end == entry->d_name || *end != '\0' || fd == dirfd(directory)) {
             continue;
         }
-        if (matches(static_cast<int>(fd), local_port, peer_port) &&
-            shutdown(static_cast<int>(fd), SHUT_RDWR) == 0) {
-            ++count;
-        }
+        f(static_cast<int>(fd));
     }
     closedir(directory);
+}
+
+} // namespace
+
+bool widen_listen_backlog(int local_port) {
+    bool widened = false;
+    for_each_fd([&](int fd) {
+        sockaddr_storage local{};
+        socklen_t local_length = sizeof(local);
+        int listening = 0;
+        socklen_t flag_length = sizeof(listening);
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
+            port_of(local) == local_port &&
+            getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) == 0 &&
+            listening != 0 && listen(fd, SOMAXCONN) == 0) {
+            widened = true;
+        }
+    });
+    return widened;
+}
+
+int shutdown_connections(int local_port, int peer_port) {
+    int count = 0;
+    for_each_fd([&](int fd) {
+        if (matches(fd, local_port, peer_port) && shutdown(fd, SHUT_RDWR) == 0) {
+            ++count;
+        }
+    });
     return count;
 }
 

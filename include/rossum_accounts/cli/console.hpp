@@ -14,6 +14,10 @@
 #include <string>
 #include <string_view>
 
+namespace ra {
+struct Annotation; // render/github.hpp
+}
+
 namespace ra::cli {
 
 enum class ColorMode { never, always };
@@ -48,6 +52,8 @@ public:
     bool verbose() const { return verbosity_ == Verbosity::verbose; }
 
 private:
+    bool annotate(const Annotation& annotation);
+
     // Workers of one run write whole lines, never interleaved; recursive because a message in
     // github style is printed through print().
     std::recursive_mutex mutex_;

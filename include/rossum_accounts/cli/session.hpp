@@ -53,6 +53,10 @@ public:
 // True once SIGINT/SIGTERM asked a running apply to stop (cmd_apply.cpp installs the handler).
 // Sessions hold back writes from then on, even ones already waiting for the rate limiter.
 bool stop_requested();
+// True once an action of a running apply stopped the run by itself (retries exhausted,
+// credentials refused): sessions then send no write that was not sent yet, even one already
+// waiting for the rate limiter; writes already sent finish with their retries.
+bool run_stopped();
 
 // Makes the run's connections; main builds the real one, cli tests an in-memory one.
 class SessionFactory {

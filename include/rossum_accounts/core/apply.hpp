@@ -22,6 +22,10 @@ struct ApplyHooks {
     // the run (SIGINT/SIGTERM): nothing more is written. Both are called from the runner's
     // threads; on_result calls come one at a time, in plan order.
     std::function<bool()> cancelled;
+    // Called once when an action stops the run by itself (retries exhausted, credentials or
+    // permission refused; not a signal): the writes that other workers wait to send (for the
+    // rate limiter) must then not be sent (RossumClient's hold_new_writes).
+    std::function<void()> stopped;
 };
 
 // `passwords` maps each create's username, exactly as planned, to its password (resolved and

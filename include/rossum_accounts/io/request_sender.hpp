@@ -35,6 +35,10 @@ public:
     // Asked once a write (create or PATCH, not an auth step) has its rate-limiter slot: true
     // means the run was asked to stop while it waited, and it is not sent (ErrorKind::not_sent).
     void set_stop_writes(std::function<bool()> stop) { stop_writes_ = std::move(stop); }
+    // Asked likewise, but only before a write's first attempt: true means the run stopped by
+    // itself (another write gave up, credentials were refused), so a write that has not been
+    // sent yet is not (ErrorKind::not_sent), while one already sent finishes with its retries.
+    void set_hold_new_writes(std::function<bool()> hold) { hold_new_writes_ = std::move(hold); }
 
     // The final response (any status that is not retried) or an Error: exhausted retries
     // (throttled/unavailable), too long Retry-After (throttled), a wait budget overrun, a
@@ -53,7 +57,8 @@ public:
     Clock::Duration total_waited() const;
 
 private:
-    Result<HttpResponse> perform_logged(const HttpRequest& request, RetryMode mode);
+    Result<HttpResponse> perform_logged(const HttpRequest& request, RetryMode mode,
+                                        bool first_attempt);
     void log(const std::string& line) const;
     // A transport error with the request named and its text masked.
     Error transport_error(const HttpRequest& request, Error e) const;
@@ -76,6 +81,7 @@ private:
     LogSink log_;
     const SecretMasker& masker_;
     std::function<bool()> stop_writes_;
+    std::function<bool()> hold_new_writes_;
 };
 
 } // namespace ra

@@ -39,6 +39,9 @@ struct ClientConfig {
     // True once the run was asked to stop (SIGINT/SIGTERM): a write that waited for the rate
     // limiter is then not sent (ErrorKind::not_sent); reads and auth steps still go.
     std::function<bool()> stop_writes;
+    // True once the run stopped by itself (apply: an action gave up): a write not sent yet that
+    // waited for the rate limiter is then not sent either; one already sent is still retried.
+    std::function<bool()> hold_new_writes;
     // The run's TaskRunner (null: sequential). A run that logs in and exchanges sends its first
     // read with the login token side by side with the exchange (Authenticator::EarlyRead).
     TaskRunner* runner = nullptr;

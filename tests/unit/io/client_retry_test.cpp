@@ -388,6 +388,35 @@ TEST_CASE("client: after a stop, writes are held back but reads go", "[client][s
     CHECK(f.transport.requests.size() == 1); // only the GET went out
 }
 
+TEST_CASE("client: once the run stopped by itself, a write not yet sent is held back but one "
+          "already sent is retried",
+          "[client][stop]") {
+    ClientFixture f;
+    bool hold = false;
+    int patches = 0;
+    f.transport.set_handler([&](const HttpRequest& request) -> Result<HttpResponse> {
+        if (request.method != HttpMethod::patch)
+            return me();
+        // Another worker gives up while this PATCH waits to be retried.
+        hold = true;
+        return ++patches == 1 ? status_response(503) : json_response(200, user_json(7, "a@x"));
+    });
+    auto config = f.config();
+    config.hold_new_writes = [&] { return hold; };
+    Credentials creds;
+    creds.token = "static-token-1";
+    RossumClient client(f.transport, config, creds, f.masker);
+    REQUIRE(client.patch_user(7, {{"first_name", "A"}}));
+    CHECK(patches == 2);
+    auto created = client.create_user({{"username", "a@x"}});
+    REQUIRE_FALSE(created);
+    CHECK(created.error().kind == ErrorKind::not_sent);
+    CHECK(created.error().message ==
+          "POST http://127.0.0.1:9/api/v1/users: not sent, the run stopped");
+    REQUIRE(client.current_user()); // reads still go
+    CHECK(patches == 2);
+}
+
 TEST_CASE("client: a write retried after a stop is unknown when its first attempt may have been "
           "processed",
           "[client][stop]") {
