@@ -119,7 +119,10 @@ int execute(const Plan& plan, const LiveState& live,
         render_report_quiet(report, out);
     else
         render_report_text(report, out, TextOptions{console.color()});
-    console.print(out.str());
+    // The writes are done: their exit code stands, and stderr says the report was lost.
+    if (!console.print_checked(out.str()))
+        console.note("rossum-accounts: warning: standard output did not take the report; the "
+                     "exit code still says how the apply went");
     return to_int(exit_code_for(report));
 }
 
@@ -151,8 +154,8 @@ void show_plan_before_apply(const Plan& plan, const ApplyArgs& args, Context& ct
     }
     if (args.format != "text" || (console.quiet() && plan.summary().has_changes()))
         return;
-    // The report that follows says what was done; a plan stdout did not take is not a reason
-    // to stop (stderr still has the errors).
+    // A plan stdout did not take is no reason not to apply what was approved: the report that
+    // follows fails the same way and says so on stderr, and the exit code tells the outcome.
     (void)show_plan(plan, args.format, console);
 }
 

@@ -74,6 +74,11 @@ ExportResult export_accounts(const LiveState& live, const std::vector<std::strin
         if (user.deleted || is_caller(user, live.caller) || !matches(user.username, globs))
             continue;
         // Exporting one would produce a manifest that does not validate.
+        if (user.username.empty()) {
+            out.warnings.push_back(fmt::format(
+                "user {} has an empty username, which a manifest cannot hold; left out", user.id));
+            continue;
+        }
         if (!declarable_username(user.username)) {
             out.warnings.push_back(
                 fmt::format("user \"{}\" has a whitespace, control or invisible character in "

@@ -199,5 +199,26 @@ class SavedPlanTooLargeToLoadTest(ToolTestCase):
         self.assertNoSecrets()
 
 
+class ApplyToAnUnwritableStdoutTest(ToolTestCase):
+    # apply ignored a stdout that took nothing: the plan and the report were lost and nothing
+    # said so. It still applies what was approved (the exit code tells the outcome) and says
+    # on stderr that the report was lost.
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_apply_applies_and_says_the_report_was_lost(self):
+        manifest = self.write("m.yaml", "version: 1\naccounts:\n  - username: lost@demo.example\n"
+                                        "    groups: [viewer]\n    password: {env: SVC_PASSWORD}\n")
+        with Sandbox() as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("lost"))
+            with open("/dev/full", "w") as full:
+                proc = subprocess.run([RA_BIN, "apply", manifest, "--auto-approve"], env=env,
+                                      cwd=self.tmp, stdin=subprocess.DEVNULL, stdout=full,
+                                      stderr=subprocess.PIPE, text=True, timeout=60)
+            self.outputs.append(proc.stderr)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn("standard output did not take the report", proc.stderr)
+            self.assertEqual(len(sb.users_named("lost@demo.example")), 1)
+        self.assertNoSecrets()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -114,3 +114,13 @@ TEST_CASE("export: users that differ only in case are left out with a warning na
               "users \"\xc3\x84pi@acme\", \"\xc3\xa4pi@acme\" differ only in case, which one "
               "manifest cannot hold; left out (declare the one to manage by hand)"});
 }
+
+TEST_CASE("export: a user with an empty username is left out, named by its id", "[export]") {
+    LiveUser empty = user("");
+    empty.id = 4711;
+    auto out = export_accounts(live_with({user("ok@acme"), empty}), {});
+    REQUIRE(out.accounts.size() == 1);
+    REQUIRE(out.warnings.size() == 1);
+    CHECK(out.warnings[0] ==
+          "user 4711 has an empty username, which a manifest cannot hold; left out");
+}
