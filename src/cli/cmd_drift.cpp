@@ -36,7 +36,10 @@ int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx) 
         out << drift_summary_line(report) << '\n';
     else
         render_drift_text(run.plan, report, out, TextOptions{console.color()});
-    console.print(out.str());
+    // A scheduled check whose report was lost must not pass as "no drift".
+    if (!console.print_checked(out.str()))
+        return report_error(
+            make_error(ErrorKind::io, "cannot write the drift report to standard output"), console);
     return to_int(report.has_alerts() ? ExitCode::changes : ExitCode::ok);
 }
 

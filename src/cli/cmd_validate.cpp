@@ -2,6 +2,7 @@
 #include "rossum_accounts/cli/context.hpp"
 #include "rossum_accounts/cli/exit_code.hpp"
 #include "rossum_accounts/cli/manifests.hpp"
+#include "rossum_accounts/cli/planning.hpp"
 #include "rossum_accounts/render/github.hpp"
 #include "rossum_accounts/render/validate.hpp"
 
@@ -34,7 +35,10 @@ int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Cont
             outcome.accounts = checked.desired->accounts.size();
         std::ostringstream out;
         render_validate_json(outcome, out);
-        console.print(out.str());
+        if (!console.print_checked(out.str()))
+            return report_error(
+                make_error(ErrorKind::io, "cannot write the diagnostics to standard output"),
+                console);
         return code;
     }
     if (args.format == "github")

@@ -220,5 +220,35 @@ class ApplyToAnUnwritableStdoutTest(ToolTestCase):
         self.assertNoSecrets()
 
 
+class DriftAndValidateToAnUnwritableStdoutTest(ToolTestCase):
+    # drift (a scheduled check) and validate --format json exited 0 when stdout took nothing:
+    # a lost drift report passed as "no drift". Both now exit 1 and say so on stderr.
+    @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
+    def test_drift_and_validate_json_fail_when_stdout_takes_nothing(self):
+        manifest = self.write("m.yaml", "version: 1\naccounts:\n  - username: d@demo.example\n"
+                                        "    groups: [viewer]\n    password: {env: SVC_PASSWORD}\n")
+        with Sandbox() as sb:
+            env = self.env(sb, SVC_PASSWORD=self.password("drift"))
+            for args, message in (
+                    (("drift", manifest), "cannot write the drift report to standard output"),
+                    (("drift", manifest, "--format", "json"),
+                     "cannot write the drift report to standard output"),
+                    (("validate", manifest, "--format", "json"),
+                     "cannot write the diagnostics to standard output")):
+                with open("/dev/full", "w") as full:
+                    proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                                          stdin=subprocess.DEVNULL, stdout=full,
+                                          stderr=subprocess.PIPE, text=True, timeout=60)
+                self.outputs.append(proc.stderr)
+                self.assertEqual(proc.returncode, 1, (args, proc.stderr))
+                self.assertIn(message, proc.stderr, args)
+                with open(os.devnull, "w") as null:
+                    ok = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                                        stdin=subprocess.DEVNULL, stdout=null,
+                                        stderr=subprocess.PIPE, text=True, timeout=60)
+                self.assertEqual(ok.returncode, 0, (args, ok.stderr))
+        self.assertNoSecrets()
+
+
 if __name__ == "__main__":
     unittest.main()
