@@ -518,14 +518,18 @@ private:
         nlohmann::json result = nlohmann::json::object();
         if (!expect_kind(n, path, Kind::mapping, "a mapping"))
             return result;
+        std::map<std::string_view, const YamlNode*> seen; // each key's first place
         for (std::size_t i = 0; i + 1 < n.items.size(); i += 2) {
             const YamlNode& key = n.items[i];
             const YamlNode& value = n.items[i + 1];
             if (key.kind != Kind::scalar)
                 continue;
             const std::string key_path = join(path, key.value);
-            if (result.contains(key.value)) {
-                error(key, path, "duplicate key \"" + key.value + "\"");
+            if (auto [first, added] = seen.emplace(key.value, &key); !added) {
+                error(key, path,
+                      "duplicate key \"" + key.value + "\" (first at " +
+                          std::to_string(first->second->line) + ":" +
+                          std::to_string(first->second->column) + ")");
                 continue;
             }
             if (key.value == k_marker_key || key.value == k_record_key) {

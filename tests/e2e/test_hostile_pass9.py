@@ -63,10 +63,16 @@ class SandboxTakesManyConnectionsAtOnceTest(ToolTestCase):
 
 
 class StdoutGoneTestCase(ToolTestCase):
-    """Runs the tool with stdout closed (`>&-`) or a pipe whose reader went away."""
+    """Runs the tool with stdout closed (`>&-`), a pipe whose reader went away, a full disk
+    (/dev/full, opened for writing) or /dev/null, which takes everything."""
 
     def run_without_stdout(self, how, *args, env):
-        if how == "closed":
+        if how in ("full", "null"):
+            with open("/dev/full" if how == "full" else os.devnull, "w") as device:
+                proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
+                                      stdin=subprocess.DEVNULL, stdout=device,
+                                      stderr=subprocess.PIPE, text=True, timeout=60)
+        elif how == "closed":
             proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True, timeout=60,
@@ -199,7 +205,7 @@ class SavedPlanTooLargeToLoadTest(ToolTestCase):
         self.assertNoSecrets()
 
 
-class ApplyToAnUnwritableStdoutTest(ToolTestCase):
+class ApplyToAnUnwritableStdoutTest(StdoutGoneTestCase):
     # apply ignored a stdout that took nothing: the plan and the report were lost and nothing
     # said so. It still applies what was approved (the exit code tells the outcome) and says
     # on stderr that the report was lost.
@@ -209,18 +215,14 @@ class ApplyToAnUnwritableStdoutTest(ToolTestCase):
                                         "    groups: [viewer]\n    password: {env: SVC_PASSWORD}\n")
         with Sandbox() as sb:
             env = self.env(sb, SVC_PASSWORD=self.password("lost"))
-            with open("/dev/full", "w") as full:
-                proc = subprocess.run([RA_BIN, "apply", manifest, "--auto-approve"], env=env,
-                                      cwd=self.tmp, stdin=subprocess.DEVNULL, stdout=full,
-                                      stderr=subprocess.PIPE, text=True, timeout=60)
-            self.outputs.append(proc.stderr)
+            proc = self.run_without_stdout("full", "apply", manifest, "--auto-approve", env=env)
             self.assertEqual(proc.returncode, 0, proc.stderr)
             self.assertIn("standard output did not take the report", proc.stderr)
             self.assertEqual(len(sb.users_named("lost@demo.example")), 1)
         self.assertNoSecrets()
 
 
-class DriftAndValidateToAnUnwritableStdoutTest(ToolTestCase):
+class DriftAndValidateToAnUnwritableStdoutTest(StdoutGoneTestCase):
     # drift (a scheduled check) and validate --format json exited 0 when stdout took nothing:
     # a lost drift report passed as "no drift". Both now exit 1 and say so on stderr.
     @unittest.skipUnless(os.path.exists("/dev/full"), "needs /dev/full")
@@ -235,20 +237,12 @@ class DriftAndValidateToAnUnwritableStdoutTest(ToolTestCase):
                      "cannot write the drift report to standard output"),
                     (("validate", manifest, "--format", "json"),
                      "cannot write the diagnostics to standard output")):
-                with open("/dev/full", "w") as full:
-                    proc = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
-                                          stdin=subprocess.DEVNULL, stdout=full,
-                                          stderr=subprocess.PIPE, text=True, timeout=60)
-                self.outputs.append(proc.stderr)
+                proc = self.run_without_stdout("full", *args, env=env)
                 self.assertEqual(proc.returncode, 1, (args, proc.stderr))
                 self.assertIn(message, proc.stderr, args)
-                with open(os.devnull, "w") as null:
-                    ok = subprocess.run([RA_BIN] + list(args), env=env, cwd=self.tmp,
-                                        stdin=subprocess.DEVNULL, stdout=null,
-                                        stderr=subprocess.PIPE, text=True, timeout=60)
-                self.assertEqual(ok.returncode, 0, (args, ok.stderr))
+                self.assertEqual(self.run_without_stdout("null", *args, env=env).returncode, 0,
+                                 args)
         self.assertNoSecrets()
-
 
 if __name__ == "__main__":
     unittest.main()

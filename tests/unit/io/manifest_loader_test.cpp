@@ -350,3 +350,17 @@ TEST_CASE("manifest loader: a queue name listed twice or empty is refused",
     CHECK(result.diagnostics[0].message == "queue \"Inbox\" is listed twice");
     CHECK(result.diagnostics[1].message == "a queue name must have 1 to 1000 characters");
 }
+
+TEST_CASE("manifest loader: a duplicate metadata key says where the first one is", "[manifest]") {
+    ra::LoadResult result = ra::load_manifest_text("version: 1\n"
+                                                   "accounts:\n"
+                                                   "  - username: bot@example\n"
+                                                   "    groups: [viewer]\n"
+                                                   "    metadata:\n"
+                                                   "      team: a\n"
+                                                   "      team: b\n",
+                                                   "m.yaml", "/srv");
+    REQUIRE(result.diagnostics.size() == 1);
+    CHECK(ra::format_diagnostic(result.diagnostics[0]) ==
+          "m.yaml:7:7: accounts[0].metadata: duplicate key \"team\" (first at 6:7)");
+}
