@@ -38,8 +38,7 @@ int run_drift(const GlobalOptions& global, const DriftArgs& args, Context& ctx) 
         render_drift_text(run.plan, report, out, TextOptions{console.color()});
     // A scheduled check whose report was lost must not pass as "no drift".
     if (!console.print_checked(out.str()))
-        return report_error(
-            make_error(ErrorKind::io, "cannot write the drift report to standard output"), console);
+        return report_error(stdout_error("drift report"), console);
     return to_int(report.has_alerts() ? ExitCode::changes : ExitCode::ok);
 }
 

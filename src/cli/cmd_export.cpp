@@ -47,8 +47,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args, Context& ctx
     if (args.output.empty()) {
         // A truncated manifest would be committed and planned as it is: say it now.
         if (!console.print_checked(yaml))
-            return report_error(
-                make_error(ErrorKind::io, "cannot write the manifest to standard output"), console);
+            return report_error(stdout_error("manifest"), console);
     } else {
         if (auto st = write_file_atomic(args.output, yaml, 0644); !st)
             return report_error(st.error(), console);

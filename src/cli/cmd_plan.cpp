@@ -32,8 +32,8 @@ bool show_plan(const Plan& plan, const std::string& format, Console& console) {
     return console.print_checked(out.str());
 }
 
-Error plan_output_error() {
-    return make_error(ErrorKind::io, "cannot write the plan to standard output");
+Error stdout_error(std::string_view what) {
+    return make_error(ErrorKind::io, fmt::format("cannot write the {} to standard output", what));
 }
 
 CLI::App* add_plan_command(CLI::App& app, PlanArgs& args) {
@@ -62,7 +62,7 @@ int run_plan(const GlobalOptions& global, const PlanArgs& args, Context& ctx) {
     if (run.exit_code)
         return *run.exit_code;
     if (!show_plan(run.plan, args.format, console))
-        return report_error(plan_output_error(), console);
+        return report_error(stdout_error("plan"), console);
     // Shown, so that the review sees what would be deactivated, but neither saved nor passed.
     if (auto refused = refuse_over_cap(run.plan, args.selection, console))
         return *refused;

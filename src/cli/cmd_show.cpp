@@ -29,7 +29,7 @@ int run_show(const GlobalOptions& /*global*/, const ShowArgs& args, Context& ctx
     if (!plan)
         return report_error(plan.error(), console);
     if (!show_plan(*plan, args.format, console))
-        return report_error(plan_output_error(), console);
+        return report_error(stdout_error("plan"), console);
     if (args.detailed_exitcode && plan->summary().has_changes())
         return to_int(ExitCode::changes);
     return to_int(ExitCode::ok);

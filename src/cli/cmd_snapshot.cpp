@@ -34,8 +34,7 @@ int run_snapshot(const GlobalOptions& global, const SnapshotArgs& args, Context&
     if (args.output.empty()) {
         // A truncated snapshot would be refused later, far from here: say it now.
         if (!console.print_checked(text))
-            return report_error(
-                make_error(ErrorKind::io, "cannot write the snapshot to standard output"), console);
+            return report_error(stdout_error("snapshot"), console);
         return to_int(ExitCode::ok);
     }
     if (auto st = write_file_atomic(args.output, text, 0644); !st)

@@ -80,7 +80,7 @@ int run_token(const GlobalOptions& global, const TokenArgs& args, Context& ctx) 
         if (!args.output.empty())
             return write_file_atomic(args.output, token + "\n", 0600);
         if (!console.print_checked(token + "\n"))
-            return make_error(ErrorKind::io, "cannot write the token to standard output");
+            return stdout_error("token");
         return ok_status();
     };
     auto token = ctx.sessions.service_account_token(

@@ -36,9 +36,7 @@ int run_validate(const GlobalOptions& /*global*/, const ValidateArgs& args, Cont
         std::ostringstream out;
         render_validate_json(outcome, out);
         if (!console.print_checked(out.str()))
-            return report_error(
-                make_error(ErrorKind::io, "cannot write the diagnostics to standard output"),
-                console);
+            return report_error(stdout_error("diagnostics"), console);
         return code;
     }
     if (args.format == "github")

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace ra::cli {
 
@@ -56,8 +57,9 @@ Result<Plan> load_saved_plan(const std::string& path);
 // annotations); quiet text is the summary line. False when stdout did not take it all (a full
 // disk, a closed pipe): plan and show then fail, since a review would see no plan.
 [[nodiscard]] bool show_plan(const Plan& plan, const std::string& format, Console& console);
-// The error they fail with.
-Error plan_output_error();
+// The error a command fails with when stdout did not take its output (WHAT: "plan", "drift
+// report", ...): "cannot write the WHAT to standard output", exit 1.
+Error stdout_error(std::string_view what);
 
 // Prints an error and returns its exit code.
 int report_error(const Error& error, Console& console);
